@@ -1,0 +1,41 @@
+//! The common resource graph that every stet parser produces and every later stage reads.
+//!
+//! # Overview
+//! A [`Graph`] is one document: a CloudFormation template, or a Terraform module folder read
+//! together with the local modules it calls. It holds the [`SourceFile`]s read, the
+//! [`Resource`]s (managed resources, data sources, module calls, variables, outputs,
+//! providers) with their attributes as [`Value`] trees, the [`Edge`]s between them, and
+//! module-level [`Settings`]. Every value, key and resource carries a [`Span`]: its file and
+//! 1-based line:column start and end, with byte offsets. [`render_document`] turns a graph into
+//! the document rules query. [`Limits`] bounds the work any parser may do.
+//!
+//! # Example
+//! ```
+//! use stet_graph::{LineIndex, Map, Value, ValueKind};
+//! let text = "Resources:\n  Bucket:\n    Type: AWS::S3::Bucket\n";
+//! let index = LineIndex::new(text);
+//! let span = index.span("t.yaml".into(), text, 35, 50);
+//! let mut props = Map::new();
+//! props.insert("Type", span.clone(), Value::string("AWS::S3::Bucket", span.clone()));
+//! let value = Value::new(ValueKind::Map(props), span);
+//! assert_eq!(value.get("Type").and_then(Value::as_str), Some("AWS::S3::Bucket"));
+//! assert_eq!(value.span.start.line, 3);
+//! ```
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
+mod document;
+mod graph;
+mod json;
+mod limits;
+mod resource;
+mod span;
+mod value;
+
+pub use document::render_document;
+pub use graph::{Format, Graph, Moved, ProviderRequirement, Settings, SourceFile};
+pub use json::{parse_json, JsonError};
+pub use limits::Limits;
+pub use resource::{Edge, EdgeKind, Resource, ResourceKind};
+pub use span::{LineIndex, Position, Span};
+pub use value::{format_float, Entry, Expr, Map, Value, ValueKind};
