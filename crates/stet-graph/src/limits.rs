@@ -21,6 +21,9 @@ pub struct Limits {
     /// Most values one YAML document may hold once its aliases are expanded (default
     /// 1,000,000): a "billion laughs" file stops here.
     pub max_yaml_nodes: usize,
+    /// Most resources (of every kind) one Terraform module may expand into, local module
+    /// calls included (default 100,000): module calls beyond it are not followed.
+    pub max_resources: usize,
 }
 
 impl Default for Limits {
@@ -33,6 +36,7 @@ impl Default for Limits {
             max_instances: 1_000,
             max_string_len: 16 * 1024 * 1024,
             max_yaml_nodes: 1_000_000,
+            max_resources: 100_000,
         }
     }
 }
