@@ -13,8 +13,9 @@ pub enum Error {
         /// What the parser expected or found.
         message: String,
     },
-    /// A mapping has the same key twice; CloudFormation rejects such templates.
-    #[error("{span}: duplicate key `{key}` (first defined at line {first_line})")]
+    /// A mapping has the same key twice. CloudFormation keeps the last value; so does stet,
+    /// and reports it as a warning ([`Error::is_warning`]).
+    #[error("{span}: duplicate key `{key}` (first defined at line {first_line}); the last value is used")]
     DuplicateKey {
         /// The second occurrence.
         span: Span,
@@ -65,6 +66,12 @@ pub enum Error {
 }
 
 impl Error {
+    /// Whether this is a warning (the template is read, but something in it is suspect):
+    /// only duplicate keys are.
+    pub fn is_warning(&self) -> bool {
+        matches!(self, Error::DuplicateKey { .. })
+    }
+
     /// Where the problem is.
     pub fn span(&self) -> &Span {
         match self {

@@ -30,7 +30,7 @@ pub use error::Error;
 pub use template::{is_sam, is_template, sub_variables};
 
 use std::sync::Arc;
-use stet_graph::{parse_json, Format, Graph, Limits};
+use stet_graph::{parse_json_keeping_last, Format, Graph, Limits};
 
 /// A template that was read: its graph, and problems that CloudFormation would reject but
 /// that left the rest of the template readable.
@@ -80,8 +80,9 @@ pub fn parse_template(
     let lower = path.to_ascii_lowercase();
     let json = lower.ends_with(".json")
         || (lower.ends_with(".template") && text.trim_start().starts_with('{'));
-    let root = if json {
-        parse_json(path.clone(), text, limits)?
+    let (root, duplicates) = if json {
+        let (root, duplicates) = parse_json_keeping_last(path.clone(), text, limits)?;
+        (root, duplicates.into_iter().map(Error::from).collect())
     } else {
         let document = yaml::load(path.clone(), text, limits)?;
         if let (Some(root), Some(second)) = (&document.root, document.second_document) {
@@ -90,7 +91,7 @@ pub fn parse_template(
             }
             return Ok(None);
         }
-        document.root
+        (document.root, document.duplicates)
     };
     let Some(root) = root else {
         return Ok(None);
@@ -104,7 +105,8 @@ pub fn parse_template(
         (false, true) => Format::SamYaml,
         (false, false) => Format::CloudFormationYaml,
     };
-    let (mut graph, problems) = template::build_graph(path.clone(), format, root);
+    let (mut graph, mut problems) = template::build_graph(path.clone(), format, root);
+    problems.splice(0..0, duplicates);
     graph.files.push(stet_graph::SourceFile {
         path,
         format,

@@ -107,7 +107,8 @@ pub fn build_graph(path: Arc<str>, format: Format, root: Value) -> (Graph, Vec<E
             "Resources",
             &mut problems,
             |name, key_span, value| match resource(name, key_span, value) {
-                Ok(r) => graph.resources.push(r),
+                Ok(Entry::Resource(r)) => graph.resources.push(*r),
+                Ok(Entry::Skipped) => {}
                 Err(e) => broken.push(e),
             },
         );
@@ -170,8 +171,19 @@ fn named(name: &str, kind: ResourceKind, ty: &str, key_span: &Span, value: &Valu
     }
 }
 
-fn resource(name: &str, key_span: &Span, value: &Value) -> Result<Resource, Error> {
+/// The outcome of reading one `Resources` entry.
+enum Entry {
+    Resource(Box<Resource>),
+    /// Not a resource: a `Fn::ForEach::*` loop of the `AWS::LanguageExtensions` transform,
+    /// expanded by CloudFormation at deploy time.
+    Skipped,
+}
+
+fn resource(name: &str, key_span: &Span, value: &Value) -> Result<Entry, Error> {
     let span = key_span.cover(&value.span);
+    if name.starts_with("Fn::ForEach::") {
+        return Ok(Entry::Skipped);
+    }
     let Some(body) = value.as_map() else {
         return Err(Error::Structure {
             span: value.span.clone(),
@@ -186,6 +198,18 @@ fn resource(name: &str, key_span: &Span, value: &Value) -> Result<Resource, Erro
             kind: ValueKind::String(ty),
             ..
         }) => ty.clone(),
+        // A pre-processor directive (rain's `Type: !Rain::Module path`): the directive's name
+        // stands for the type until the template is packaged.
+        Some(Value {
+            kind: ValueKind::Map(directive),
+            ..
+        }) if directive.len() == 1
+            && directive
+                .keys()
+                .all(|k| k.contains("::") && !k.starts_with("Fn::")) =>
+        {
+            directive.keys().next().unwrap_or_default().to_string()
+        }
         Some(other) => {
             return Err(Error::Structure {
                 span: other.span.clone(),
@@ -216,7 +240,7 @@ fn resource(name: &str, key_span: &Span, value: &Value) -> Result<Resource, Erro
             );
         }
     }
-    Ok(Resource {
+    Ok(Entry::Resource(Box::new(Resource {
         address: name.to_string(),
         base_address: name.to_string(),
         kind: ResourceKind::Managed,
@@ -226,7 +250,7 @@ fn resource(name: &str, key_span: &Span, value: &Value) -> Result<Resource, Erro
         attributes,
         meta,
         span,
-    })
+    })))
 }
 
 /// Edges from every resource and output to the resources and parameters it names.

@@ -17,7 +17,7 @@ use crate::Error;
 use saphyr_parser::{
     Event, Marker, Parser, ScalarStyle, ScanError, Span as YamlSpan, StrInput, Tag,
 };
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use stet_graph::{Limits, LineIndex, Map, Position, Span, Value, ValueKind};
 
@@ -25,13 +25,136 @@ use stet_graph::{Limits, LineIndex, Map, Position, Span, Value, ValueKind};
 pub(crate) struct YamlDocument {
     /// The first document's root, or `None` for a stream with no document (an empty file).
     pub root: Option<Value>,
+    /// Keys defined twice in one mapping (the last value is kept, as CloudFormation does).
+    pub duplicates: Vec<Error>,
     /// The start of a second document.
     pub second_document: Option<Span>,
 }
 
+/// How many times a template is re-indented and read again before its first error stands.
+const MAX_REINDENTS: usize = 64;
+
 /// Loads the first document of `text`.
+///
+/// YAML parsers differ in how strictly they check the indentation of continuation lines in
+/// flow context: CloudFormation (like PyYAML and libyaml) accepts a multi-line quoted scalar
+/// or a `{ ... }` whose later lines are indented no deeper than their key, which
+/// `saphyr-parser` rejects. Since leading white space on those lines carries no meaning, such
+/// lines are indented further and the text read again; positions are mapped back to the
+/// file as written.
 pub(crate) fn load(file: Arc<str>, text: &str, limits: &Limits) -> Result<YamlDocument, Error> {
+    let first = load_shifted(file.clone(), text, limits, &BTreeMap::new());
+    let Err(original) = first else { return first };
+    let mut shifts: BTreeMap<u32, usize> = BTreeMap::new();
+    let mut current = text.to_string();
+    let mut error = original.clone();
+    for _ in 0..MAX_REINDENTS {
+        let Some(lines) = lines_to_reindent(&current, &error, &shifts) else {
+            return Err(original);
+        };
+        for line in lines {
+            current = indent_line(&current, line, 2);
+            *shifts.entry(line).or_insert(0) += 2;
+        }
+        match load_shifted(file.clone(), &current, limits, &shifts) {
+            Ok(document) => return Ok(document),
+            Err(e) => error = e,
+        }
+    }
+    Err(original)
+}
+
+/// The lines to indent further after `error`, when the error is one of lax indentation in
+/// flow context; `None` otherwise.
+fn lines_to_reindent(text: &str, error: &Error, shifts: &BTreeMap<u32, usize>) -> Option<Vec<u32>> {
+    let Error::Syntax { span, message } = error else {
+        return None;
+    };
+    // Work in the current (already shifted) text: re-find the position from the line.
+    let index = LineIndex::new(text);
+    let line = span.start.line;
+    let line_start = index.line_start(line)?;
+    let shift = shifts.get(&line).copied().unwrap_or(0);
+    if shifts.values().any(|s| *s > 128) {
+        return None;
+    }
+    match message.as_str() {
+        "invalid indentation in quoted scalar" => {
+            let column = usize::try_from(span.start.column).ok()?.saturating_sub(1) + shift;
+            let start = line_start
+                + text
+                    .get(line_start..)?
+                    .chars()
+                    .take(column)
+                    .map(char::len_utf8)
+                    .sum::<usize>();
+            let end = quoted_scalar_end(text, start)?;
+            let lines: Vec<u32> = ((line + 1)..)
+                .take_while(|l| index.line_start(*l).is_some_and(|s| s < end))
+                .collect();
+            (!lines.is_empty()).then_some(lines)
+        }
+        "invalid indentation" | "invalid indentation in flow construct" => {
+            let this = text.get(line_start..)?.lines().next()?.trim_start();
+            let previous = (1..line)
+                .rev()
+                .filter_map(|l| {
+                    index
+                        .line_start(l)
+                        .and_then(|s| text.get(s..)?.lines().next())
+                })
+                .map(str::trim_end)
+                .find(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))?;
+            let in_flow = this.starts_with(['}', ']', '"', '\''])
+                || previous.ends_with([',', '{', '['])
+                || message.ends_with("flow construct");
+            in_flow.then(|| vec![line])
+        }
+        _ => None,
+    }
+}
+
+/// The byte offset just past the quoted scalar that opens at `start`.
+fn quoted_scalar_end(text: &str, start: usize) -> Option<usize> {
+    let rest = text.get(start..)?;
+    let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+    let mut chars = rest.char_indices().skip(1).peekable();
+    while let Some((i, c)) = chars.next() {
+        if quote == '"' && c == '\\' {
+            chars.next();
+        } else if c == quote {
+            if quote == '\'' && chars.peek().is_some_and(|(_, n)| *n == '\'') {
+                chars.next();
+            } else {
+                return Some(start + i + 1);
+            }
+        }
+    }
+    None
+}
+
+fn indent_line(text: &str, line: u32, count: usize) -> String {
+    let index = LineIndex::new(text);
+    let Some(start) = index.line_start(line) else {
+        return text.to_string();
+    };
+    let mut out = String::with_capacity(text.len() + count);
+    out.push_str(text.get(..start).unwrap_or(""));
+    out.extend(std::iter::repeat_n(' ', count));
+    out.push_str(text.get(start..).unwrap_or(""));
+    out
+}
+
+/// Loads `text`, where `shifts` says how many spaces were added at the start of which lines
+/// (positions are reported without them).
+fn load_shifted(
+    file: Arc<str>,
+    text: &str,
+    limits: &Limits,
+    shifts: &BTreeMap<u32, usize>,
+) -> Result<YamlDocument, Error> {
     let mut loader = Loader {
+        shifts,
         parser: Parser::new_from_str(text),
         file,
         text,
@@ -40,11 +163,13 @@ pub(crate) fn load(file: Arc<str>, text: &str, limits: &Limits) -> Result<YamlDo
         limits,
         anchors: HashMap::new(),
         nodes: 0,
+        duplicates: Vec::new(),
     };
     loader.document()
 }
 
 struct Loader<'a> {
+    shifts: &'a BTreeMap<u32, usize>,
     parser: Parser<'a, StrInput<'a>>,
     file: Arc<str>,
     text: &'a str,
@@ -53,6 +178,7 @@ struct Loader<'a> {
     limits: &'a Limits,
     anchors: HashMap<usize, (Value, usize)>,
     nodes: usize,
+    duplicates: Vec<Error>,
 }
 
 impl<'a> Loader<'a> {
@@ -68,6 +194,7 @@ impl<'a> Loader<'a> {
                         let second = self.span(&span);
                         return Ok(YamlDocument {
                             root,
+                            duplicates: std::mem::take(&mut self.duplicates),
                             second_document: Some(second),
                         });
                     }
@@ -89,6 +216,7 @@ impl<'a> Loader<'a> {
         }
         Ok(YamlDocument {
             root,
+            duplicates: std::mem::take(&mut self.duplicates),
             second_document: None,
         })
     }
@@ -128,10 +256,24 @@ impl<'a> Loader<'a> {
                     .nth(marker.col())
                     .map_or(rest.len(), |(i, _)| i)
         };
+        if self.shifts.is_empty() {
+            return Position {
+                line,
+                column,
+                offset,
+            };
+        }
+        // Undo the indentation added by `load`.
+        let before: usize = self.shifts.range(..line).map(|(_, n)| *n).sum();
+        let here = self.shifts.get(&line).copied().unwrap_or(0);
+        let into_line = usize::try_from(column).unwrap_or(1) - 1;
+        let removed_here = here.min(into_line);
         Position {
             line,
-            column,
-            offset,
+            column: column
+                .saturating_sub(u32::try_from(removed_here).unwrap_or(0))
+                .max(1),
+            offset: offset.saturating_sub(before + removed_here),
         }
     }
 
@@ -256,6 +398,7 @@ impl<'a> Loader<'a> {
                 Event::StreamEnd => return Err(self.unexpected_end(&yspan)),
                 Event::Scalar(text, style, _, tag) => {
                     let value = match &tag {
+                        Some(tag) if is_non_specific(tag) => Value::string(text.as_ref(), key_span.clone()),
                         Some(tag) if !tag.is_yaml_core_schema() => {
                             return Err(Error::Syntax {
                                 span: key_span,
@@ -290,13 +433,14 @@ impl<'a> Loader<'a> {
             let value = self.node(event, yspan, depth + 1)?;
             end = value.span.end;
             if let Some(first_line) = seen.get(&key) {
-                return Err(Error::DuplicateKey {
-                    span: key_span,
-                    key,
+                self.duplicates.push(Error::DuplicateKey {
+                    span: key_span.clone(),
+                    key: key.clone(),
                     first_line: *first_line,
                 });
+            } else {
+                seen.insert(key.clone(), key_span.start.line);
             }
-            seen.insert(key.clone(), key_span.start.line);
             map.insert(key, key_span, value);
         }
         let span = Span {
@@ -368,7 +512,7 @@ fn number(text: &str) -> Option<ValueKind> {
 /// A scalar with an explicit tag. Core-schema tags (`!!str`, `!!int`, …) decide the type;
 /// any other tag (CloudFormation's) keeps the text as a string for [`apply_tag`] to wrap.
 fn tagged_scalar(tag: &Tag, text: &str, span: Span) -> Value {
-    if !tag.is_yaml_core_schema() {
+    if !tag.is_yaml_core_schema() || is_non_specific(tag) {
         return Value::string(text, span);
     }
     match tag.suffix.as_str() {
@@ -384,9 +528,14 @@ fn tagged_scalar(tag: &Tag, text: &str, span: Span) -> Value {
     }
 }
 
+/// The non-specific tag `!` (a bare `!` before a node): the node is a plain string.
+fn is_non_specific(tag: &Tag) -> bool {
+    (tag.handle == "!" && tag.suffix.is_empty()) || (tag.handle.is_empty() && tag.suffix == "!")
+}
+
 /// Wraps `value` in the long form of CloudFormation short-form tag `tag`.
 fn apply_tag(tag: &Tag, value: Value) -> Value {
-    if tag.is_yaml_core_schema() {
+    if tag.is_yaml_core_schema() || is_non_specific(tag) {
         return value;
     }
     let name = tag.suffix.as_str();
@@ -479,13 +628,27 @@ mod tests {
     }
 
     #[test]
-    fn duplicate_keys_are_errors() {
-        let e = load_str("a: 1\nb: 2\na: 3\n").unwrap_err();
+    fn duplicate_keys_keep_the_last_value_and_are_reported() {
+        let d = load("t.yaml".into(), "a: 1\nb: 2\na: 3\n", &Limits::default()).unwrap();
+        assert_eq!(
+            d.root.unwrap().to_json(),
+            serde_json::json!({"a": 3, "b": 2})
+        );
+        let e = &d.duplicates[0];
         assert!(
             matches!(e, Error::DuplicateKey { first_line: 1, .. }),
             "{e}"
         );
         assert_eq!(e.span().start.line, 3);
+    }
+
+    #[test]
+    fn non_specific_tag_is_a_plain_string() {
+        let v = load_str("a: [x, ! \"Ref\": \"y\"]\nb: ! 12\n").unwrap();
+        assert_eq!(
+            v.to_json(),
+            serde_json::json!({"a": ["x", {"Ref": "y"}], "b": "12"})
+        );
     }
 
     #[test]
@@ -516,6 +679,34 @@ mod tests {
             matches!(e, Error::TooDeep { .. } | Error::Syntax { .. }),
             "{e}"
         );
+    }
+
+    #[test]
+    fn lax_flow_indentation_is_accepted_as_cloudformation_does() {
+        let text = "Parameters:\n  P:\n    Type: String\n    Description: \"first line,\n    second line\"\n    Default: x\n";
+        let v = load_str(text).unwrap();
+        let p = v.get("Parameters").and_then(|p| p.get("P")).unwrap();
+        assert_eq!(
+            p.get("Description").and_then(Value::as_str),
+            Some("first line, second line")
+        );
+        let default = p.get("Default").unwrap();
+        assert_eq!(
+            (default.span.start.line, default.span.start.column),
+            (6, 14)
+        );
+        assert_eq!(
+            &text[default.span.start.offset..default.span.start.offset + 1],
+            "x"
+        );
+        let text = "K:\n  Policy: {\n    \"a\": [\n      1\n  ]\n  }\nNext: 2\n";
+        let v = load_str(text).unwrap();
+        assert_eq!(v.get("Next").unwrap().span.start.line, 7);
+    }
+
+    #[test]
+    fn block_indentation_errors_stay_errors() {
+        assert!(load_str("a:\n    b: 1\n  c: 2\n").is_err());
     }
 
     #[test]

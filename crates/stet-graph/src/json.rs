@@ -62,6 +62,36 @@ impl JsonError {
 /// assert_eq!(v.get("a").unwrap().span.start.line, 2);
 /// ```
 pub fn parse_json(file: Arc<str>, text: &str, limits: &Limits) -> Result<Option<Value>, JsonError> {
+    let (value, mut duplicates) = parse(file, text, limits)?;
+    match duplicates.is_empty() {
+        true => Ok(value),
+        false => Err(duplicates.remove(0)),
+    }
+}
+
+/// Like [`parse_json`], but a key defined twice in one object keeps its last value and is
+/// returned beside the value instead of failing the parse (CloudFormation reads duplicate
+/// keys this way).
+///
+/// ```
+/// use stet_graph::parse_json_keeping_last;
+/// let (v, duplicates) = parse_json_keeping_last("t.json".into(), r#"{"a": 1, "a": 2}"#, &Default::default()).unwrap();
+/// assert_eq!(v.unwrap().to_json(), serde_json::json!({"a": 2}));
+/// assert_eq!(duplicates.len(), 1);
+/// ```
+pub fn parse_json_keeping_last(
+    file: Arc<str>,
+    text: &str,
+    limits: &Limits,
+) -> Result<(Option<Value>, Vec<JsonError>), JsonError> {
+    parse(file, text, limits)
+}
+
+fn parse(
+    file: Arc<str>,
+    text: &str,
+    limits: &Limits,
+) -> Result<(Option<Value>, Vec<JsonError>), JsonError> {
     let index = LineIndex::new(text);
     let options = ParseOptions {
         allow_comments: false,
@@ -87,15 +117,17 @@ pub fn parse_json(file: Arc<str>, text: &str, limits: &Limits) -> Result<Option<
         }
     })?;
     let Some(root) = parsed.value else {
-        return Ok(None);
+        return Ok((None, Vec::new()));
     };
-    let converter = Converter {
+    let mut converter = Converter {
         file,
         text,
         index,
         limits,
+        duplicates: Vec::new(),
     };
-    converter.convert(&root, 0).map(Some)
+    let value = converter.convert(&root, 0)?;
+    Ok((Some(value), converter.duplicates))
 }
 
 fn lowercase_first(s: &str) -> String {
@@ -111,6 +143,7 @@ struct Converter<'a> {
     text: &'a str,
     index: LineIndex,
     limits: &'a Limits,
+    duplicates: Vec<JsonError>,
 }
 
 impl Converter<'_> {
@@ -118,7 +151,7 @@ impl Converter<'_> {
         self.index.span(self.file.clone(), self.text, start, end)
     }
 
-    fn convert(&self, ast: &Ast<'_>, depth: usize) -> Result<Value, JsonError> {
+    fn convert(&mut self, ast: &Ast<'_>, depth: usize) -> Result<Value, JsonError> {
         let range = match ast {
             Ast::StringLit(s) => s.range,
             Ast::NumberLit(n) => n.range,
@@ -155,13 +188,14 @@ impl Converter<'_> {
                     };
                     let key_span = self.span(key_range.start, key_range.end);
                     if let Some(first_line) = seen.get(key) {
-                        return Err(JsonError::DuplicateKey {
-                            span: key_span,
+                        self.duplicates.push(JsonError::DuplicateKey {
+                            span: key_span.clone(),
                             key: key.to_string(),
                             first_line: *first_line,
                         });
+                    } else {
+                        seen.insert(key, key_span.start.line);
                     }
-                    seen.insert(key, key_span.start.line);
                     let value = self.convert(&prop.value, depth + 1)?;
                     map.insert(key, key_span, value);
                 }

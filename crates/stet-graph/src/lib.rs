@@ -34,7 +34,7 @@ mod value;
 
 pub use document::render_document;
 pub use graph::{Format, Graph, Moved, ProviderRequirement, Settings, SourceFile};
-pub use json::{parse_json, JsonError};
+pub use json::{parse_json, parse_json_keeping_last, JsonError};
 pub use limits::Limits;
 pub use resource::{Edge, EdgeKind, Resource, ResourceKind};
 pub use span::{LineIndex, Position, Span};

@@ -137,9 +137,17 @@ pub fn normalize(path: &Path) -> PathBuf {
     out.iter().collect()
 }
 
-/// Whether `path` (lexically normalised) stays inside `root`.
+/// Whether `path` (lexically normalised) stays inside `root`. A relative `path` is taken
+/// from the current directory when `root` is absolute.
 pub(crate) fn is_inside(path: &Path, root: &Path) -> bool {
-    let path = normalize(path);
+    let path = if root.is_absolute() && path.is_relative() {
+        match std::env::current_dir() {
+            Ok(cwd) => normalize(&cwd.join(path)),
+            Err(_) => return false,
+        }
+    } else {
+        normalize(path)
+    };
     let root = normalize(root);
     if root.as_os_str().is_empty() {
         return !path.starts_with("..") && !path.is_absolute();

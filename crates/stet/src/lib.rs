@@ -1,14 +1,36 @@
-pub fn add(left: u64, right: u64) -> u64 {
-    left + right
-}
+//! stet: audit Infrastructure-as-Code for immutable infrastructure — the library behind the
+//! `stet` command.
+//!
+//! # Overview
+//! [`load`] walks files and folders (respecting `.gitignore`) and reads every Terraform
+//! module and CloudFormation/SAM template into a [`Graph`] of the common resource model,
+//! collecting [`Diagnostic`]s for what could not be read. [`graph_json`] renders what was
+//! loaded as the JSON `stet graph` prints. The parsers live in `stet-terraform` and
+//! `stet-cloudformation`; the model in `stet-graph`, re-exported here.
+//!
+//! # Example
+//! ```
+//! let dir = std::env::temp_dir().join(format!("stet-doc-{}", std::process::id()));
+//! std::fs::create_dir_all(&dir).unwrap();
+//! std::fs::write(dir.join("main.tf"), "resource \"aws_s3_bucket\" \"logs\" {\n  bucket = \"logs\"\n}\n").unwrap();
+//! let loaded = stet::load(&[dir.clone()], &stet::LoadOptions::default());
+//! let bucket = loaded.graphs[0].resource("aws_s3_bucket.logs").unwrap();
+//! assert_eq!(bucket.span.start.line, 1);
+//! assert!(!loaded.has_errors());
+//! std::fs::remove_dir_all(dir).unwrap();
+//! ```
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+mod diagnostic;
+mod discover;
+mod graph_output;
+mod load;
 
-    #[test]
-    fn it_works() {
-        let result = add(2, 2);
-        assert_eq!(result, 4);
-    }
-}
+pub use diagnostic::{Diagnostic, Level};
+pub use discover::SKIPPED_FOLDERS;
+pub use graph_output::graph_json;
+pub use load::{load, repository_root, LoadOptions, LoadSummary, Loaded};
+pub use stet_graph::{
+    render_document, Format, Graph, Limits, Resource, ResourceKind, Span, Value, ValueKind,
+};

@@ -1,0 +1,83 @@
+//! The JSON that `stet graph` prints: every document with its rule document, every
+//! resource with its place, and the errors and warnings.
+//!
+//! ```text
+//! { "files":     [ { "file", "format", "document" } ],
+//!   "resources": [ { "address", "kind", "type", "document", "file", "line", "column",
+//!                    "end_line", "end_column" } ],
+//!   "edges":     [ { "document", "from", "to", "kind", "file", "line" } ],
+//!   "errors":    [ { "file", "line", "column", "end_line", "end_column", "message" } ],
+//!   "warnings":  [ ...same shape as errors... ],
+//!   "summary":   { "files", "documents", "skipped_not_templates", "failed" } }
+//! ```
+
+use crate::diagnostic::Level;
+use crate::Loaded;
+use serde_json::{json, Value as Json};
+use stet_graph::render_document;
+
+/// The `stet graph --format json` output for `loaded`.
+pub fn graph_json(loaded: &Loaded) -> Json {
+    let files: Vec<Json> = loaded
+        .graphs
+        .iter()
+        .map(|g| {
+            json!({
+                "file": &*g.path,
+                "format": g.format.as_str(),
+                "document": render_document(g).to_json(),
+            })
+        })
+        .collect();
+    let resources: Vec<Json> = loaded
+        .graphs
+        .iter()
+        .flat_map(|g| {
+            g.resources.iter().map(move |r| {
+                json!({
+                    "address": r.address,
+                    "kind": r.kind.as_str(),
+                    "type": r.resource_type,
+                    "document": &*g.path,
+                    "file": &*r.span.file,
+                    "line": r.span.start.line,
+                    "column": r.span.start.column,
+                    "end_line": r.span.end.line,
+                    "end_column": r.span.end.column,
+                })
+            })
+        })
+        .collect();
+    let edges: Vec<Json> = loaded
+        .graphs
+        .iter()
+        .flat_map(|g| {
+            g.edges.iter().map(move |e| {
+                json!({
+                    "document": &*g.path,
+                    "from": e.from,
+                    "to": e.to,
+                    "kind": e.kind.as_str(),
+                    "file": &*e.span.file,
+                    "line": e.span.start.line,
+                })
+            })
+        })
+        .collect();
+    let diagnostics = |level: Level| -> Vec<Json> {
+        loaded
+            .diagnostics
+            .iter()
+            .filter(|d| d.level == level)
+            .map(|d| serde_json::to_value(d).unwrap_or(Json::Null))
+            .collect()
+    };
+    json!({
+        "files": files,
+        "resources": resources,
+        "edges": edges,
+        "errors": diagnostics(Level::Error),
+        "warnings": diagnostics(Level::Warning),
+        "summary": loaded.summary,
+    })
+}
