@@ -231,6 +231,17 @@ impl<'a> Loader<'a> {
 
     fn scan_error(&self, e: &ScanError) -> Error {
         let position = self.position(e.marker());
+        if e.info() == "recursion limit exceeded" {
+            // saphyr-parser's own nesting guard.
+            return Error::TooDeep {
+                span: Span {
+                    file: self.file.clone(),
+                    start: position,
+                    end: position,
+                },
+                limit: self.limits.max_depth.min(saphyr_nesting_limit()),
+            };
+        }
         Error::Syntax {
             span: Span {
                 file: self.file.clone(),
@@ -526,6 +537,13 @@ fn tagged_scalar(tag: &Tag, text: &str, span: Span) -> Value {
         }
         _ => Value::string(text, span),
     }
+}
+
+/// The nesting depth at which `saphyr-parser` stops (its scanner's own guard).
+fn saphyr_nesting_limit() -> usize {
+    // Measured against saphyr-parser 0.3: deeper flow collections fail with "recursion limit
+    // exceeded"; deeper block collections reach our own limit first.
+    256
 }
 
 /// The non-specific tag `!` (a bare `!` before a node): the node is a plain string.

@@ -32,6 +32,9 @@ pub struct LoadOptions {
 pub struct Module {
     /// The module's graph, the resources of the local modules it calls included.
     pub graph: Graph,
+    /// How many of the module folder's own configuration files parsed (0 when every one
+    /// failed: the graph then holds nothing worth reporting).
+    pub parsed_files: usize,
     /// Errors ([`Error::is_warning`] tells the warnings apart), in the order met.
     pub errors: Vec<Error>,
 }
@@ -88,6 +91,7 @@ pub fn load_module(files: &dyn FileSource, dir: &Path, options: &LoadOptions) ->
         stack: vec![root.clone()],
     };
     loader.load(&root, "", ".", None, 0);
+    let parsed_files = loader.parsed.get(&root).map_or(0, |files| files.len());
     let Loader {
         mut graph,
         mut errors,
@@ -95,7 +99,11 @@ pub fn load_module(files: &dyn FileSource, dir: &Path, options: &LoadOptions) ->
     } = loader;
     errors.extend(ctx.diagnostics.take());
     graph.edges = edges(&graph.resources);
-    Module { graph, errors }
+    Module {
+        graph,
+        parsed_files,
+        errors,
+    }
 }
 
 fn display_path(path: &Path) -> String {
@@ -435,16 +443,8 @@ impl<'c, 'a> Loader<'c, 'a> {
                 }
             }
             for backend in block.body.blocks_named("backend", 1) {
-                let mut value = eval_body(&scope, backend.body, &backend.span, &[]);
-                if let (Some(map), Some((ty, span))) = (value.as_map_mut(), backend.labels.first())
-                {
-                    map.insert(
-                        "Type",
-                        span.clone(),
-                        Value::string(ty.clone(), span.clone()),
-                    );
-                }
-                settings.backend = Some(value);
+                let value = eval_body(&scope, backend.body, &backend.span, &[]);
+                settings.backend = Some(with_type_first(value, backend.labels.first()));
             }
             for cloud in block.body.blocks_named("cloud", 0) {
                 settings.cloud = Some(eval_body(&scope, cloud.body, &cloud.span, &[]));
@@ -1123,15 +1123,8 @@ fn resource_meta_blocks(scope: &Scope<'_, '_>, body: BodyRef<'_>) -> Map {
     }
     let mut provisioners = Vec::new();
     for block in body.blocks_named("provisioner", 1) {
-        let mut value = eval_body(scope, block.body, &block.span, &[]);
-        if let (Some(map), Some((ty, span))) = (value.as_map_mut(), block.labels.first()) {
-            map.insert(
-                "Type",
-                span.clone(),
-                Value::string(ty.clone(), span.clone()),
-            );
-        }
-        provisioners.push(value);
+        let value = eval_body(scope, block.body, &block.span, &[]);
+        provisioners.push(with_type_first(value, block.labels.first()));
     }
     if let Some(first) = provisioners.first() {
         let span = first.span.clone();
@@ -1157,6 +1150,20 @@ fn resource_meta_blocks(scope: &Scope<'_, '_>, body: BodyRef<'_>) -> Map {
         );
     }
     meta
+}
+
+/// A block's evaluated body with its label first, as `Type` (`backend "s3"`,
+/// `provisioner "remote-exec"`).
+fn with_type_first(body: Value, label: Option<&(String, Span)>) -> Value {
+    let Some((ty, span)) = label else { return body };
+    let mut map = Map::new();
+    map.insert("Type", span.clone(), Value::string(ty.clone(), span.clone()));
+    if let ValueKind::Map(rest) = body.kind {
+        for entry in rest {
+            map.insert(entry.key, entry.key_span, entry.value);
+        }
+    }
+    Value::new(ValueKind::Map(map), body.span)
 }
 
 /// Edges from references in values, `depends_on`, and module calls.

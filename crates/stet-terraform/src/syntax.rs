@@ -76,12 +76,9 @@ fn hcl_error(file: &FileText, e: &hcl_edit::parser::Error) -> Error {
     let location = e.location();
     let offset = location.offset().min(file.text.len());
     let mut message = e.message().to_string();
+    // hcl-edit's own wording, e.g. "invalid nesting depth; expected at most 64 nested levels".
     if message.is_empty() {
         message = "invalid HCL".into();
-    }
-    // hcl-edit's nesting guard reports a generic message; say what it means.
-    if message.contains("nesting") || message.contains("recursion") {
-        message = format!("{message} (HCL nesting is limited to 64 levels)");
     }
     Error::Syntax {
         span: file.span(offset, offset),

@@ -795,7 +795,18 @@ fn format(fmt: &str, args: &[Value], max: usize) -> Result<String, Fail> {
 /// `jsonencode` as Terraform writes it: compact, object keys sorted, and `<`, `>`, `&`,
 /// U+2028 and U+2029 escaped (Go's `encoding/json` defaults).
 pub(crate) fn json_encode(value: &Value, out: &mut String) {
+    encode(value, out, false);
+}
+
+/// Like [`json_encode`], with each unknown part written as a string holding its `${...}`
+/// text.
+pub(crate) fn json_encode_partial(value: &Value, out: &mut String) {
+    encode(value, out, true);
+}
+
+fn encode(value: &Value, out: &mut String, partial: bool) {
     match &value.kind {
+        ValueKind::Expr(expr) if partial => json_string(&expr.text, out),
         ValueKind::Null | ValueKind::Expr(_) => out.push_str("null"),
         ValueKind::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         ValueKind::Int(i) => out.push_str(&i.to_string()),
@@ -807,7 +818,7 @@ pub(crate) fn json_encode(value: &Value, out: &mut String) {
                 if i > 0 {
                     out.push(',');
                 }
-                json_encode(item, out);
+                encode(item, out, partial);
             }
             out.push(']');
         }
@@ -821,7 +832,7 @@ pub(crate) fn json_encode(value: &Value, out: &mut String) {
                 }
                 json_string(&entry.key, out);
                 out.push(':');
-                json_encode(&entry.value, out);
+                encode(&entry.value, out, partial);
             }
             out.push('}');
         }

@@ -680,9 +680,20 @@ impl<'e, 'a> Scope<'e, 'a> {
                 _ => return Err(Fail),
             }
         }
+        let partial_json = (name == "jsonencode").then(|| values.first().cloned()).flatten();
         match functions::call(self, name, values, span)? {
             Some(value) => Ok(value),
-            None => Ok(self.unknown_hcl(file, whole)),
+            None => {
+                let mut value = self.unknown_hcl(file, whole);
+                // `jsonencode` of a value with unknown parts: the text is the JSON with each
+                // unknown part written as its `${...}` text, so rules can still read it.
+                if let (Some(arg), ValueKind::Expr(expr)) = (partial_json, &mut value.kind) {
+                    let mut text = String::new();
+                    functions::json_encode_partial(&arg, &mut text);
+                    expr.text = text;
+                }
+                Ok(value)
+            }
         }
     }
 
