@@ -88,7 +88,10 @@ pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Loaded {
         loaded
             .diagnostics
             .extend(module.errors.iter().map(Diagnostic::from_terraform));
-        loaded.graphs.push(module.graph);
+        // A folder whose every file failed to parse has no document, only its errors.
+        if module.parsed_files > 0 {
+            loaded.graphs.push(module.graph);
+        }
     }
     for (path, explicit) in &found.templates {
         load_template(path, *explicit, options, &mut loaded);
