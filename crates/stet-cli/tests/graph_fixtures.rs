@@ -16,7 +16,8 @@ fn run_case(case: &Path) -> Result<(), String> {
         .output()
         .map_err(|e| format!("cannot run stet: {e}"))?;
     let stdout = String::from_utf8(output.stdout).map_err(|e| e.to_string())?;
-    let json: serde_json::Value = serde_json::from_str(&stdout).map_err(|e| format!("stdout is not JSON: {e}\n{stdout}"))?;
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout).map_err(|e| format!("stdout is not JSON: {e}\n{stdout}"))?;
     // Exit status 2 exactly when there are errors.
     let has_errors = json["errors"].as_array().is_some_and(|e| !e.is_empty());
     let expected_code = if has_errors { 2 } else { 0 };
@@ -32,8 +33,12 @@ fn run_case(case: &Path) -> Result<(), String> {
         std::fs::write(&expected_path, &stdout).map_err(|e| e.to_string())?;
         return Ok(());
     }
-    let expected = std::fs::read_to_string(&expected_path)
-        .map_err(|e| format!("{}: {e} (run with STET_BLESS=1 to create it)", expected_path.display()))?;
+    let expected = std::fs::read_to_string(&expected_path).map_err(|e| {
+        format!(
+            "{}: {e} (run with STET_BLESS=1 to create it)",
+            expected_path.display()
+        )
+    })?;
     if expected != stdout {
         let diff = similar::TextDiff::from_lines(&expected, &stdout);
         let shown: String = diff
@@ -45,7 +50,9 @@ fn run_case(case: &Path) -> Result<(), String> {
             .take(200)
             .collect::<Vec<_>>()
             .join("\n");
-        return Err(format!("output differs from expected.json (rerun with STET_BLESS=1 to accept):\n{shown}"));
+        return Err(format!(
+            "output differs from expected.json (rerun with STET_BLESS=1 to accept):\n{shown}"
+        ));
     }
     Ok(())
 }
@@ -58,10 +65,18 @@ fn graph_fixtures_match_expected_output() {
         .filter(|p| p.join("input").is_dir())
         .collect();
     cases.sort();
-    assert!(cases.len() >= 10, "expected the graph fixtures, found {}", cases.len());
+    assert!(
+        cases.len() >= 10,
+        "expected the graph fixtures, found {}",
+        cases.len()
+    );
     let failures: Vec<String> = cases
         .iter()
-        .filter_map(|case| run_case(case).err().map(|e| format!("== {}\n{e}", case.display())))
+        .filter_map(|case| {
+            run_case(case)
+                .err()
+                .map(|e| format!("== {}\n{e}", case.display()))
+        })
         .collect();
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }

@@ -5,6 +5,7 @@
 
 use crate::Span;
 use serde_json::Value as Json;
+use std::collections::HashMap;
 
 /// A value with the place it was written.
 #[derive(Debug, Clone, PartialEq)]
@@ -61,11 +62,22 @@ pub struct Entry {
     pub value: Value,
 }
 
-/// An ordered map of [`Entry`]s. Order is the source order; keys are unique (parsers report
-/// duplicates as errors and keep the first).
-#[derive(Debug, Clone, PartialEq, Default)]
+/// An ordered map of [`Entry`]s. Order is the source order; keys are unique (inserting a
+/// key again replaces its value in place). Maps past [`INDEXED_LEN`] entries keep a hash
+/// index, so building and reading a template's 10,000-entry `Resources` stays linear.
+#[derive(Debug, Clone, Default)]
 pub struct Map {
     entries: Vec<Entry>,
+    index: Option<HashMap<String, usize>>,
+}
+
+/// The size from which a [`Map`] keeps a hash index of its keys.
+pub const INDEXED_LEN: usize = 16;
+
+impl PartialEq for Map {
+    fn eq(&self, other: &Map) -> bool {
+        self.entries == other.entries
+    }
 }
 
 impl Map {
@@ -74,48 +86,73 @@ impl Map {
         Map::default()
     }
 
+    fn position(&self, key: &str) -> Option<usize> {
+        match &self.index {
+            Some(index) => index.get(key).copied(),
+            None => self.entries.iter().position(|e| e.key == key),
+        }
+    }
+
     /// The value under `key`.
     pub fn get(&self, key: &str) -> Option<&Value> {
-        self.entries.iter().find(|e| e.key == key).map(|e| &e.value)
+        self.entry(key).map(|e| &e.value)
     }
 
     /// The entry under `key`, with its key span.
     pub fn entry(&self, key: &str) -> Option<&Entry> {
-        self.entries.iter().find(|e| e.key == key)
+        self.position(key).and_then(|i| self.entries.get(i))
     }
 
     /// The value under `key`, mutably.
     pub fn get_mut(&mut self, key: &str) -> Option<&mut Value> {
-        self.entries
-            .iter_mut()
-            .find(|e| e.key == key)
-            .map(|e| &mut e.value)
+        let i = self.position(key)?;
+        self.entries.get_mut(i).map(|e| &mut e.value)
     }
 
     /// Inserts `value` under `key`, replacing (in place) any value already there.
     pub fn insert(&mut self, key: impl Into<String>, key_span: Span, value: Value) {
         let key = key.into();
-        if let Some(entry) = self.entries.iter_mut().find(|e| e.key == key) {
+        if let Some(entry) = self.position(&key).and_then(|i| self.entries.get_mut(i)) {
             entry.value = value;
             entry.key_span = key_span;
-        } else {
-            self.entries.push(Entry {
-                key,
-                key_span,
-                value,
-            });
+            return;
         }
+        if let Some(index) = &mut self.index {
+            index.insert(key.clone(), self.entries.len());
+        }
+        self.entries.push(Entry {
+            key,
+            key_span,
+            value,
+        });
+        if self.index.is_none() && self.entries.len() > INDEXED_LEN {
+            self.reindex();
+        }
+    }
+
+    fn reindex(&mut self) {
+        self.index = (self.entries.len() > INDEXED_LEN).then(|| {
+            self.entries
+                .iter()
+                .enumerate()
+                .map(|(i, e)| (e.key.clone(), i))
+                .collect()
+        });
     }
 
     /// Removes and returns the value under `key`.
     pub fn remove(&mut self, key: &str) -> Option<Value> {
-        let index = self.entries.iter().position(|e| e.key == key)?;
-        Some(self.entries.remove(index).value)
+        let index = self.position(key)?;
+        let removed = self.entries.remove(index).value;
+        if self.index.is_some() {
+            self.reindex();
+        }
+        Some(removed)
     }
 
     /// Whether `key` is present.
     pub fn contains_key(&self, key: &str) -> bool {
-        self.entries.iter().any(|e| e.key == key)
+        self.position(key).is_some()
     }
 
     /// The entries in order.
@@ -340,6 +377,25 @@ mod tests {
         m.insert("a", span(), Value::string("3", span()));
         assert_eq!(m.keys().collect::<Vec<_>>(), ["a", "b"]);
         assert_eq!(m.get("a").and_then(Value::as_str), Some("3"));
+    }
+
+    #[test]
+    fn large_maps_stay_consistent_with_their_index() {
+        let mut m = Map::new();
+        for i in 0..100 {
+            m.insert(
+                format!("k{i}"),
+                span(),
+                Value::new(ValueKind::Int(i), span()),
+            );
+        }
+        m.insert("k5", span(), Value::new(ValueKind::Int(-5), span()));
+        assert_eq!(m.len(), 100);
+        assert_eq!(m.get("k5").map(|v| &v.kind), Some(&ValueKind::Int(-5)));
+        assert_eq!(m.remove("k0").map(|v| v.kind), Some(ValueKind::Int(0)));
+        assert_eq!(m.get("k99").map(|v| &v.kind), Some(&ValueKind::Int(99)));
+        assert_eq!(m.keys().next(), Some("k1"));
+        assert!(!m.contains_key("k0"));
     }
 
     #[test]

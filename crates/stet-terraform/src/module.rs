@@ -1157,7 +1157,11 @@ fn resource_meta_blocks(scope: &Scope<'_, '_>, body: BodyRef<'_>) -> Map {
 fn with_type_first(body: Value, label: Option<&(String, Span)>) -> Value {
     let Some((ty, span)) = label else { return body };
     let mut map = Map::new();
-    map.insert("Type", span.clone(), Value::string(ty.clone(), span.clone()));
+    map.insert(
+        "Type",
+        span.clone(),
+        Value::string(ty.clone(), span.clone()),
+    );
     if let ValueKind::Map(rest) = body.kind {
         for entry in rest {
             map.insert(entry.key, entry.key_span, entry.value);

@@ -680,7 +680,9 @@ impl<'e, 'a> Scope<'e, 'a> {
                 _ => return Err(Fail),
             }
         }
-        let partial_json = (name == "jsonencode").then(|| values.first().cloned()).flatten();
+        let partial_json = (name == "jsonencode")
+            .then(|| values.first().cloned())
+            .flatten();
         match functions::call(self, name, values, span)? {
             Some(value) => Ok(value),
             None => {
