@@ -8,6 +8,7 @@
 //! - Plain scalars are typed with YAML 1.1's booleans (`yes`/`no`/`on`/`off` in their three
 //!   spellings), decimal integers and floats, and `null`/`~`. Numbers written with a leading
 //!   zero (`0755`), hexadecimal or octal forms, and dates stay strings, exactly as written.
+//! - Mapping keys are names and stay as written: `on:` is the key `"on"`, `01:` is `"01"`.
 //! - Aliases are expanded, within [`Limits::max_yaml_nodes`]; duplicate keys are errors, as
 //!   they are for CloudFormation; nesting is capped at [`Limits::max_depth`].
 //!
@@ -407,22 +408,15 @@ impl<'a> Loader<'a> {
                     break;
                 }
                 Event::StreamEnd => return Err(self.unexpected_end(&yspan)),
-                Event::Scalar(text, style, _, tag) => {
-                    let value = match &tag {
-                        Some(tag) if is_non_specific(tag) => Value::string(text.as_ref(), key_span.clone()),
-                        Some(tag) if !tag.is_yaml_core_schema() => {
-                            return Err(Error::Syntax {
-                                span: key_span,
-                                message: format!("a mapping key cannot carry the tag `{tag}`"),
-                            })
-                        }
-                        Some(tag) => tagged_scalar(tag, &text, key_span.clone()),
-                        None => plain_scalar(&text, style, key_span.clone()),
-                    };
-                    match value.kind {
-                        ValueKind::Null => String::new(),
-                        _ => value.to_display_string().unwrap_or_else(|| text.to_string()),
+                Event::Scalar(text, _, _, tag) => {
+                    // Keys are names: kept as written (`on:` is the key "on", not `true`).
+                    if let Some(tag) = tag.filter(|t| !t.is_yaml_core_schema() && !is_non_specific(t)) {
+                        return Err(Error::Syntax {
+                            span: key_span,
+                            message: format!("a mapping key cannot carry the tag `{tag}`"),
+                        });
                     }
+                    text.to_string()
                 }
                 Event::Alias(id) => match self.anchors.get(&id).and_then(|(v, _)| v.to_display_string()) {
                     Some(key) => key,

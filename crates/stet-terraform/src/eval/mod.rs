@@ -422,8 +422,21 @@ impl<'e, 'a> Scope<'e, 'a> {
         span: &Span,
         known: &mut bool,
     ) -> Result<String, Fail> {
+        self.render_stripped(file, template, span, known, false)
+    }
+
+    /// Renders `template`; `strip_first` trims the white space that starts it (a `~}` just
+    /// before it). Strip markers (`${~`, `~}`, `%{~`) trim the adjacent literal text.
+    fn render_stripped(
+        &self,
+        file: &FileText,
+        template: &Template,
+        span: &Span,
+        known: &mut bool,
+        strip_first: bool,
+    ) -> Result<String, Fail> {
         let mut out = String::new();
-        let mut strip_next = false;
+        let mut strip_next = strip_first;
         for element in template.iter() {
             match element {
                 Element::Literal(literal) => {
@@ -452,32 +465,46 @@ impl<'e, 'a> Scope<'e, 'a> {
                 }
                 Element::Directive(directive) => match directive.as_ref() {
                     Directive::If(d) => {
+                        if d.if_expr.strip.strip_start() {
+                            out.truncate(out.trim_end().len());
+                        }
                         let cond = self.hcl(file, &d.if_expr.cond_expr)?;
-                        match cond.kind {
-                            ValueKind::Bool(true) => out.push_str(&self.render_template(
-                                file,
-                                &d.if_expr.template,
-                                span,
-                                known,
-                            )?),
-                            ValueKind::Bool(false) => {
-                                if let Some(else_expr) = &d.else_expr {
-                                    out.push_str(&self.render_template(
-                                        file,
-                                        &else_expr.template,
-                                        span,
-                                        known,
-                                    )?);
-                                }
-                            }
+                        let (branch, strip_start, strip_end) = match cond.kind {
+                            ValueKind::Bool(true) => (
+                                Some(&d.if_expr.template),
+                                d.if_expr.strip.strip_end(),
+                                d.else_expr
+                                    .as_ref()
+                                    .map_or(d.endif_expr.strip.strip_start(), |e| {
+                                        e.strip.strip_start()
+                                    }),
+                            ),
+                            ValueKind::Bool(false) => (
+                                d.else_expr.as_ref().map(|e| &e.template),
+                                d.else_expr.as_ref().is_some_and(|e| e.strip.strip_end()),
+                                d.endif_expr.strip.strip_start(),
+                            ),
                             ValueKind::Expr(_) => {
                                 *known = false;
                                 out.push_str("%{if ...}");
+                                (None, false, false)
                             }
                             _ => return Err(Fail),
+                        };
+                        if let Some(branch) = branch {
+                            let mut text =
+                                self.render_stripped(file, branch, span, known, strip_start)?;
+                            if strip_end {
+                                text.truncate(text.trim_end().len());
+                            }
+                            out.push_str(&text);
                         }
+                        strip_next = d.endif_expr.strip.strip_end();
                     }
                     Directive::For(d) => {
+                        if d.for_expr.strip.strip_start() {
+                            out.truncate(out.trim_end().len());
+                        }
                         let collection = self.hcl(file, &d.for_expr.collection_expr)?;
                         let Some(items) = iteration_items(&collection) else {
                             *known = false;
@@ -494,13 +521,22 @@ impl<'e, 'a> Scope<'e, 'a> {
                                 scope = scope.with(k.as_str(), key);
                             }
                             scope = scope.with(d.for_expr.value_var.as_str(), value);
-                            out.push_str(&scope.render_template(
+                            let mut text = scope.render_stripped(
                                 file,
                                 &d.for_expr.template,
                                 span,
                                 known,
-                            )?);
+                                d.for_expr.strip.strip_end(),
+                            )?;
+                            if d.endfor_expr.strip.strip_start() {
+                                text.truncate(text.trim_end().len());
+                            }
+                            out.push_str(&text);
+                            if out.len() > self.env.ctx.limits.max_string_len {
+                                return Err(Fail);
+                            }
                         }
+                        strip_next = d.endfor_expr.strip.strip_end();
                     }
                 },
             }

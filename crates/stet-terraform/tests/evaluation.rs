@@ -1,0 +1,214 @@
+//! What the evaluator resolves, what it keeps as written, and how it stops on hostile
+//! input.
+
+use serde_json::json;
+use stet_terraform::{load_module, Error, LoadOptions, MemoryFiles, Module};
+
+fn load(files: &[(&str, &str)], options: &LoadOptions) -> Module {
+    let mut memory = MemoryFiles::default();
+    for (name, text) in files {
+        memory.insert(format!("repo/m/{name}"), text.as_bytes().to_vec());
+    }
+    load_module(&memory, "repo/m".as_ref(), options)
+}
+
+fn attr(module: &Module, address: &str, name: &str) -> serde_json::Value {
+    module
+        .graph
+        .resource(address)
+        .unwrap_or_else(|| {
+            panic!(
+                "no {address} in {:?}",
+                module
+                    .graph
+                    .resources
+                    .iter()
+                    .map(|r| &r.address)
+                    .collect::<Vec<_>>()
+            )
+        })
+        .attributes
+        .get(name)
+        .map(|v| v.to_json())
+        .unwrap_or(serde_json::Value::Null)
+}
+
+#[test]
+fn cyclic_locals_stay_unresolved() {
+    let m = load(
+        &[(
+            "main.tf",
+            "locals {\n  a = local.b\n  b = local.a\n}\nresource \"t\" \"r\" { v = local.a }\n",
+        )],
+        &LoadOptions::default(),
+    );
+    assert_eq!(attr(&m, "t.r", "v"), json!("${local.a}"));
+}
+
+#[test]
+fn runaway_evaluation_stops_at_the_step_budget() {
+    let mut options = LoadOptions::default();
+    options.limits.max_eval_steps = 10_000;
+    let text = "locals {\n  big = [for i in range(100000) : [for j in range(100000) : i * j]]\n}\nresource \"t\" \"r\" { v = length(local.big) }\n";
+    let m = load(&[("main.tf", text)], &options);
+    assert!(
+        m.errors
+            .iter()
+            .any(|e| matches!(e, Error::EvalBudget { limit: 10_000, .. })),
+        "{:?}",
+        m.errors
+    );
+    assert!(m.graph.resource("t.r").is_some());
+}
+
+#[test]
+fn huge_count_is_not_expanded() {
+    let m = load(
+        &[(
+            "main.tf",
+            "resource \"t\" \"r\" {\n  count = 100000000\n}\n",
+        )],
+        &LoadOptions::default(),
+    );
+    assert!(m.errors.iter().any(|e| matches!(
+        e,
+        Error::TooManyInstances {
+            count: 100000000,
+            ..
+        }
+    )));
+    assert!(m.graph.resource("t.r").is_some());
+    assert_eq!(m.graph.resources.len(), 1);
+}
+
+#[test]
+fn try_can_splat_and_grouping() {
+    let text = r#"
+variable "cfg" {
+  default = { a = 1 }
+}
+locals {
+  items = [{ id = "x", g = "one" }, { id = "y", g = "one" }, { id = "z", g = "two" }]
+}
+resource "t" "r" {
+  missing = try(var.cfg.b, "fallback")
+  present = try(var.cfg.a, "fallback")
+  can_b   = can(var.cfg.b)
+  ids     = local.items[*].id
+  groups  = { for i in local.items : i.g => i.id... }
+  cond    = length(local.items) > 2 ? "many" : "few"
+  joined  = join(",", [for i in local.items : upper(i.id) if i.g == "one"])
+}
+"#;
+    let m = load(&[("main.tf", text)], &LoadOptions::default());
+    assert_eq!(attr(&m, "t.r", "missing"), json!("fallback"));
+    assert_eq!(attr(&m, "t.r", "present"), json!(1));
+    assert_eq!(attr(&m, "t.r", "can_b"), json!(false));
+    assert_eq!(attr(&m, "t.r", "ids"), json!(["x", "y", "z"]));
+    assert_eq!(
+        attr(&m, "t.r", "groups"),
+        json!({"one": ["x", "y"], "two": ["z"]})
+    );
+    assert_eq!(attr(&m, "t.r", "cond"), json!("many"));
+    assert_eq!(attr(&m, "t.r", "joined"), json!("X,Y"));
+}
+
+#[test]
+fn unknown_values_keep_their_source_and_references() {
+    let text = "resource \"t\" \"r\" {\n  image = \"${aws_ecr_repository.app.repository_url}:latest\"\n  subnet = element(aws_subnet.private[*].id, 0)\n}\n";
+    let m = load(&[("main.tf", text)], &LoadOptions::default());
+    let r = m.graph.resource("t.r").unwrap();
+    let image = r.attributes.get("image").unwrap().as_expr().unwrap();
+    assert_eq!(
+        image.text,
+        "${aws_ecr_repository.app.repository_url}:latest"
+    );
+    assert_eq!(image.references, ["aws_ecr_repository.app.repository_url"]);
+    let subnet = r.attributes.get("subnet").unwrap().as_expr().unwrap();
+    assert_eq!(subnet.source, "element(aws_subnet.private[*].id, 0)");
+    assert_eq!(subnet.references, ["aws_subnet.private"]);
+}
+
+#[test]
+fn files_outside_the_repository_are_not_read() {
+    let mut memory = MemoryFiles::default();
+    memory.insert("repo/m/main.tf", "resource \"t\" \"r\" {\n  a = file(\"../../secret.txt\")\n  b = file(\"/etc/passwd\")\n  c = file(\"${path.module}/ok.txt\")\n}\n");
+    memory.insert("secret.txt", "top secret");
+    memory.insert("repo/m/ok.txt", "fine");
+    let options = LoadOptions {
+        confine: Some("repo".into()),
+        ..LoadOptions::default()
+    };
+    let m = load_module(&memory, "repo/m".as_ref(), &options);
+    let outside: Vec<_> = m
+        .errors
+        .iter()
+        .filter(|e| matches!(e, Error::OutsideRoot { .. }))
+        .collect();
+    assert_eq!(outside.len(), 2, "{:?}", m.errors);
+    assert!(outside.iter().all(|e| e.is_warning()));
+    assert_eq!(attr(&m, "t.r", "a"), json!("${file(\"../../secret.txt\")}"));
+    assert_eq!(attr(&m, "t.r", "c"), json!("fine"));
+}
+
+#[test]
+fn templatefile_renders_with_its_variables() {
+    let mut memory = MemoryFiles::default();
+    memory.insert("repo/m/main.tf", "resource \"t\" \"r\" {\n  user_data = templatefile(\"${path.module}/init.sh.tpl\", { name = \"web\", ports = [80, 443] })\n}\n");
+    memory.insert(
+        "repo/m/init.sh.tpl",
+        "echo ${name}\n%{ for p in ports ~}\nopen ${p}\n%{ endfor ~}\n",
+    );
+    let m = load_module(
+        &memory,
+        "repo/m".as_ref(),
+        &LoadOptions {
+            confine: Some("repo".into()),
+            ..LoadOptions::default()
+        },
+    );
+    assert_eq!(
+        attr(&m, "t.r", "user_data"),
+        json!("echo web\nopen 80\nopen 443\n")
+    );
+}
+
+#[test]
+fn module_outputs_stay_references() {
+    let m = load(&[("main.tf", "module \"vpc\" {\n  source = \"terraform-aws-modules/vpc/aws\"\n}\nresource \"t\" \"r\" {\n  vpc_id = module.vpc.vpc_id\n}\n")], &LoadOptions::default());
+    assert_eq!(attr(&m, "t.r", "vpc_id"), json!("${module.vpc.vpc_id}"));
+    assert!(m
+        .graph
+        .edges
+        .iter()
+        .any(|e| e.from == "t.r" && e.to == "module.vpc"));
+}
+
+#[test]
+fn a_top_level_attribute_is_an_error() {
+    let m = load(
+        &[("main.tf", "name = \"x\"\nresource \"t\" \"r\" {}\n")],
+        &LoadOptions::default(),
+    );
+    assert!(m.errors.iter().any(|e| matches!(e, Error::Structure { .. })
+        && e.to_string().contains("`name` is not expected")));
+    assert!(m.graph.resource("t.r").is_some());
+}
+
+#[test]
+fn resource_with_one_label_is_an_error_and_skipped() {
+    let m = load(
+        &[("main.tf", "resource \"t\" {}\nresource \"t\" \"ok\" {}\n")],
+        &LoadOptions::default(),
+    );
+    let error = m
+        .errors
+        .iter()
+        .find(|e| matches!(e, Error::Structure { .. }))
+        .expect("a structure error");
+    assert_eq!(
+        error.to_string(),
+        "repo/m/main.tf:1:1: a `resource` block takes 2 labels, this one has 1"
+    );
+    assert!(m.graph.resource("t.ok").is_some());
+}
