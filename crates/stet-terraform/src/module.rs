@@ -216,12 +216,20 @@ impl<'a> Blocks<'a> {
     }
 }
 
+/// One known instance: its address suffix (`[0]`, `["key"]`), and the `count.index` or
+/// `each.key`/`each.value` its configuration sees.
+struct Instance {
+    suffix: String,
+    count_index: Option<Value>,
+    each: Option<(Value, Value)>,
+}
+
 /// A resource's instances.
 enum Instances {
     /// No `count` or `for_each`.
     Single,
-    /// Known instance keys, each with its scope values.
-    Expanded(Vec<(String, Option<Value>, Option<(Value, Value)>)>),
+    /// Known instances.
+    Expanded(Vec<Instance>),
     /// `count`/`for_each` whose value is not known (or over the limit).
     Unexpanded,
 }
@@ -624,12 +632,10 @@ impl<'c, 'a> Loader<'c, 'a> {
                 }
                 Some(n) if n > 0 => {
                     let keys = (0..n)
-                        .map(|i| {
-                            (
-                                format!("[{i}]"),
-                                Some(Value::new(ValueKind::Int(i), value.span.clone())),
-                                None,
-                            )
+                        .map(|i| Instance {
+                            suffix: format!("[{i}]"),
+                            count_index: Some(Value::new(ValueKind::Int(i), value.span.clone())),
+                            each: None,
                         })
                         .collect();
                     (Instances::Expanded(keys), meta)
@@ -672,7 +678,11 @@ impl<'c, 'a> Loader<'c, 'a> {
                     pairs.dedup_by(|a, b| a.0 == b.0);
                     let keys = pairs
                         .into_iter()
-                        .map(|(key, k, v)| (format!("[{}]", quote(&key)), None, Some((k, v))))
+                        .map(|(key, k, v)| Instance {
+                            suffix: format!("[{}]", quote(&key)),
+                            count_index: None,
+                            each: Some((k, v)),
+                        })
                         .collect();
                     (Instances::Expanded(keys), meta)
                 }
@@ -742,11 +752,11 @@ impl<'c, 'a> Loader<'c, 'a> {
             Instances::Single => vec![(base.to_string(), Scope::new(env))],
             Instances::Expanded(keys) => keys
                 .into_iter()
-                .map(|(suffix, index, each)| {
+                .map(|instance| {
                     let mut scope = Scope::new(env);
-                    scope.count_index = index;
-                    scope.each = each;
-                    (format!("{base}{suffix}"), scope)
+                    scope.count_index = instance.count_index;
+                    scope.each = instance.each;
+                    (format!("{base}{}", instance.suffix), scope)
                 })
                 .collect(),
             Instances::Unexpanded => {

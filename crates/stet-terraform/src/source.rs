@@ -72,19 +72,27 @@ impl MemoryFiles {
     }
 }
 
+impl MemoryFiles {
+    /// The stored paths under `dir` (at any depth), in order: a range of the sorted map.
+    fn under<'a>(&'a self, dir: &'a Path) -> impl Iterator<Item = &'a PathBuf> + 'a {
+        self.files
+            .range::<Path, _>((std::ops::Bound::Excluded(dir), std::ops::Bound::Unbounded))
+            .map(|(path, _)| path)
+            .take_while(move |path| path.starts_with(dir))
+    }
+}
+
 impl FileSource for MemoryFiles {
     fn list_files(&self, dir: &Path) -> io::Result<Vec<PathBuf>> {
         let dir = normalize(dir);
+        let mut any = false;
         let files: Vec<PathBuf> = self
-            .files
-            .keys()
-            .filter(|p| {
-                p.parent() == Some(dir.as_path())
-                    || (dir.as_os_str().is_empty() && p.parent() == Some(Path::new("")))
-            })
+            .under(&dir)
+            .inspect(|_| any = true)
+            .filter(|p| p.parent() == Some(dir.as_path()))
             .cloned()
             .collect();
-        if files.is_empty() && !self.is_dir(&dir) {
+        if !any && !dir.as_os_str().is_empty() {
             return Err(io::Error::new(io::ErrorKind::NotFound, "no such folder"));
         }
         Ok(files)
@@ -106,7 +114,8 @@ impl FileSource for MemoryFiles {
 
     fn is_dir(&self, path: &Path) -> bool {
         let dir = normalize(path);
-        self.files.keys().any(|p| p.starts_with(&dir) && *p != dir)
+        let found = self.under(&dir).next().is_some();
+        found
     }
 }
 

@@ -37,7 +37,7 @@ fn corpus_parses_and_only_invalid_files_fail() {
         return;
     }
     let loaded = load(
-        &[corpus.clone()],
+        std::slice::from_ref(&corpus),
         &LoadOptions {
             root: Some(corpus.clone()),
             ..LoadOptions::default()
