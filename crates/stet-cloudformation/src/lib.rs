@@ -32,6 +32,22 @@ pub use template::{is_sam, is_template, sub_variables};
 use std::sync::Arc;
 use stet_graph::{parse_json_keeping_last, Format, Graph, Limits};
 
+/// Parses the first document of any YAML text the way templates are read (short-form tags
+/// in long form, YAML 1.1 values, spans on every value). `Ok(None)` for an empty stream.
+/// Used for rule-test files and other YAML that is not a template.
+///
+/// ```
+/// let v = stet_cloudformation::parse_yaml("t.yaml".into(), "- a: !Ref B\n", &Default::default()).unwrap().unwrap();
+/// assert_eq!(v.to_json(), serde_json::json!([{"a": {"Ref": "B"}}]));
+/// ```
+pub fn parse_yaml(
+    path: Arc<str>,
+    text: &str,
+    limits: &Limits,
+) -> Result<Option<stet_graph::Value>, Error> {
+    Ok(yaml::load(path, text, limits)?.root)
+}
+
 /// A template that was read: its graph, and problems that CloudFormation would reject but
 /// that left the rest of the template readable.
 #[derive(Debug, Clone)]

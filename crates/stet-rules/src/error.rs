@@ -1,0 +1,124 @@
+//! The one error type of this crate: a rule file that does not parse or refers to what does
+//! not exist, always with its place in the rule file.
+
+use stet_graph::Span;
+
+/// A problem with a rule file, found when it is loaded (never mid-scan).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum Error {
+    /// The text is not valid rule language.
+    #[error("{span}: {message}")]
+    Syntax {
+        /// Where parsing stopped.
+        span: Span,
+        /// What was expected there.
+        message: String,
+        /// The source line, for a caret display.
+        line: String,
+    },
+    /// A `%variable` that no `let` or rule parameter defines.
+    #[error("{span}: variable `%{name}` is not defined")]
+    UndefinedVariable {
+        /// The reference.
+        span: Span,
+        /// The variable.
+        name: String,
+    },
+    /// A rule reference to a rule that does not exist.
+    #[error("{span}: no rule named `{name}` in this file")]
+    UndefinedRule {
+        /// The reference.
+        span: Span,
+        /// The rule.
+        name: String,
+    },
+    /// A call of a function the language does not have.
+    #[error("{span}: unknown function `{name}` (known: {known})")]
+    UnknownFunction {
+        /// The call.
+        span: Span,
+        /// The function.
+        name: String,
+        /// The functions there are.
+        known: String,
+    },
+    /// A call with the wrong number of arguments.
+    #[error("{span}: `{name}` takes {expected} argument{}, this call passes {found}", if *expected == "1" { "" } else { "s" })]
+    WrongArity {
+        /// The call.
+        span: Span,
+        /// The function or parameterized rule.
+        name: String,
+        /// How many it takes.
+        expected: String,
+        /// How many were passed.
+        found: usize,
+    },
+    /// A `/regex/` that does not compile.
+    #[error("{span}: invalid regular expression: {message}")]
+    Regex {
+        /// The regex.
+        span: Span,
+        /// The regex engine's reason.
+        message: String,
+    },
+    /// A rule file that could not be read.
+    #[error("{path}: cannot read: {message}")]
+    Read {
+        /// The file.
+        path: String,
+        /// The reason.
+        message: String,
+    },
+}
+
+impl Error {
+    /// Where the problem is, if it is inside a file.
+    pub fn span(&self) -> Option<&Span> {
+        match self {
+            Error::Syntax { span, .. }
+            | Error::UndefinedVariable { span, .. }
+            | Error::UndefinedRule { span, .. }
+            | Error::UnknownFunction { span, .. }
+            | Error::WrongArity { span, .. }
+            | Error::Regex { span, .. } => Some(span),
+            Error::Read { .. } => None,
+        }
+    }
+
+    /// The error as rustc shows one: the message, the location, the source line and a caret.
+    ///
+    /// ```text
+    /// error: expected a comparison operator or `{`
+    ///  --> rules/s3.guard:4:31
+    ///   |
+    /// 4 |   Properties.BucketName exits
+    ///   |                         ^
+    /// ```
+    pub fn render(&self) -> String {
+        let message = match self.span() {
+            Some(span) => {
+                let full = self.to_string();
+                full.strip_prefix(&format!("{span}: "))
+                    .map(str::to_string)
+                    .unwrap_or(full)
+            }
+            None => self.to_string(),
+        };
+        let mut out = format!("error: {message}\n");
+        if let (Some(span), Error::Syntax { line, .. }) = (self.span(), self) {
+            let number = span.start.line.to_string();
+            let pad = " ".repeat(number.len());
+            let column = usize::try_from(span.start.column)
+                .unwrap_or(1)
+                .saturating_sub(1);
+            out.push_str(&format!(
+                "{pad}--> {span}\n{pad} |\n{number} | {line}\n{pad} | {}^\n",
+                " ".repeat(column)
+            ));
+        } else if let Some(span) = self.span() {
+            out.push_str(&format!(" --> {span}\n"));
+        }
+        out
+    }
+}

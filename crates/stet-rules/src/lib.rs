@@ -1,0 +1,162 @@
+//! The stet rule language: CloudFormation Guard (2.x/3.x) rules, parsed with pest and
+//! evaluated over stet's rule documents.
+//!
+//! # Overview
+//! [`RuleSet::parse`] reads a rule file (errors carry the rule file:line:column and render
+//! with a caret, see [`Error::render`]); [`RuleSet::evaluate`] runs every named rule over one
+//! document — a CloudFormation template, or a Terraform module rendered by
+//! `stet_graph::render_document` — and returns each rule's [`Status`] with the [`Failure`]s
+//! that decided it. [`run_tests`] runs rule tests in cfn-guard's test-file format.
+//!
+//! # Example
+//! ```
+//! use stet_rules::{RuleSet, Status};
+//! let rules = RuleSet::parse("s3.guard", r#"
+//! let buckets = Resources.*[ Type == 'AWS::S3::Bucket' ]
+//! rule versioning when %buckets !empty {
+//!     %buckets.Properties.VersioningConfiguration.Status == 'Enabled'
+//!         << versioning must be on >>
+//! }"#).unwrap();
+//! let template = stet_cloudformation::parse_yaml("t.yaml".into(),
+//!     "Resources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties: {}\n", &Default::default())
+//!     .unwrap().unwrap();
+//! let result = rules.evaluate(&template).unwrap();
+//! assert_eq!(result[0].status, Status::Fail);
+//! assert_eq!(result[0].failures[0].message.as_deref(), Some("versioning must be on"));
+//! assert_eq!(result[0].failures[0].at.as_ref().unwrap().start.line, 4);
+//! ```
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
+mod ast;
+mod case;
+mod error;
+mod eval;
+mod functions;
+mod parse;
+mod testing;
+mod value;
+
+pub use ast::RuleFile;
+pub use error::Error;
+pub use testing::{run_tests, Mismatch, TestReport};
+
+use stet_graph::{Span, Value};
+
+/// A rule's outcome on one document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Status {
+    /// Every clause that applied held.
+    Pass,
+    /// A clause did not hold.
+    Fail,
+    /// The rule did not apply (its `when` guard failed, or it selected nothing).
+    Skip,
+}
+
+impl Status {
+    /// `PASS`, `FAIL` or `SKIP`, as cfn-guard writes them.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pass => "PASS",
+            Status::Fail => "FAIL",
+            Status::Skip => "SKIP",
+        }
+    }
+}
+
+/// A clause that failed: where it is written, the value it failed on, and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Failure {
+    /// The rule it belongs to.
+    pub rule: String,
+    /// The clause in the rule file.
+    pub clause: Span,
+    /// The document value that failed, when there is one (a missing key has the value where
+    /// the query stopped).
+    pub at: Option<Span>,
+    /// What was compared and how it failed.
+    pub explanation: String,
+    /// The clause's `<< message >>`.
+    pub message: Option<String>,
+}
+
+/// One rule's result on a document.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RuleResult {
+    /// The rule's name.
+    pub name: String,
+    /// Where the rule is written.
+    pub span: Span,
+    /// Its status.
+    pub status: Status,
+    /// The failures that made it FAIL (empty otherwise).
+    pub failures: Vec<Failure>,
+}
+
+/// Evaluation of a rule file stopped.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EvalError {
+    /// The rules spent more than their step budget on one document.
+    #[error("{file}: rule evaluation stopped after {steps} steps on one document")]
+    Budget {
+        /// The rule file.
+        file: String,
+        /// The budget.
+        steps: u64,
+    },
+}
+
+/// A parsed rule file, ready to evaluate.
+#[derive(Debug, Clone)]
+pub struct RuleSet {
+    path: String,
+    file: RuleFile,
+}
+
+impl RuleSet {
+    /// Parses the rule file `text`, named `path` in errors. Every reference (variables, rules,
+    /// functions and their argument counts) is checked here, not during a scan.
+    pub fn parse(path: &str, text: &str) -> Result<RuleSet, Error> {
+        Ok(RuleSet {
+            path: path.to_string(),
+            file: parse::parse_rule_file(path, text)?,
+        })
+    }
+
+    /// The rule file's path.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// The named rules, in file order (`default` for clauses outside any rule).
+    pub fn rule_names(&self) -> Vec<&str> {
+        self.file.rules.iter().map(|r| r.name.as_str()).collect()
+    }
+
+    /// Evaluates every named rule over `document`.
+    pub fn evaluate(&self, document: &Value) -> Result<Vec<RuleResult>, EvalError> {
+        let evaluator = eval::Evaluator::new(&self.file);
+        let env = evaluator.root_env(document);
+        let statuses = evaluator
+            .evaluate_all(&env)
+            .map_err(|_| EvalError::Budget {
+                file: self.path.clone(),
+                steps: eval::MAX_STEPS,
+            })?;
+        let failures = evaluator.failures.into_inner();
+        Ok(statuses
+            .into_iter()
+            .map(|(rule, status)| RuleResult {
+                name: rule.name.clone(),
+                span: rule.span.clone(),
+                status,
+                failures: failures
+                    .iter()
+                    .filter(|f| f.rule == rule.name)
+                    .cloned()
+                    .collect(),
+            })
+            .collect())
+    }
+}
