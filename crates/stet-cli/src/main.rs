@@ -17,6 +17,34 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Run rules over files and folders and report each failure with its location.
+    Check {
+        /// Files and folders to scan (default: the current folder).
+        paths: Vec<PathBuf>,
+        /// Rule files or folders of `.guard` files to run.
+        #[arg(long, value_name = "FILE|DIR")]
+        rules: Vec<PathBuf>,
+        /// Run only the rules given with --rules.
+        #[arg(long)]
+        no_builtin: bool,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+        format: CheckFormat,
+        /// Write the report to FILE instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Exit with status 1 when a finding is at or above this severity.
+        #[arg(long, value_enum, default_value_t = FailOn::Low)]
+        fail_on: FailOn,
+    },
+    /// Run rule tests (cfn-guard's test-file format) in a folder of rules.
+    Test {
+        /// A folder of `.guard` files with their tests, or one rule file (default: `.`).
+        dir: Option<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+        format: CheckFormat,
+    },
     /// Print the normalised documents (one per Terraform module and per CloudFormation
     /// template) with every resource and its location.
     Graph {
@@ -29,6 +57,28 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum CheckFormat {
+    /// Lines for a terminal.
+    Text,
+    /// The JSON report of the design contract.
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, ValueEnum)]
+enum FailOn {
+    /// Any finding.
+    Info,
+    /// Low and above.
+    Low,
+    /// Medium and above.
+    Medium,
+    /// High only.
+    High,
+    /// Never fail on findings.
+    Never,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -60,6 +110,15 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
+        Command::Check {
+            paths,
+            rules,
+            no_builtin,
+            format,
+            output,
+            fail_on,
+        } => check(paths, rules, no_builtin, format, output, fail_on),
+        Command::Test { dir, format } => test(dir.unwrap_or_else(|| PathBuf::from(".")), format),
         Command::Graph {
             paths,
             format,
@@ -87,6 +146,176 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             })
         }
     }
+}
+
+fn check(
+    paths: Vec<PathBuf>,
+    rule_paths: Vec<PathBuf>,
+    no_builtin: bool,
+    format: CheckFormat,
+    output: Option<PathBuf>,
+    fail_on: FailOn,
+) -> anyhow::Result<ExitCode> {
+    if rule_paths.is_empty() {
+        // The built-in pack is not part of this build yet.
+        let _ = no_builtin;
+        anyhow::bail!("no rules to run: pass --rules FILE|DIR (the built-in rule pack is not available in this version)");
+    }
+    let paths = if paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        paths
+    };
+    let (rules, mut diagnostics) = stet::load_rules(&rule_paths);
+    let loaded = stet::load(&paths, &stet::LoadOptions::default());
+    let (findings, check_diagnostics) = stet::check(&loaded, &rules);
+    diagnostics.extend(loaded.diagnostics.iter().cloned());
+    diagnostics.extend(check_diagnostics);
+    diagnostics.sort();
+    let errors: Vec<&stet::Diagnostic> = diagnostics
+        .iter()
+        .filter(|d| d.level == stet::Level::Error)
+        .collect();
+    let text = match format {
+        CheckFormat::Json => {
+            let report = serde_json::json!({
+                "version": 1,
+                "tool": { "name": "stet", "version": env!("CARGO_PKG_VERSION") },
+                "findings": findings,
+                "changes": [],
+                "errors": errors,
+                "warnings": diagnostics.iter().filter(|d| d.level == stet::Level::Warning).collect::<Vec<_>>(),
+                "summary": {
+                    "files": loaded.summary.files,
+                    "resources": loaded.graphs.iter().map(|g| g.resources.len()).sum::<usize>(),
+                    "findings": findings.len(),
+                    "changes": 0,
+                    "errors": errors.len(),
+                },
+            });
+            serde_json::to_string_pretty(&report)? + "\n"
+        }
+        CheckFormat::Text => {
+            let mut out = String::new();
+            for f in &findings {
+                out.push_str(&format!(
+                    "{}:{}:{}: {} [{}] {}\n",
+                    f.file, f.line, f.column, f.rule, f.severity, f.message
+                ));
+            }
+            for d in &diagnostics {
+                out.push_str(&format!("{d}\n"));
+            }
+            out.push_str(&format!(
+                "{} finding{} in {} file{} ({} document{}); {} error{}\n",
+                findings.len(),
+                if findings.len() == 1 { "" } else { "s" },
+                loaded.summary.files,
+                if loaded.summary.files == 1 { "" } else { "s" },
+                loaded.summary.documents,
+                if loaded.summary.documents == 1 {
+                    ""
+                } else {
+                    "s"
+                },
+                errors.len(),
+                if errors.len() == 1 { "" } else { "s" },
+            ));
+            out
+        }
+    };
+    write_output(output.as_deref(), &text)?;
+    if !errors.is_empty() {
+        return Ok(ExitCode::from(2));
+    }
+    let threshold = match fail_on {
+        FailOn::Info => Some(stet::Severity::Info),
+        FailOn::Low => Some(stet::Severity::Low),
+        FailOn::Medium => Some(stet::Severity::Medium),
+        FailOn::High => Some(stet::Severity::High),
+        FailOn::Never => None,
+    };
+    let failing = threshold.is_some_and(|t| {
+        findings
+            .iter()
+            .any(|f| stet::Severity::parse(&f.severity).is_some_and(|s| s >= t))
+    });
+    Ok(if failing {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn test(dir: PathBuf, format: CheckFormat) -> anyhow::Result<ExitCode> {
+    if !dir.exists() {
+        anyhow::bail!("{}: no such file or folder", dir.display());
+    }
+    let report = stet::run_tests(&dir);
+    let text = match format {
+        CheckFormat::Json => {
+            let json = serde_json::json!({
+                "files": report.files,
+                "cases": report.cases,
+                "expectations": report.expectations,
+                "mismatches": report.mismatches.iter().map(|m| serde_json::json!({
+                    "rule_file": m.rule_file.display().to_string(),
+                    "test_file": m.test_file.display().to_string(),
+                    "case": m.case,
+                    "rule": m.rule,
+                    "expected": m.expected,
+                    "actual": m.actual,
+                })).collect::<Vec<_>>(),
+                "errors": report.errors,
+                "unpaired": report.unpaired.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
+                "unknown_rules": report.unknown_rules,
+            });
+            serde_json::to_string_pretty(&json)? + "\n"
+        }
+        CheckFormat::Text => {
+            let mut out = String::new();
+            for m in &report.mismatches {
+                out.push_str(&format!(
+                    "FAIL {} (case `{}`): rule {} expected {}, got {}\n     tests: {}\n",
+                    m.rule_file.display(),
+                    m.case,
+                    m.rule,
+                    m.expected,
+                    m.actual,
+                    m.test_file.display()
+                ));
+            }
+            for e in &report.errors {
+                out.push_str(e);
+                if !e.ends_with('\n') {
+                    out.push('\n');
+                }
+            }
+            for u in &report.unpaired {
+                out.push_str(&format!(
+                    "note: {} matches no rule file by name; not run\n",
+                    u.display()
+                ));
+            }
+            out.push_str(&format!(
+                "{} rule files, {} cases, {} expectations: {} passed, {} failed\n",
+                report.files,
+                report.cases,
+                report.expectations,
+                report.expectations - report.mismatches.len(),
+                report.mismatches.len()
+            ));
+            out
+        }
+    };
+    write_output(None, &text)?;
+    Ok(if !report.errors.is_empty() {
+        ExitCode::from(2)
+    } else if !report.mismatches.is_empty() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 /// Writes `text` to `path` atomically (a temporary file renamed into place), or to

@@ -6,7 +6,8 @@
 //! with a caret, see [`Error::render`]); [`RuleSet::evaluate`] runs every named rule over one
 //! document — a CloudFormation template, or a Terraform module rendered by
 //! `stet_graph::render_document` — and returns each rule's [`Status`] with the [`Failure`]s
-//! that decided it. [`run_tests`] runs rule tests in cfn-guard's test-file format.
+//! that decided it. A rule file may open with a `# stet:` metadata header ([`RuleMeta`]).
+//! [`run_tests`] runs rule tests in cfn-guard's test-file format.
 //!
 //! # Example
 //! ```
@@ -33,12 +34,14 @@ mod case;
 mod error;
 mod eval;
 mod functions;
+mod meta;
 mod parse;
 mod testing;
 mod value;
 
 pub use ast::RuleFile;
 pub use error::Error;
+pub use meta::{RuleMeta, Severity};
 pub use testing::{run_tests, Mismatch, TestReport};
 
 use stet_graph::{Span, Value};
@@ -112,6 +115,7 @@ pub enum EvalError {
 pub struct RuleSet {
     path: String,
     file: RuleFile,
+    meta: RuleMeta,
 }
 
 impl RuleSet {
@@ -121,7 +125,13 @@ impl RuleSet {
         Ok(RuleSet {
             path: path.to_string(),
             file: parse::parse_rule_file(path, text)?,
+            meta: meta::read_meta(path, text)?,
         })
+    }
+
+    /// The file's metadata header (empty for files without one).
+    pub fn meta(&self) -> &RuleMeta {
+        &self.meta
     }
 
     /// The rule file's path.

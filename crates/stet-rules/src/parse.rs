@@ -587,7 +587,8 @@ fn message_text(pair: &Pair<'_, Rule>) -> String {
         .unwrap_or_default()
 }
 
-/// The content of a quoted string, with `\"`, `\'`, `\\`, `\n` and `\t` unescaped.
+/// The content of a quoted string, with `\"`, `\'`, `\\`, `\n` and `\t` unescaped; any other
+/// backslash is kept.
 fn unquote(pair: &Pair<'_, Rule>) -> String {
     let raw = pair
         .clone()
@@ -602,7 +603,12 @@ fn unquote(pair: &Pair<'_, Rule>) -> String {
             match chars.next() {
                 Some('n') => out.push('\n'),
                 Some('t') => out.push('\t'),
-                Some(other) => out.push(other),
+                Some(c @ ('"' | '\'' | '\\')) => out.push(c),
+                // Other escapes (`\w`, `\d`) are kept: strings often hold regular expressions.
+                Some(other) => {
+                    out.push('\\');
+                    out.push(other);
+                }
                 None => out.push('\\'),
             }
         } else {

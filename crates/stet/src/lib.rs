@@ -5,7 +5,8 @@
 //! [`load`] walks files and folders (respecting `.gitignore`) and reads every Terraform
 //! module and CloudFormation/SAM template into a [`Graph`] of the common resource model,
 //! collecting [`Diagnostic`]s for what could not be read. [`graph_json`] renders what was
-//! loaded as the JSON `stet graph` prints. The parsers live in `stet-terraform` and
+//! loaded as the JSON `stet graph` prints. [`load_rules`] reads rule files and [`check`] runs
+//! them over every document, giving located [`Finding`]s. The parsers live in `stet-terraform` and
 //! `stet-cloudformation`; the model in `stet-graph`, re-exported here.
 //!
 //! # Example
@@ -22,11 +23,13 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+mod check;
 mod diagnostic;
 mod discover;
 mod graph_output;
 mod load;
 
+pub use check::{check, load_rules, Finding};
 pub use diagnostic::{Diagnostic, Level};
 pub use discover::SKIPPED_FOLDERS;
 pub use graph_output::graph_json;
@@ -34,3 +37,4 @@ pub use load::{load, repository_root, LoadOptions, LoadSummary, Loaded};
 pub use stet_graph::{
     render_document, Format, Graph, Limits, Resource, ResourceKind, Span, Value, ValueKind,
 };
+pub use stet_rules::{run_tests, RuleMeta, RuleSet, Severity, Status, TestReport};

@@ -1,0 +1,206 @@
+//! Running rules over what was loaded: rule files found and parsed ([`load_rules`]), every
+//! rule evaluated over every document's rule document, and each failure turned into a
+//! located [`Finding`] ([`check`]). Rendering findings is `report`'s job.
+
+use crate::diagnostic::{Diagnostic, Level};
+use crate::Loaded;
+use serde::Serialize;
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use stet_graph::{render_document, Graph, Span};
+use stet_rules::{RuleSet, Severity};
+
+/// A rule that failed on a value, with its place.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Finding {
+    /// The file of the value (relative to where stet runs).
+    pub file: String,
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column.
+    pub column: u32,
+    /// Where the value ends.
+    pub end_line: u32,
+    /// Where the value ends.
+    pub end_column: u32,
+    /// The rule's ID, or its name when the file has no `# stet:` header.
+    pub rule: String,
+    /// `info`, `low`, `medium` or `high`.
+    pub severity: String,
+    /// What is wrong: the rule's message, else what the clause compared.
+    pub message: String,
+    /// How to fix it, from the rule's header.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remediation: Option<String>,
+    /// The resource (address or logical ID) holding the value.
+    pub resource: String,
+    /// The resource's type.
+    pub resource_type: String,
+}
+
+/// Reads every `.guard` file in `paths` (files or folders, recursively). Files that do not
+/// parse are diagnostics; the others are returned.
+pub fn load_rules(paths: &[PathBuf]) -> (Vec<RuleSet>, Vec<Diagnostic>) {
+    let mut files = Vec::new();
+    for path in paths {
+        collect_rule_files(path, &mut files);
+    }
+    files.sort();
+    let mut rules = Vec::new();
+    let mut diagnostics = Vec::new();
+    for file in files {
+        let name = file.to_string_lossy().into_owned();
+        match std::fs::read_to_string(&file) {
+            Ok(text) => match RuleSet::parse(&name, &text) {
+                Ok(r) => rules.push(r),
+                Err(e) => diagnostics.push(match e.span() {
+                    Some(span) => Diagnostic::at(
+                        span,
+                        e.render()
+                            .lines()
+                            .next()
+                            .unwrap_or("")
+                            .trim_start_matches("error: ")
+                            .to_string(),
+                        Level::Error,
+                    ),
+                    None => Diagnostic::file(&file, e.to_string(), Level::Error),
+                }),
+            },
+            Err(e) => diagnostics.push(Diagnostic::file(
+                &file,
+                format!("cannot read: {e}"),
+                Level::Error,
+            )),
+        }
+    }
+    (rules, diagnostics)
+}
+
+fn collect_rule_files(path: &Path, out: &mut Vec<PathBuf>) {
+    if path.is_file() {
+        out.push(path.to_path_buf());
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(path) else {
+        out.push(path.to_path_buf());
+        return;
+    };
+    for entry in entries.flatten() {
+        let p = entry.path();
+        if p.is_dir() {
+            collect_rule_files(&p, out);
+        } else if p.extension().is_some_and(|e| e == "guard") {
+            out.push(p);
+        }
+    }
+}
+
+/// Runs `rules` over every document in `loaded`. Each failing value becomes one finding; the
+/// same rule at the same file:line is reported once (a module folder can be reached both on
+/// its own and through a call).
+pub fn check(loaded: &Loaded, rules: &[RuleSet]) -> (Vec<Finding>, Vec<Diagnostic>) {
+    let mut findings = Vec::new();
+    let mut diagnostics = Vec::new();
+    let mut seen = HashSet::new();
+    for graph in &loaded.graphs {
+        let document = render_document(graph);
+        let fallback = graph
+            .files
+            .first()
+            .map(|f| Span::file_start(f.path.clone()))
+            .unwrap_or_else(|| Span::file_start(graph.path.clone()));
+        for ruleset in rules {
+            let results = match ruleset.evaluate(&document) {
+                Ok(r) => r,
+                Err(e) => {
+                    diagnostics.push(Diagnostic::file(
+                        Path::new(ruleset.path()),
+                        format!("{e} ({})", graph.path),
+                        Level::Error,
+                    ));
+                    continue;
+                }
+            };
+            let meta = ruleset.meta();
+            for result in results
+                .iter()
+                .filter(|r| r.status == stet_rules::Status::Fail)
+            {
+                let rule = meta.id.clone().unwrap_or_else(|| result.name.clone());
+                for failure in &result.failures {
+                    let span = failure
+                        .at
+                        .clone()
+                        .filter(|s| !s.file.is_empty())
+                        .unwrap_or_else(|| fallback.clone());
+                    let (resource, resource_type) = owner(graph, &span);
+                    if !seen.insert((
+                        rule.clone(),
+                        span.file.to_string(),
+                        span.start.line,
+                        resource.clone(),
+                    )) {
+                        continue;
+                    }
+                    let message = match &failure.message {
+                        Some(m) => format!("{}: {}", resource_label(&resource), first_paragraph(m)),
+                        None => format!("{}: {}", resource_label(&resource), failure.explanation),
+                    };
+                    findings.push(Finding {
+                        file: span.file.to_string(),
+                        line: span.start.line,
+                        column: span.start.column,
+                        end_line: span.end.line,
+                        end_column: span.end.column,
+                        rule: rule.clone(),
+                        severity: meta
+                            .severity
+                            .unwrap_or(Severity::Medium)
+                            .as_str()
+                            .to_string(),
+                        message,
+                        remediation: meta.remediation.clone(),
+                        resource,
+                        resource_type,
+                    });
+                }
+            }
+        }
+    }
+    findings.sort();
+    (findings, diagnostics)
+}
+
+fn resource_label(resource: &str) -> &str {
+    if resource.is_empty() {
+        "document"
+    } else {
+        resource
+    }
+}
+
+/// A custom message's lines joined, blank lines and surrounding space dropped.
+fn first_paragraph(message: &str) -> String {
+    message
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The innermost resource whose span holds `span`.
+fn owner(graph: &Graph, span: &Span) -> (String, String) {
+    graph
+        .resources
+        .iter()
+        .filter(|r| {
+            r.span.file == span.file
+                && r.span.start.offset <= span.start.offset
+                && span.end.offset <= r.span.end.offset
+        })
+        .min_by_key(|r| r.span.end.offset - r.span.start.offset)
+        .map(|r| (r.address.clone(), r.resource_type.clone()))
+        .unwrap_or_default()
+}
