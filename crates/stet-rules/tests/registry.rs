@@ -25,9 +25,6 @@ fn guard_rules_registry_conformance() {
             m.actual
         );
     }
-    for (r, t) in &report.pairs {
-        eprintln!("pair {} {}", r.display(), t.display());
-    }
     eprintln!(
         "files {} cases {} expectations {} mismatches {} errors {} unpaired {:?}",
         report.files,
