@@ -34,8 +34,9 @@ def main():
 
     subprocess.run(["cargo", "build", "--release", "-q", "-p", "stet", "--example", "guard_statuses"], cwd=ROOT, check=True)
     stet_bin = os.path.join(ROOT, "target/release/examples/guard_statuses")
-    out = subprocess.run([stet_bin, rules, corpus], capture_output=True, text=True, check=True)
-    stet = json.loads(out.stdout)
+    out = subprocess.run([stet_bin, os.path.abspath(rules), os.path.abspath(corpus)], capture_output=True, text=True, check=True, cwd=ROOT)
+    # Key every template by its real path: cfn-guard reports links by their targets.
+    stet = {os.path.realpath(os.path.join(ROOT, k)): v for k, v in json.loads(out.stdout).items()}
 
     # cfn-guard reads a folder, and stops at the first file it cannot read; so it is run per
     # repository folder, and file by file for a folder where it stops.
@@ -121,7 +122,8 @@ def run_guard(rules, paths, guard):
             break
         i = end
         for o in obj if isinstance(obj, list) else [obj]:
-            name = names.get(o.get("name"), o.get("name"))
+            reported = o.get("name", "")
+            name = names.get(reported) or os.path.realpath(reported)
             statuses = guard.setdefault(name, {})
             for r in o.get("compliant", []):
                 statuses[r] = "PASS"

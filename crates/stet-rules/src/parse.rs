@@ -15,6 +15,14 @@ use stet_graph::{LineIndex, Map, Span, Value, ValueKind};
 #[grammar = "guard.pest"]
 struct GuardParser;
 
+/// Deepest nesting of `[`, `{` and `(` a rule file may use. Real rules nest a handful of
+/// levels; the limit keeps the grammar's backtracking bounded on hostile text.
+const MAX_NESTING: usize = 48;
+
+/// Most grammar rule calls one parse may make (a pest setting): text that would make the
+/// parser backtrack without end fails with an error instead.
+const CALL_LIMIT: usize = 20_000_000;
+
 /// Parses a rule file's `text`, named `file` in errors.
 pub fn parse_rule_file(file: &str, text: &str) -> Result<RuleFile, Error> {
     let index = LineIndex::new(text);
@@ -23,6 +31,13 @@ pub fn parse_rule_file(file: &str, text: &str) -> Result<RuleFile, Error> {
         text,
         index: &index,
     };
+    check_nesting(text).map_err(|offset| {
+        builder.error_at(
+            offset,
+            &format!("brackets nest deeper than {MAX_NESTING} levels"),
+        )
+    })?;
+    pest::set_call_limit(std::num::NonZeroUsize::new(CALL_LIMIT));
     let mut pairs =
         GuardParser::parse(Rule::rules_file, text).map_err(|e| builder.syntax_error(&e))?;
     let root = pairs
@@ -31,6 +46,35 @@ pub fn parse_rule_file(file: &str, text: &str) -> Result<RuleFile, Error> {
     let file = builder.file(root)?;
     check(&file)?;
     Ok(file)
+}
+
+/// The offset of the first bracket nested deeper than [`MAX_NESTING`], outside strings,
+/// regexes and comments (roughly: quotes and `#` are honoured).
+fn check_nesting(text: &str) -> Result<(), usize> {
+    let mut depth = 0usize;
+    let mut quote: Option<char> = None;
+    let mut comment = false;
+    for (offset, c) in text.char_indices() {
+        if comment {
+            comment = c != '\n';
+            continue;
+        }
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '\'' | '"') => quote = Some(c),
+            (None, '#') => comment = true,
+            (None, '[' | '{' | '(') => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Err(offset);
+                }
+            }
+            (None, ']' | '}' | ')') => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 struct Builder<'t> {
@@ -88,6 +132,14 @@ impl Builder<'_> {
                         format!("expected {} or {last}", rest.join(", "))
                     }
                 }
+            }
+            pest::error::ErrorVariant::CustomError { message }
+                if message.contains("call limit") =>
+            {
+                return self.error_at(
+                    offset,
+                    "this rule file nests queries and filters so deeply that parsing it would not end; simplify the nesting",
+                );
             }
             pest::error::ErrorVariant::CustomError { message } => message.clone(),
         };

@@ -364,6 +364,24 @@ fn load_time_errors() {
 }
 
 #[test]
+fn hostile_nesting_ends_in_an_error() {
+    // Found by the `guard` fuzz target: nested brackets made the grammar backtrack without end.
+    let deep = format!("let v = Resources\nrule r {{\n  %v{}x\n}}", "[".repeat(100));
+    assert!(RuleSet::parse("t.guard", &deep)
+        .unwrap_err()
+        .to_string()
+        .contains("nest deeper than 48 levels"));
+    let backtracking = format!(
+        "let v = Resources\nrule r {{\n  %v{}x\n}}",
+        "[ a == 1 or ".repeat(40)
+    );
+    assert!(RuleSet::parse("t.guard", &backtracking)
+        .unwrap_err()
+        .to_string()
+        .contains("nests queries and filters so deeply"));
+}
+
+#[test]
 fn syntax_errors_render_like_rustc() {
     let error = RuleSet::parse(
         "rules/s3.guard",
