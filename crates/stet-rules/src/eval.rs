@@ -684,6 +684,11 @@ impl<'a> Evaluator<'a> {
             },
             QueryPart::AllIndices | QueryPart::AllValues => {
                 if let Some(items) = current.elements() {
+                    // An empty list is a retrieval error, as in cfn-guard 3.2: `Tags[*].Key == 'x'`
+                    // fails on `Tags: []` rather than passing on nothing.
+                    if items.is_empty() {
+                        return unresolved("`[*]` on an empty list".into());
+                    }
                     let mut out = Vec::new();
                     for item in items {
                         out.extend(self.retrieve(index + 1, parts, item, env)?);
