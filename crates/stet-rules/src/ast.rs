@@ -275,6 +275,9 @@ pub struct Range {
     pub lower_inclusive: bool,
     /// Whether the upper bound is included.
     pub upper_inclusive: bool,
+    /// Whether the bounds are characters (`r['a', 'z']`): the range then holds one-character
+    /// strings, and numbers otherwise.
+    pub chars: bool,
 }
 
 impl Range {

@@ -241,7 +241,13 @@ impl<'a> Evaluator<'a> {
             Clause::Type(t) => self.type_block(t, env, report),
             Clause::RuleRef(r) => {
                 let status = self.rule_status(&r.name, env)?;
-                let pass = (status == Status::Pass) != r.negated;
+                // As cfn-guard 3.2.1 does: a rule that SKIPped fails an assertion whether or not
+                // it is negated, while in a `when` guard `!rule` holds for it.
+                let pass = match status {
+                    Status::Pass => !r.negated,
+                    Status::Fail => r.negated,
+                    Status::Skip => !report && r.negated,
+                };
                 if !pass && report {
                     self.record(
                         r.span.clone(),

@@ -508,17 +508,21 @@ impl Builder<'_> {
             Rule::range => {
                 let mut open = true;
                 let mut close = true;
+                let mut chars = false;
                 let mut bounds = Vec::new();
                 for p in pair.into_inner() {
                     match p.as_rule() {
                         Rule::range_open => open = p.as_str() == "[",
                         Rule::range_close => close = p.as_str() == "]",
-                        Rule::char_bound => bounds.push(
-                            p.as_str()
-                                .chars()
-                                .nth(1)
-                                .map_or(0.0, |c| f64::from(u32::from(c))),
-                        ),
+                        Rule::char_bound => {
+                            chars = true;
+                            bounds.push(
+                                p.as_str()
+                                    .chars()
+                                    .nth(1)
+                                    .map_or(0.0, |c| f64::from(u32::from(c))),
+                            )
+                        }
                         _ => bounds.push(p.as_str().parse::<f64>().unwrap_or(f64::NAN)),
                     }
                 }
@@ -531,6 +535,7 @@ impl Builder<'_> {
                     upper,
                     lower_inclusive: open,
                     upper_inclusive: close,
+                    chars,
                 }))
             }
             Rule::list => {

@@ -178,16 +178,23 @@ pub(crate) fn compare_eq(lhs: &Item<'_>, rhs: &Item<'_>) -> Cmp {
             Some(s) => Ok(r.regex.is_match(s).unwrap_or(false)),
             None => Err(NotComparable),
         },
-        (Item::Range(r), other) | (other, Item::Range(r)) => match other.kind().and_then(number) {
-            Some(n) => Ok(r.contains(n)),
-            None => match other.kind().and_then(text) {
-                Some(s) if s.chars().count() == 1 => Ok(s
-                    .chars()
-                    .next()
-                    .is_some_and(|c| r.contains(f64::from(u32::from(c))))),
-                _ => Err(NotComparable),
-            },
-        },
+        (Item::Range(r), other) | (other, Item::Range(r)) => {
+            if r.chars {
+                // A character range holds one-character strings.
+                match other.kind().and_then(text) {
+                    Some(s) if s.chars().count() == 1 => Ok(s
+                        .chars()
+                        .next()
+                        .is_some_and(|c| r.contains(f64::from(u32::from(c))))),
+                    _ => Err(NotComparable),
+                }
+            } else {
+                match other.kind().and_then(number) {
+                    Some(n) => Ok(r.contains(n)),
+                    None => Err(NotComparable),
+                }
+            }
+        }
         (Item::List(_), _) | (_, Item::List(_)) => {
             let (Some(a), Some(b)) = (lhs.elements(), rhs.elements()) else {
                 return Err(NotComparable);

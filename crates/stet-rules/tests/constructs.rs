@@ -76,6 +76,7 @@ rule regex { Resources.Bucket.Properties.BucketName == /^logs-/ }
 rule regex_not { Resources.Bucket.Properties.BucketName != /^data-/ }
 rule range_in { Resources.Queue.Properties.VisibilityTimeout IN r[30, 60] }
 rule range_open_fail { Resources.Queue.Properties.VisibilityTimeout IN r(30, 60) }
+rule range_string_fail { Resources.Bucket.Properties.Tags[0].Key IN r[1, 300] }
 rule string_vs_number_fail { Resources.Queue.Properties.VisibilityTimeout == '60' }
 rule query_rhs { Resources.Bucket.Properties.Tags[0].Value == Parameters.Env.Default }
 "#,
@@ -94,6 +95,7 @@ rule query_rhs { Resources.Bucket.Properties.Tags[0].Value == Parameters.Env.Def
             ("regex_not", Pass),
             ("range_in", Pass),
             ("range_open_fail", Fail),
+            ("range_string_fail", Fail),
             ("string_vs_number_fail", Fail),
             ("query_rhs", Pass),
         ],
@@ -180,7 +182,12 @@ rule guarded when %buckets !empty { %buckets.Properties.BucketName exists }
 rule skipped when %topics !empty { %topics.Properties.TopicName exists }
 rule uses_rule when guarded { Resources.Queue exists }
 rule skipped_dependency_fails when skipped { Resources.Queue exists }
-rule negated_reference { !skipped }
+rule negated_reference {
+    !skipped
+}
+rule negated_reference_in_when when !skipped {
+    Resources.Queue exists
+}
 rule reference_clause { guarded }
 rule when_block {
     when Resources.Queue exists { Resources.Queue.Properties.VisibilityTimeout == 60 }
@@ -231,7 +238,10 @@ rule not_clause { not Resources.Bucket.Properties.Missing exists }
             ("skipped", Skip),
             ("uses_rule", Pass),
             ("skipped_dependency_fails", Skip),
-            ("negated_reference", Pass),
+            // As in cfn-guard 3.2.1: a SKIPped rule fails an assertion, negated or not, but
+            // `!rule` holds for it in a `when` guard.
+            ("negated_reference", Fail),
+            ("negated_reference_in_when", Pass),
             ("reference_clause", Pass),
             ("when_block", Pass),
             ("type_block", Pass),
