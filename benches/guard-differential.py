@@ -53,7 +53,9 @@ def main():
                 if not run_guard(rules, [path], guard):
                     failures.append(path)
     if failures:
-        print(f"cfn-guard could not read {len(failures)} templates (left out of the comparison)")
+        print(f"cfn-guard could not read {len(failures)} templates (left out of the comparison):")
+        for path in failures:
+            print(f"  {path}")
 
     total = agree = 0
     classes = collections.Counter()
