@@ -36,6 +36,8 @@ pub struct Finding {
     pub resource: String,
     /// The resource's type.
     pub resource_type: String,
+    /// The clause that failed, as `rule-file:line:column`.
+    pub clause: String,
 }
 
 /// Reads every `.guard` file in `paths` (files or folders, recursively). Files that do not
@@ -163,6 +165,7 @@ pub fn check(loaded: &Loaded, rules: &[RuleSet]) -> (Vec<Finding>, Vec<Diagnosti
                         remediation: meta.remediation.clone(),
                         resource,
                         resource_type,
+                        clause: failure.clause.to_string(),
                     });
                 }
             }
