@@ -263,6 +263,28 @@ impl Value {
         self.as_map().and_then(|m| m.get(key))
     }
 
+    /// The value with `span` on it and on everything inside it (for values computed from
+    /// text, such as decoded JSON, that belong to the expression that decoded them).
+    pub fn respanned(mut self, span: &Span) -> Value {
+        self.span = span.clone();
+        match &mut self.kind {
+            ValueKind::List(items) => {
+                let items = std::mem::take(items);
+                self.kind = ValueKind::List(items.into_iter().map(|i| i.respanned(span)).collect());
+            }
+            ValueKind::Map(map) => {
+                let map = std::mem::take(map);
+                let mut out = Map::new();
+                for entry in map {
+                    out.insert(entry.key, span.clone(), entry.value.respanned(span));
+                }
+                self.kind = ValueKind::Map(out);
+            }
+            _ => {}
+        }
+        self
+    }
+
     /// Whether this value and everything inside it is known (no [`ValueKind::Expr`]).
     pub fn is_known(&self) -> bool {
         match &self.kind {

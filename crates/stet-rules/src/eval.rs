@@ -218,13 +218,7 @@ impl<'a> Evaluator<'a> {
                 fails += 1;
             }
         }
-        Ok(if fails > 0 {
-            Status::Fail
-        } else if passes > 0 {
-            Status::Pass
-        } else {
-            Status::Skip
-        })
+        Ok(combine(passes, fails, true))
     }
 
     fn clause(&self, clause: &'a Clause, env: &Env<'a, '_>, report: bool) -> R<Status> {
@@ -314,13 +308,7 @@ impl<'a> Evaluator<'a> {
                 Status::Skip => {}
             }
         }
-        Ok(if fails > 0 {
-            Status::Fail
-        } else if passes > 0 {
-            Status::Pass
-        } else {
-            Status::Skip
-        })
+        Ok(combine(passes, fails, true))
     }
 
     fn block_clause(&self, b: &'a BlockClause, env: &Env<'a, '_>, report: bool) -> R<Status> {
@@ -362,21 +350,7 @@ impl<'a> Evaluator<'a> {
                 }
             }
         }
-        let status = if all {
-            if fails > 0 {
-                Status::Fail
-            } else if passes > 0 {
-                Status::Pass
-            } else {
-                Status::Skip
-            }
-        } else if passes > 0 {
-            Status::Pass
-        } else if fails > 0 {
-            Status::Fail
-        } else {
-            Status::Skip
-        };
+        let status = combine(passes, fails, all);
         if status != Status::Fail {
             self.failures.borrow_mut().truncate(before);
         }
@@ -408,17 +382,7 @@ impl<'a> Evaluator<'a> {
         let all = !a.query.some;
         let passes = results.iter().filter(|r| r.pass).count();
         let fails = results.len() - passes;
-        let status = if all {
-            if fails > 0 {
-                Status::Fail
-            } else {
-                Status::Pass
-            }
-        } else if passes > 0 {
-            Status::Pass
-        } else {
-            Status::Fail
-        };
+        let status = combine(passes, fails, all);
         if status == Status::Fail && report {
             for r in results.iter().filter(|r| !r.pass) {
                 self.record(
@@ -821,6 +785,20 @@ impl<'a> Evaluator<'a> {
         let status = self.conjunctions(conjunctions, &scope, false)?;
         self.failures.borrow_mut().truncate(before);
         Ok(status == Status::Pass)
+    }
+}
+
+/// The status of several verdicts: with `all`, any failure fails; otherwise any pass
+/// passes. Nothing decided is SKIP.
+fn combine(passes: usize, fails: usize, all: bool) -> Status {
+    if all && fails > 0 {
+        Status::Fail
+    } else if passes > 0 {
+        Status::Pass
+    } else if fails > 0 {
+        Status::Fail
+    } else {
+        Status::Skip
     }
 }
 

@@ -4,7 +4,7 @@
 
 use crate::value::{Item, QueryResult};
 use std::rc::Rc;
-use stet_graph::{Map, Span, Value, ValueKind};
+use stet_graph::{Span, Value, ValueKind};
 
 /// Every function, with its smallest and largest argument count.
 const FUNCTIONS: &[(&str, usize, usize)] = &[
@@ -109,7 +109,7 @@ pub(crate) fn call<'a>(
             stet_graph::parse_json(span.file.clone(), s, &Default::default())
                 .ok()
                 .flatten()
-                .map(|v| respan(v, span).kind)
+                .map(|v| v.respanned(span).kind)
         }),
         "regex_replace" => {
             let (Some(pattern), Some(replacement)) =
@@ -217,26 +217,6 @@ pub(crate) fn call<'a>(
         "parse_epoch" => map_strings(&|s| parse_epoch(s).map(ValueKind::Int)),
         _ => Vec::new(),
     }
-}
-
-fn respan(mut value: Value, span: &Span) -> Value {
-    value.span = span.clone();
-    match &mut value.kind {
-        ValueKind::List(items) => {
-            let items = std::mem::take(items);
-            value.kind = ValueKind::List(items.into_iter().map(|i| respan(i, span)).collect());
-        }
-        ValueKind::Map(map) => {
-            let map = std::mem::take(map);
-            let mut out = Map::new();
-            for entry in map {
-                out.insert(entry.key, span.clone(), respan(entry.value, span));
-            }
-            value.kind = ValueKind::Map(out);
-        }
-        _ => {}
-    }
-    value
 }
 
 fn url_decode(s: &str) -> Option<String> {

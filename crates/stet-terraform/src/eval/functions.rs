@@ -531,7 +531,7 @@ pub(crate) fn call(scope: &Scope<'_, '_>, name: &str, args: Vec<Value>, span: Sp
             let text = string_arg(&args, 0)?;
             let limits = scope.env.ctx.limits;
             match stet_graph::parse_json(span.file.clone(), &text, limits) {
-                Ok(Some(value)) => Ok(Some(respan(value, &span))),
+                Ok(Some(value)) => Ok(Some(value.respanned(&span))),
                 _ => Err(Fail),
             }
         }
@@ -632,27 +632,6 @@ pub(crate) fn call(scope: &Scope<'_, '_>, name: &str, args: Vec<Value>, span: Sp
         }
         _ => Ok(None),
     }
-}
-
-/// A value decoded from JSON takes the span of the call that decoded it.
-fn respan(mut value: Value, span: &Span) -> Value {
-    value.span = span.clone();
-    match &mut value.kind {
-        ValueKind::List(items) => {
-            let items = std::mem::take(items);
-            value.kind = ValueKind::List(items.into_iter().map(|i| respan(i, span)).collect());
-        }
-        ValueKind::Map(map) => {
-            let map = std::mem::take(map);
-            let mut out = Map::new();
-            for entry in map {
-                out.insert(entry.key, span.clone(), respan(entry.value, span));
-            }
-            value.kind = ValueKind::Map(out);
-        }
-        _ => {}
-    }
-    value
 }
 
 fn string_arg(args: &[Value], i: usize) -> Result<String, Fail> {
