@@ -36,6 +36,9 @@ enum Command {
         /// Exit with status 1 when a finding is at or above this severity.
         #[arg(long, value_enum, default_value_t = FailOn::Low)]
         fail_on: FailOn,
+        /// Threads to use (default: one per core); the output does not depend on it.
+        #[arg(long, value_name = "N")]
+        jobs: Option<usize>,
     },
     /// Run rule tests (cfn-guard's test-file format) in a folder of rules.
     Test {
@@ -56,6 +59,9 @@ enum Command {
         /// Write the output to FILE instead of standard output.
         #[arg(long, value_name = "FILE")]
         output: Option<PathBuf>,
+        /// Threads to use (default: one per core); the output does not depend on it.
+        #[arg(long, value_name = "N")]
+        jobs: Option<usize>,
     },
 }
 
@@ -117,19 +123,25 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             format,
             output,
             fail_on,
-        } => check(paths, rules, no_builtin, format, output, fail_on),
+            jobs,
+        } => check(paths, rules, no_builtin, format, output, fail_on, jobs),
         Command::Test { dir, format } => test(dir.unwrap_or_else(|| PathBuf::from(".")), format),
         Command::Graph {
             paths,
             format,
             output,
+            jobs,
         } => {
             let paths = if paths.is_empty() {
                 vec![PathBuf::from(".")]
             } else {
                 paths
             };
-            let loaded = stet::load(&paths, &stet::LoadOptions::default());
+            let options = stet::LoadOptions {
+                jobs,
+                ..stet::LoadOptions::default()
+            };
+            let loaded = stet::load(&paths, &options);
             let text = match format {
                 GraphFormat::Json => {
                     serde_json::to_string_pretty(&stet::graph_json(&loaded))? + "\n"
@@ -148,6 +160,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn check(
     paths: Vec<PathBuf>,
     rule_paths: Vec<PathBuf>,
@@ -155,6 +168,7 @@ fn check(
     format: CheckFormat,
     output: Option<PathBuf>,
     fail_on: FailOn,
+    jobs: Option<usize>,
 ) -> anyhow::Result<ExitCode> {
     if rule_paths.is_empty() {
         // The built-in pack is not part of this build yet.
@@ -167,8 +181,17 @@ fn check(
         paths
     };
     let (rules, mut diagnostics) = stet::load_rules(&rule_paths);
-    let loaded = stet::load(&paths, &stet::LoadOptions::default());
-    let (findings, check_diagnostics) = stet::check(&loaded, &rules);
+    let options = stet::LoadOptions {
+        jobs,
+        ..stet::LoadOptions::default()
+    };
+    let loaded = stet::load(&paths, &options);
+    let check = || stet::check(&loaded, &rules);
+    let (findings, check_diagnostics) =
+        match jobs.and_then(|n| rayon::ThreadPoolBuilder::new().num_threads(n).build().ok()) {
+            Some(pool) => pool.install(check),
+            None => check(),
+        };
     diagnostics.extend(loaded.diagnostics.iter().cloned());
     diagnostics.extend(check_diagnostics);
     diagnostics.sort();

@@ -102,76 +102,85 @@ fn collect_rule_files(path: &Path, out: &mut Vec<PathBuf>) {
 /// same rule at the same file:line is reported once (a module folder can be reached both on
 /// its own and through a call).
 pub fn check(loaded: &Loaded, rules: &[RuleSet]) -> (Vec<Finding>, Vec<Diagnostic>) {
+    use rayon::prelude::*;
+    let parts: Vec<(Vec<Finding>, Vec<Diagnostic>)> = loaded
+        .graphs
+        .par_iter()
+        .map(|graph| check_graph(graph, rules))
+        .collect();
     let mut findings = Vec::new();
     let mut diagnostics = Vec::new();
+    for (f, d) in parts {
+        findings.extend(f);
+        diagnostics.extend(d);
+    }
+    findings.sort();
+    // Sorted first, so which of several equal-place findings stays never depends on threads.
     let mut seen = HashSet::new();
-    for graph in &loaded.graphs {
-        let document = render_document(graph);
-        let fallback = graph
-            .files
-            .first()
-            .map(|f| Span::file_start(f.path.clone()))
-            .unwrap_or_else(|| Span::file_start(graph.path.clone()));
-        for ruleset in rules {
-            let results = match ruleset.evaluate(&document) {
-                Ok(r) => r,
-                Err(e) => {
-                    diagnostics.push(Diagnostic::file(
-                        Path::new(ruleset.path()),
-                        format!("{e} ({})", graph.path),
-                        Level::Error,
-                    ));
-                    continue;
-                }
-            };
-            let meta = ruleset.meta();
-            for result in results
-                .iter()
-                .filter(|r| r.status == stet_rules::Status::Fail)
-            {
-                let rule = meta.id.clone().unwrap_or_else(|| result.name.clone());
-                for failure in &result.failures {
-                    let span = failure
-                        .at
-                        .clone()
-                        .filter(|s| !s.file.is_empty())
-                        .unwrap_or_else(|| fallback.clone());
-                    let (resource, resource_type) = owner(graph, &span);
-                    if !seen.insert((
-                        rule.clone(),
-                        span.file.to_string(),
-                        span.start.line,
-                        resource.clone(),
-                    )) {
-                        continue;
-                    }
-                    let message = match &failure.message {
-                        Some(m) => format!("{}: {}", resource_label(&resource), first_paragraph(m)),
-                        None => format!("{}: {}", resource_label(&resource), failure.explanation),
-                    };
-                    findings.push(Finding {
-                        file: span.file.to_string(),
-                        line: span.start.line,
-                        column: span.start.column,
-                        end_line: span.end.line,
-                        end_column: span.end.column,
-                        rule: rule.clone(),
-                        severity: meta
-                            .severity
-                            .unwrap_or(Severity::Medium)
-                            .as_str()
-                            .to_string(),
-                        message,
-                        remediation: meta.remediation.clone(),
-                        resource,
-                        resource_type,
-                        clause: failure.clause.to_string(),
-                    });
-                }
+    findings.retain(|f| seen.insert((f.rule.clone(), f.file.clone(), f.line, f.resource.clone())));
+    diagnostics.sort();
+    (findings, diagnostics)
+}
+
+fn check_graph(graph: &Graph, rules: &[RuleSet]) -> (Vec<Finding>, Vec<Diagnostic>) {
+    let mut findings = Vec::new();
+    let mut diagnostics = Vec::new();
+    let document = render_document(graph);
+    let fallback = graph
+        .files
+        .first()
+        .map(|f| Span::file_start(f.path.clone()))
+        .unwrap_or_else(|| Span::file_start(graph.path.clone()));
+    for ruleset in rules {
+        let results = match ruleset.evaluate(&document) {
+            Ok(r) => r,
+            Err(e) => {
+                diagnostics.push(Diagnostic::file(
+                    Path::new(ruleset.path()),
+                    format!("{e} ({})", graph.path),
+                    Level::Error,
+                ));
+                continue;
+            }
+        };
+        let meta = ruleset.meta();
+        for result in results
+            .iter()
+            .filter(|r| r.status == stet_rules::Status::Fail)
+        {
+            let rule = meta.id.clone().unwrap_or_else(|| result.name.clone());
+            for failure in &result.failures {
+                let span = failure
+                    .at
+                    .clone()
+                    .filter(|s| !s.file.is_empty())
+                    .unwrap_or_else(|| fallback.clone());
+                let (resource, resource_type) = owner(graph, &span);
+                let message = match &failure.message {
+                    Some(m) => format!("{}: {}", resource_label(&resource), first_paragraph(m)),
+                    None => format!("{}: {}", resource_label(&resource), failure.explanation),
+                };
+                findings.push(Finding {
+                    file: span.file.to_string(),
+                    line: span.start.line,
+                    column: span.start.column,
+                    end_line: span.end.line,
+                    end_column: span.end.column,
+                    rule: rule.clone(),
+                    severity: meta
+                        .severity
+                        .unwrap_or(Severity::Medium)
+                        .as_str()
+                        .to_string(),
+                    message,
+                    remediation: meta.remediation.clone(),
+                    resource,
+                    resource_type,
+                    clause: failure.clause.to_string(),
+                });
             }
         }
     }
-    findings.sort();
     (findings, diagnostics)
 }
 

@@ -16,6 +16,8 @@ pub struct LoadOptions {
     /// The repository root: nothing outside it is read. Default: the git top level of the
     /// first path, else that path.
     pub root: Option<PathBuf>,
+    /// How many threads read and parse (default: one per core). Results do not depend on it.
+    pub jobs: Option<usize>,
 }
 
 /// What was loaded.
@@ -31,6 +33,15 @@ pub struct Loaded {
 }
 
 impl Loaded {
+    /// Adds what another (partial) load found.
+    fn absorb(&mut self, other: Loaded) {
+        self.graphs.extend(other.graphs);
+        self.diagnostics.extend(other.diagnostics);
+        self.summary.files += other.summary.files;
+        self.summary.skipped_not_templates += other.summary.skipped_not_templates;
+        self.summary.failed += other.summary.failed;
+    }
+
     /// Whether any diagnostic is an error (stet then exits with status 2).
     pub fn has_errors(&self) -> bool {
         self.diagnostics.iter().any(|d| d.level == Level::Error)
@@ -75,32 +86,54 @@ pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Loaded {
         limits: options.limits.clone(),
         confine: root.clone(),
     };
-    for dir in &found.terraform_dirs {
-        let module = stet_terraform::load_module(&stet_terraform::OsFiles, dir, &tf_options);
-        let failed: std::collections::HashSet<&str> = module
-            .errors
-            .iter()
-            .filter(|e| !e.is_warning())
-            .filter_map(|e| e.span().map(|s| &*s.file))
-            .collect();
-        loaded.summary.failed += failed.len();
-        loaded.summary.files += module.graph.files.len();
-        loaded
-            .diagnostics
-            .extend(module.errors.iter().map(Diagnostic::from_terraform));
-        // A folder whose every file failed to parse has no document, only its errors.
-        if module.parsed_files > 0 {
-            loaded.graphs.push(module.graph);
-        }
-    }
-    for (path, explicit) in &found.templates {
-        load_template(path, *explicit, options, &mut loaded);
+    let work = || -> Vec<Loaded> {
+        use rayon::prelude::*;
+        let modules = found
+            .terraform_dirs
+            .par_iter()
+            .map(|dir| load_module_dir(dir, &tf_options));
+        let templates = found.templates.par_iter().map(|(path, explicit)| {
+            let mut part = Loaded::default();
+            load_template(path, *explicit, options, &mut part);
+            part
+        });
+        modules.chain(templates).collect()
+    };
+    let parts = match options
+        .jobs
+        .and_then(|n| rayon::ThreadPoolBuilder::new().num_threads(n).build().ok())
+    {
+        Some(pool) => pool.install(work),
+        None => work(),
+    };
+    for part in parts {
+        loaded.absorb(part);
     }
     loaded.graphs.sort_by(|a, b| a.path.cmp(&b.path));
     loaded.summary.documents = loaded.graphs.len();
     loaded.diagnostics.sort();
     loaded.diagnostics.dedup();
     loaded
+}
+
+fn load_module_dir(dir: &Path, options: &stet_terraform::LoadOptions) -> Loaded {
+    let module = stet_terraform::load_module(&stet_terraform::OsFiles, dir, options);
+    let mut part = Loaded::default();
+    let failed: std::collections::HashSet<&str> = module
+        .errors
+        .iter()
+        .filter(|e| !e.is_warning())
+        .filter_map(|e| e.span().map(|s| &*s.file))
+        .collect();
+    part.summary.failed = failed.len();
+    part.summary.files = module.graph.files.len();
+    part.diagnostics
+        .extend(module.errors.iter().map(Diagnostic::from_terraform));
+    // A folder whose every file failed to parse has no document, only its errors.
+    if module.parsed_files > 0 {
+        part.graphs.push(module.graph);
+    }
+    part
 }
 
 fn load_template(path: &Path, explicit: bool, options: &LoadOptions, loaded: &mut Loaded) {
