@@ -90,8 +90,13 @@ impl<'a> Evaluator<'a> {
     }
 
     pub fn root_env(&self, document: &'a Value) -> Env<'a, 'a> {
+        self.file_env(Item::Ref(document))
+    }
+
+    /// An environment at `root` holding the file's `let` variables, not yet evaluated.
+    fn file_env(&self, root: Item<'a>) -> Env<'a, 'a> {
         Env {
-            root: Item::Ref(document),
+            root,
             vars: RefCell::new(
                 self.file
                     .assignments
@@ -155,17 +160,7 @@ impl<'a> Evaluator<'a> {
         while let Some(parent) = top.parent {
             top = parent;
         }
-        Env {
-            root: top.root.clone(),
-            vars: RefCell::new(
-                self.file
-                    .assignments
-                    .iter()
-                    .map(|a| (a.name.as_str(), Binding::Let(&a.value)))
-                    .collect(),
-            ),
-            parent: None,
-        }
+        self.file_env(top.root.clone())
     }
 
     fn rule(&self, rule: &'a Rule, env: &Env<'a, '_>) -> R<Status> {
