@@ -96,10 +96,8 @@ fn terraform(bencher: Bencher) {
     });
 }
 
-/// CloudFormation JSON templates, from memory.
-#[divan::bench(sample_count = 10)]
-fn cloudformation_json(bencher: Bencher) {
-    let files = &files().json;
+/// Parses every template of `files` from memory, counting bytes.
+fn templates(bencher: Bencher, files: &[(String, String)]) {
     let limits = Limits::default();
     bencher.counter(BytesCount::new(bytes(files))).bench(|| {
         for (name, text) in files {
@@ -112,20 +110,16 @@ fn cloudformation_json(bencher: Bencher) {
     });
 }
 
+/// CloudFormation JSON templates, from memory.
+#[divan::bench(sample_count = 10)]
+fn cloudformation_json(bencher: Bencher) {
+    templates(bencher, &files().json);
+}
+
 /// CloudFormation and SAM YAML templates, from memory.
 #[divan::bench(sample_count = 10)]
 fn cloudformation_yaml(bencher: Bencher) {
-    let files = &files().yaml;
-    let limits = Limits::default();
-    bencher.counter(BytesCount::new(bytes(files))).bench(|| {
-        for (name, text) in files {
-            let _ = divan::black_box(stet_cloudformation::parse_template(
-                name.as_str().into(),
-                text,
-                &limits,
-            ));
-        }
-    });
+    templates(bencher, &files().yaml);
 }
 
 /// The whole corpus as `stet graph` loads it: discovery, reading, parsing, module calls.

@@ -33,6 +33,13 @@ pub struct Loaded {
 }
 
 impl Loaded {
+    /// Records a file that could not be read or parsed.
+    fn fail(&mut self, path: &Path, message: String) {
+        self.summary.failed += 1;
+        self.diagnostics
+            .push(Diagnostic::file(path, message, Level::Error));
+    }
+
     /// Adds what another (partial) load found.
     fn absorb(&mut self, other: Loaded) {
         self.graphs.extend(other.graphs);
@@ -141,27 +148,20 @@ fn load_template(path: &Path, explicit: bool, options: &LoadOptions, loaded: &mu
     let size = match std::fs::metadata(path) {
         Ok(m) => m.len(),
         Err(e) => {
-            loaded.summary.failed += 1;
-            loaded.diagnostics.push(Diagnostic::file(
-                path,
-                format!("cannot read: {e}"),
-                Level::Error,
-            ));
+            loaded.fail(path, format!("cannot read: {e}"));
             return;
         }
     };
     if size > options.limits.max_file_size {
         // Only a template's size matters; a large data file is not ours to judge.
         if explicit || looks_like_template_prefix(path) {
-            loaded.summary.failed += 1;
-            loaded.diagnostics.push(Diagnostic::file(
+            loaded.fail(
                 path,
                 format!(
                     "not read: {size} bytes is over the {}-byte file size limit",
                     options.limits.max_file_size
                 ),
-                Level::Error,
-            ));
+            );
         } else {
             loaded.summary.skipped_not_templates += 1;
         }
@@ -170,12 +170,7 @@ fn load_template(path: &Path, explicit: bool, options: &LoadOptions, loaded: &mu
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
         Err(e) => {
-            loaded.summary.failed += 1;
-            loaded.diagnostics.push(Diagnostic::file(
-                path,
-                format!("cannot read: {e}"),
-                Level::Error,
-            ));
+            loaded.fail(path, format!("cannot read: {e}"));
             return;
         }
     };
