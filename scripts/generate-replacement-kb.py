@@ -1,0 +1,128 @@
+#!/usr/bin/env python3
+"""Regenerate rules/replacement/{terraform-aws,cloudformation}.json from ../shared/kb.
+
+The knowledge base in ../shared/kb (see its README) says which attributes force a
+replacement. This script trims it to what stet-diff reads, keeps the provenance, and writes
+sorted, stable JSON. Never edit the generated files by hand: change this script or the
+hand-written overlay (rules/replacement/overlay.json) instead.
+
+Usage: python3 scripts/generate-replacement-kb.py [KB_DIR]   (default: ../shared/kb)
+"""
+import json
+import os
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+OUT = os.path.join(ROOT, "rules", "replacement")
+
+
+def load(kb, name):
+    with open(os.path.join(kb, name), encoding="utf-8") as f:
+        return json.load(f)
+
+
+def write(name, data):
+    path = os.path.join(OUT, name)
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(data, f, indent=1, sort_keys=True, ensure_ascii=False)
+        f.write("\n")
+    print(f"wrote {os.path.relpath(path, ROOT)} ({os.path.getsize(path):,} bytes)")
+
+
+def terraform(kb):
+    data = load(kb, "terraform-aws-replacement.json")
+    source = data["source"]
+    resources = {}
+    for name, r in sorted(data["resources"].items()):
+        entry = {"implementation": r["implementation"]}
+        if r.get("forceNew"):
+            entry["forceNew"] = sorted(r["forceNew"])
+        conditional = r.get("conditional") or []
+        if conditional:
+            via = r.get("conditionalVia") or {}
+            entry["conditional"] = {p: sorted(via.get(p, [])) for p in sorted(conditional)}
+        if r.get("noUpdate"):
+            entry["noUpdate"] = True
+        if r.get("unresolvedConditional"):
+            entry["unresolvedConditional"] = sorted(r["unresolvedConditional"])
+        resources[name] = entry
+    return {
+        "generated_by": "scripts/generate-replacement-kb.py from ../shared/kb/terraform-aws-replacement.json",
+        "source": {
+            "repository": source["repo"],
+            "commit": source["commit"],
+            "provider_version": "5.46",
+            "method": source["method"],
+            "note": source.get("note", ""),
+            "license": "MPL-2.0 (facts extracted from the provider source, not its code)",
+        },
+        "resources": resources,
+    }
+
+
+def cloudformation(kb):
+    registry = load(kb, "cloudformation-replacement.json")
+    legacy = load(kb, "cloudformation-legacy-updatetype.json")
+    resources = {}
+    for name, r in sorted(registry["resources"].items()):
+        entry = {"source": "registry"}
+        if r.get("createOnly"):
+            entry["createOnly"] = sorted(r["createOnly"])
+        cco = r.get("conditionalCreateOnly") or []
+        immutable = set((legacy["resources"].get(name) or {}).get("immutable", []))
+        conditional = sorted(p for p in cco if p not in immutable)
+        upgraded = sorted(p for p in cco if p in immutable)
+        if conditional:
+            entry["conditionalCreateOnly"] = conditional
+        if upgraded:
+            # conditionalCreateOnly in the registry, UpdateType Immutable in the legacy
+            # specification: always replaces (the issue's rule; e.g. DynamoDB KeySchema).
+            entry["conditionalCreateOnlyButImmutable"] = upgraded
+        if r.get("hasUpdateHandler") is False:
+            entry["noUpdateHandler"] = True
+        tagging = r.get("tagging") or {}
+        if tagging.get("tagProperty"):
+            prop = tagging["tagProperty"].removeprefix("/properties/")
+            entry["tagProperty"] = prop
+        resources[name] = entry
+    for name, r in sorted(legacy["resources"].items()):
+        if name in resources:
+            continue
+        entry = {"source": "legacy"}
+        if r.get("immutable"):
+            entry["immutable"] = sorted(r["immutable"])
+        if r.get("conditional"):
+            entry["conditional"] = sorted(r["conditional"])
+        resources[name] = entry
+    rs, ls = registry["source"], legacy["source"]
+    return {
+        "generated_by": "scripts/generate-replacement-kb.py from ../shared/kb/cloudformation-replacement.json and cloudformation-legacy-updatetype.json",
+        "source": {
+            "registry": {
+                "package": f"{rs['package']} {rs['version']}",
+                "schema_date": rs["schemaDate"],
+                "region": rs["region"],
+                "license": rs["license"],
+            },
+            "legacy": {
+                "package": f"{ls['package']} {ls['version']}",
+                "specification_version": ls["resourceSpecificationVersion"],
+                "region": ls["region"],
+                "license": "MIT-0 (cfn-lint); AWS CloudFormation Resource Specification",
+            },
+        },
+        "resources": resources,
+    }
+
+
+def main():
+    kb = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "..", "shared", "kb")
+    if not os.path.isdir(kb):
+        sys.exit(f"error: no knowledge base at {kb}; pass its folder as the first argument")
+    os.makedirs(OUT, exist_ok=True)
+    write("terraform-aws.json", terraform(kb))
+    write("cloudformation.json", cloudformation(kb))
+
+
+if __name__ == "__main__":
+    main()
