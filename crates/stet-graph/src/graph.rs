@@ -148,3 +148,86 @@ impl Graph {
         self.files.iter().find(|f| &*f.path == path)
     }
 }
+
+impl Graph {
+    /// Renames every file this graph names — its path, its files, and the span of every
+    /// resource, value, key, edge and setting — with `rename` (called once per distinct
+    /// name). Used to show a graph read from a temporary copy (a git revision) under the
+    /// paths of the working tree.
+    ///
+    /// ```
+    /// use stet_graph::{Format, Graph};
+    /// let mut graph = Graph::new("/tmp/copy/main.tf".into(), Format::Terraform);
+    /// graph.rename_files(&mut |p| p.replace("/tmp/copy/", "").into());
+    /// assert_eq!(&*graph.path, "main.tf");
+    /// ```
+    pub fn rename_files(&mut self, rename: &mut dyn FnMut(&str) -> Arc<str>) {
+        let mut cache: std::collections::HashMap<Arc<str>, Arc<str>> = Default::default();
+        let mut name = |old: &mut Arc<str>| {
+            let new = cache
+                .entry(old.clone())
+                .or_insert_with(|| rename(old))
+                .clone();
+            *old = new;
+        };
+        let renamer = &mut name;
+        renamer(&mut self.path);
+        for file in &mut self.files {
+            renamer(&mut file.path);
+        }
+        for resource in &mut self.resources {
+            renamer(&mut resource.span.file);
+            rename_value(&mut resource.attributes, renamer);
+            rename_map(&mut resource.meta, renamer);
+        }
+        for edge in &mut self.edges {
+            renamer(&mut edge.span.file);
+        }
+        let settings = &mut self.settings;
+        for value in settings
+            .required_version
+            .iter_mut()
+            .chain(settings.removed.iter_mut())
+            .chain(settings.imports.iter_mut())
+            .chain(settings.checks.iter_mut())
+            .chain(settings.backend.iter_mut())
+            .chain(settings.cloud.iter_mut())
+            .chain(settings.locals.iter_mut())
+            .chain(settings.transform.iter_mut())
+            .chain(settings.conditions.iter_mut())
+            .chain(settings.mappings.iter_mut())
+            .chain(self.template.iter_mut())
+        {
+            rename_value(value, renamer);
+        }
+        for requirement in &mut settings.required_providers {
+            renamer(&mut requirement.span.file);
+            for value in requirement
+                .source
+                .iter_mut()
+                .chain(requirement.version.iter_mut())
+            {
+                rename_value(value, renamer);
+            }
+        }
+        for moved in &mut settings.moved {
+            renamer(&mut moved.span.file);
+        }
+    }
+}
+
+fn rename_value(value: &mut Value, rename: &mut dyn FnMut(&mut Arc<str>)) {
+    rename(&mut value.span.file);
+    match &mut value.kind {
+        crate::ValueKind::List(items) => items.iter_mut().for_each(|i| rename_value(i, rename)),
+        crate::ValueKind::Map(map) => rename_map(map, rename),
+        _ => {}
+    }
+}
+
+fn rename_map(map: &mut crate::Map, rename: &mut dyn FnMut(&mut Arc<str>)) {
+    for entry in map.iter_mut() {
+        rename(&mut entry.key_span.file);
+        rename_value(entry.value, rename);
+    }
+}

@@ -38,4 +38,4 @@ pub use json::{parse_json, parse_json_keeping_last, JsonError};
 pub use limits::Limits;
 pub use resource::{Edge, EdgeKind, Resource, ResourceKind};
 pub use span::{LineIndex, Position, Span};
-pub use value::{format_float, Entry, Expr, Map, Value, ValueKind, INDEXED_LEN};
+pub use value::{format_float, Entry, EntryMut, Expr, Map, Value, ValueKind, INDEXED_LEN};

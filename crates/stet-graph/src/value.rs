@@ -51,6 +51,15 @@ pub struct Expr {
     pub references: Vec<String>,
 }
 
+/// A mutable view of one [`Map`] entry: its key's span and its value.
+#[derive(Debug)]
+pub struct EntryMut<'a> {
+    /// Where the key was written.
+    pub key_span: &'a mut Span,
+    /// The value.
+    pub value: &'a mut Value,
+}
+
 /// One key of a [`Map`], with the span of the key itself.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Entry {
@@ -158,6 +167,15 @@ impl Map {
     /// The entries in order.
     pub fn iter(&self) -> impl Iterator<Item = &Entry> {
         self.entries.iter()
+    }
+
+    /// The entries in order, mutably. Keys cannot be changed this way (the index stays
+    /// valid); values and spans can.
+    pub fn iter_mut(&mut self) -> impl Iterator<Item = EntryMut<'_>> {
+        self.entries.iter_mut().map(|e| EntryMut {
+            key_span: &mut e.key_span,
+            value: &mut e.value,
+        })
     }
 
     /// The keys in order.
