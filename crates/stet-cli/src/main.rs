@@ -40,6 +40,41 @@ enum Command {
         #[arg(long, value_name = "N")]
         jobs: Option<usize>,
     },
+    /// Show what a change does to each resource: create, delete, update in place, replace or
+    /// move, and which attribute forces a replacement. Compares two files or folders, or two
+    /// git revisions with --base.
+    Diff {
+        /// BEFORE and AFTER (two files or two folders); with --base, the paths to compare
+        /// (default: the current folder).
+        paths: Vec<PathBuf>,
+        /// Compare against this git revision (branch, tag or commit).
+        #[arg(long, value_name = "REV")]
+        base: Option<String>,
+        /// With --base: the revision to compare (default: the working tree).
+        #[arg(long, value_name = "REV", requires = "base")]
+        head: Option<String>,
+        #[command(flatten)]
+        report: ChangeReport,
+        /// Threads to use (default: one per core); the output does not depend on it.
+        #[arg(long, value_name = "N")]
+        jobs: Option<usize>,
+    },
+    /// Report the changes of a Terraform plan (`terraform show -json PLANFILE` output).
+    Plan {
+        /// The plan JSON.
+        file: PathBuf,
+        #[command(flatten)]
+        report: ChangeReport,
+    },
+    /// Report the changes of a CloudFormation change set (`aws cloudformation
+    /// describe-change-set` output; give every page of a paged result).
+    Changeset {
+        /// The change-set JSON file(s).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        #[command(flatten)]
+        report: ChangeReport,
+    },
     /// Run rule tests (cfn-guard's test-file format) in a folder of rules.
     Test {
         /// A folder of `.guard` files with their tests, or one rule file (default: `.`).
@@ -63,6 +98,23 @@ enum Command {
         #[arg(long, value_name = "N")]
         jobs: Option<usize>,
     },
+}
+
+/// How diff, plan and changeset report.
+#[derive(Debug, clap::Args)]
+struct ChangeReport {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    format: CheckFormat,
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Change rules (`.guard` files reading the `Changes` section) to run over the changes.
+    #[arg(long, value_name = "FILE|DIR")]
+    rules: Vec<PathBuf>,
+    /// Exit with status 1 when a finding is at or above this severity.
+    #[arg(long, value_enum, default_value_t = FailOn::Low)]
+    fail_on: FailOn,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -125,6 +177,34 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             fail_on,
             jobs,
         } => check(paths, rules, no_builtin, format, output, fail_on, jobs),
+        Command::Diff {
+            paths,
+            base,
+            head,
+            report,
+            jobs,
+        } => {
+            let options = stet::LoadOptions {
+                jobs,
+                ..stet::LoadOptions::default()
+            };
+            let diffed = match (&base, paths.as_slice()) {
+                (Some(base), _) => stet::diff_revisions(base, head.as_deref(), &paths, &options)?,
+                (None, [before, after]) => stet::diff_paths(before, after, &options)?,
+                (None, _) => anyhow::bail!(
+                    "stet diff needs BEFORE and AFTER (two files or two folders), or --base REV [PATH...]"
+                ),
+            };
+            report_changes(&diffed, &report)
+        }
+        Command::Plan { file, report } => {
+            let diffed = stet::read_plan_file(&file, &stet::LoadOptions::default())?;
+            report_changes(&diffed, &report)
+        }
+        Command::Changeset { files, report } => {
+            let diffed = stet::read_change_set_files(&files, &stet::LoadOptions::default())?;
+            report_changes(&diffed, &report)
+        }
         Command::Test { dir, format } => test(dir.unwrap_or_else(|| PathBuf::from(".")), format),
         Command::Graph {
             paths,
@@ -251,6 +331,86 @@ fn check(
     if !errors.is_empty() {
         return Ok(ExitCode::from(2));
     }
+    Ok(exit_for(&findings, fail_on))
+}
+
+/// Reports the changes of a diff, plan or change set, with the findings of change rules.
+fn report_changes(diffed: &stet::Diffed, report: &ChangeReport) -> anyhow::Result<ExitCode> {
+    let (rules, mut diagnostics) = stet::load_rules(&report.rules);
+    let (findings, check_diagnostics) = if rules.is_empty() {
+        (Vec::new(), Vec::new())
+    } else {
+        stet::check_changes(diffed, &rules)
+    };
+    diagnostics.extend(diffed.diagnostics.iter().cloned());
+    diagnostics.extend(check_diagnostics);
+    diagnostics.sort();
+    diagnostics.dedup();
+    let errors: Vec<&stet::Diagnostic> = diagnostics
+        .iter()
+        .filter(|d| d.level == stet::Level::Error)
+        .collect();
+    let tally = stet::Tally::of(&diffed.changes);
+    let files = diffed.before.summary.files + diffed.after.summary.files;
+    let text = match report.format {
+        CheckFormat::Json => {
+            let json = serde_json::json!({
+                "version": 1,
+                "tool": { "name": "stet", "version": env!("CARGO_PKG_VERSION") },
+                "findings": findings,
+                "changes": diffed.changes.iter().map(stet::Change::to_json).collect::<Vec<_>>(),
+                "errors": errors,
+                "warnings": diagnostics.iter().filter(|d| d.level == stet::Level::Warning).collect::<Vec<_>>(),
+                "summary": {
+                    "files": files,
+                    "resources": diffed.after.graphs.iter().map(|g| g.resources.len()).sum::<usize>(),
+                    "findings": findings.len(),
+                    "changes": diffed.changes.len(),
+                    "errors": errors.len(),
+                    "actions": {
+                        "create": tally.create,
+                        "delete": tally.delete,
+                        "update": tally.update,
+                        "replace": tally.replace,
+                        "move": tally.moved,
+                        "other": tally.other,
+                    },
+                },
+            });
+            serde_json::to_string_pretty(&json)? + "\n"
+        }
+        CheckFormat::Text => {
+            let mut out = stet::changes_text(&diffed.changes);
+            for f in &findings {
+                out.push_str(&format!(
+                    "{}:{}:{}: {} [{}] {}\n",
+                    f.file, f.line, f.column, f.rule, f.severity, f.message
+                ));
+            }
+            for d in &diagnostics {
+                out.push_str(&format!("{d}\n"));
+            }
+            if !findings.is_empty() || !errors.is_empty() {
+                out.push_str(&format!(
+                    "{} finding{}; {} error{}\n",
+                    findings.len(),
+                    if findings.len() == 1 { "" } else { "s" },
+                    errors.len(),
+                    if errors.len() == 1 { "" } else { "s" },
+                ));
+            }
+            out
+        }
+    };
+    write_output(report.output.as_deref(), &text)?;
+    if !errors.is_empty() {
+        return Ok(ExitCode::from(2));
+    }
+    Ok(exit_for(&findings, report.fail_on))
+}
+
+/// 1 when a finding is at or above `fail_on`, else 0.
+fn exit_for(findings: &[stet::Finding], fail_on: FailOn) -> ExitCode {
     let threshold = match fail_on {
         FailOn::Info => Some(stet::Severity::Info),
         FailOn::Low => Some(stet::Severity::Low),
@@ -263,11 +423,11 @@ fn check(
             .iter()
             .any(|f| stet::Severity::parse(&f.severity).is_some_and(|s| s >= t))
     });
-    Ok(if failing {
+    if failing {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
-    })
+    }
 }
 
 fn test(dir: PathBuf, format: CheckFormat) -> anyhow::Result<ExitCode> {

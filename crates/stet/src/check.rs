@@ -3,11 +3,12 @@
 //! located [`Finding`] ([`check`]). Rendering findings is `report`'s job.
 
 use crate::diagnostic::{Diagnostic, Level};
-use crate::Loaded;
+use crate::{Diffed, Loaded};
 use serde::Serialize;
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
-use stet_graph::{render_document, Graph, Span};
+use stet_diff::{changes_section, Change};
+use stet_graph::{render_document, Graph, Span, Value};
 use stet_rules::{RuleSet, Severity};
 
 /// A rule that failed on a value, with its place.
@@ -102,11 +103,65 @@ fn collect_rule_files(path: &Path, out: &mut Vec<PathBuf>) {
 /// same rule at the same file:line is reported once (a module folder can be reached both on
 /// its own and through a call).
 pub fn check(loaded: &Loaded, rules: &[RuleSet]) -> (Vec<Finding>, Vec<Diagnostic>) {
-    use rayon::prelude::*;
-    let parts: Vec<(Vec<Finding>, Vec<Diagnostic>)> = loaded
+    let subjects: Vec<Subject<'_>> = loaded
         .graphs
+        .iter()
+        .map(|graph| Subject {
+            graph: Some(graph),
+            changes: None,
+        })
+        .collect();
+    run(&subjects, rules)
+}
+
+/// Runs `rules` over the documents of a diff, each with the `Changes` section of its
+/// changes (documents deleted as a whole are checked in their old version; plans and change
+/// sets, which have no documents, as one document holding only `Changes`). A finding on a
+/// change names the changed resource.
+pub fn check_changes(diffed: &Diffed, rules: &[RuleSet]) -> (Vec<Finding>, Vec<Diagnostic>) {
+    let mut by_document: BTreeMap<&str, Vec<&Change>> = BTreeMap::new();
+    for change in &diffed.changes {
+        by_document
+            .entry(change.document.as_str())
+            .or_default()
+            .push(change);
+    }
+    let mut subjects = Vec::new();
+    for graph in &diffed.after.graphs {
+        let changes = by_document.remove(&*graph.path).unwrap_or_default();
+        subjects.push(Subject {
+            graph: Some(graph),
+            changes: Some(changes),
+        });
+    }
+    for graph in &diffed.before.graphs {
+        if let Some(changes) = by_document.remove(&*graph.path) {
+            subjects.push(Subject {
+                graph: Some(graph),
+                changes: Some(changes),
+            });
+        }
+    }
+    for (_, changes) in by_document {
+        subjects.push(Subject {
+            graph: None,
+            changes: Some(changes),
+        });
+    }
+    run(&subjects, rules)
+}
+
+/// One document to check: a graph, and in diff mode its changes.
+struct Subject<'a> {
+    graph: Option<&'a Graph>,
+    changes: Option<Vec<&'a Change>>,
+}
+
+fn run(subjects: &[Subject<'_>], rules: &[RuleSet]) -> (Vec<Finding>, Vec<Diagnostic>) {
+    use rayon::prelude::*;
+    let parts: Vec<(Vec<Finding>, Vec<Diagnostic>)> = subjects
         .par_iter()
-        .map(|graph| check_graph(graph, rules))
+        .map(|subject| check_subject(subject, rules))
         .collect();
     let mut findings = Vec::new();
     let mut diagnostics = Vec::new();
@@ -119,25 +174,46 @@ pub fn check(loaded: &Loaded, rules: &[RuleSet]) -> (Vec<Finding>, Vec<Diagnosti
     let mut seen = HashSet::new();
     findings.retain(|f| seen.insert((f.rule.clone(), f.file.clone(), f.line, f.resource.clone())));
     diagnostics.sort();
+    diagnostics.dedup();
     (findings, diagnostics)
 }
 
-fn check_graph(graph: &Graph, rules: &[RuleSet]) -> (Vec<Finding>, Vec<Diagnostic>) {
+fn check_subject(subject: &Subject<'_>, rules: &[RuleSet]) -> (Vec<Finding>, Vec<Diagnostic>) {
     let mut findings = Vec::new();
     let mut diagnostics = Vec::new();
-    let document = render_document(graph);
-    let fallback = graph
-        .files
-        .first()
-        .map(|f| Span::file_start(f.path.clone()))
-        .unwrap_or_else(|| Span::file_start(graph.path.clone()));
+    let changes: &[&Change] = subject.changes.as_deref().unwrap_or_default();
+    let fallback = match (subject.graph, changes.first()) {
+        (Some(graph), _) => graph
+            .files
+            .first()
+            .map(|f| Span::file_start(f.path.clone()))
+            .unwrap_or_else(|| Span::file_start(graph.path.clone())),
+        (None, Some(change)) => Span::file_start(change.span.file.clone()),
+        (None, None) => return (findings, diagnostics),
+    };
+    let mut document = match subject.graph {
+        Some(graph) => render_document(graph),
+        None => Value::empty_map(fallback.clone()),
+    };
+    if subject.changes.is_some() {
+        if let Some(map) = document.as_map_mut() {
+            map.insert(
+                "Changes",
+                fallback.clone(),
+                changes_section(changes, &fallback),
+            );
+        }
+    }
+    let name = subject
+        .graph
+        .map_or_else(|| fallback.file.to_string(), |g| g.path.to_string());
     for ruleset in rules {
         let results = match ruleset.evaluate(&document) {
             Ok(r) => r,
             Err(e) => {
                 diagnostics.push(Diagnostic::file(
                     Path::new(ruleset.path()),
-                    format!("{e} ({})", graph.path),
+                    format!("{e} ({name})"),
                     Level::Error,
                 ));
                 continue;
@@ -155,7 +231,7 @@ fn check_graph(graph: &Graph, rules: &[RuleSet]) -> (Vec<Finding>, Vec<Diagnosti
                     .clone()
                     .filter(|s| !s.file.is_empty())
                     .unwrap_or_else(|| fallback.clone());
-                let (resource, resource_type) = owner(graph, &span);
+                let (resource, resource_type) = owner(subject.graph, changes, &span);
                 let message = match &failure.message {
                     Some(m) => format!("{}: {}", resource_label(&resource), first_paragraph(m)),
                     None => format!("{}: {}", resource_label(&resource), failure.explanation),
@@ -202,16 +278,25 @@ fn first_paragraph(message: &str) -> String {
         .join(" ")
 }
 
-/// The innermost resource whose span holds `span`.
-fn owner(graph: &Graph, span: &Span) -> (String, String) {
-    graph
-        .resources
+/// The innermost change, else resource, whose span holds `span`.
+fn owner(graph: Option<&Graph>, changes: &[&Change], span: &Span) -> (String, String) {
+    let holds = |outer: &Span| {
+        outer.file == span.file
+            && outer.start.offset <= span.start.offset
+            && span.end.offset <= outer.end.offset
+    };
+    let change = changes
         .iter()
-        .filter(|r| {
-            r.span.file == span.file
-                && r.span.start.offset <= span.start.offset
-                && span.end.offset <= r.span.end.offset
-        })
+        .filter(|c| holds(&c.span) || c.attributes.iter().any(|a| a.span == *span))
+        .min_by_key(|c| c.span.end.offset - c.span.start.offset)
+        .map(|c| (c.address.clone(), c.resource_type.clone()));
+    if let Some(found) = change {
+        return found;
+    }
+    graph
+        .into_iter()
+        .flat_map(|g| g.resources.iter())
+        .filter(|r| holds(&r.span))
         .min_by_key(|r| r.span.end.offset - r.span.start.offset)
         .map(|r| (r.address.clone(), r.resource_type.clone()))
         .unwrap_or_default()

@@ -23,17 +23,26 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+mod changes_text;
 mod check;
 mod diagnostic;
+mod diff;
 mod discover;
+mod git;
 mod graph_output;
 mod load;
 
-pub use check::{check, load_rules, Finding};
+pub use changes_text::changes_text;
+pub use check::{check, check_changes, load_rules, Finding};
 pub use diagnostic::{Diagnostic, Level};
+pub use diff::{
+    diff_paths, diff_revisions, read_change_set_files, read_plan_file, DiffError, Diffed,
+};
 pub use discover::SKIPPED_FOLDERS;
+pub use git::{GitError, Repository};
 pub use graph_output::graph_json;
 pub use load::{load, repository_root, LoadOptions, LoadSummary, Loaded};
+pub use stet_diff::{Action, AttributeChange, Change, KnowledgeBase, Replacement, Scope, Tally};
 pub use stet_graph::{
     render_document, Format, Graph, Limits, Resource, ResourceKind, Span, Value, ValueKind,
 };

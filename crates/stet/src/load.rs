@@ -227,7 +227,7 @@ pub fn repository_root(path: &Path) -> PathBuf {
     start
 }
 
-fn absolute(path: &Path) -> PathBuf {
+pub(crate) fn absolute(path: &Path) -> PathBuf {
     let joined = if path.is_absolute() {
         path.to_path_buf()
     } else {

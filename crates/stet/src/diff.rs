@@ -1,0 +1,306 @@
+//! Diff mode: loading two versions — two files or folders, or two git revisions — pairing
+//! their documents, and asking `stet-diff` what changes for every resource. Plans and change
+//! sets are read here too, so that every input gives the same [`Change`]s.
+
+use crate::diagnostic::{Diagnostic, Level};
+use crate::git::{GitError, Repository, TempDir};
+use crate::load::{absolute, load, LoadOptions, Loaded};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use stet_diff::{diff_graphs, merge_changes, Change, KnowledgeBase};
+use stet_graph::Graph;
+
+/// Why a diff could not be made at all (problems with single files are diagnostics).
+#[derive(Debug, thiserror::Error)]
+pub enum DiffError {
+    /// A git revision could not be read.
+    #[error(transparent)]
+    Git(#[from] GitError),
+    /// The embedded knowledge base is broken (a build defect).
+    #[error(transparent)]
+    Knowledge(#[from] &'static stet_diff::KnowledgeError),
+    /// BEFORE and AFTER are not both files or both folders.
+    #[error("{before} is a {before_kind} but {after} is a {after_kind}: compare two files or two folders")]
+    Mismatch {
+        /// BEFORE as given.
+        before: String,
+        /// `file` or `folder`.
+        before_kind: &'static str,
+        /// AFTER as given.
+        after: String,
+        /// `file` or `folder`.
+        after_kind: &'static str,
+    },
+    /// A plan or change-set file could not be read.
+    #[error("{}: cannot read: {source}", path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
+/// The result of a diff: the changes, and what was loaded on each side.
+#[derive(Debug, Default)]
+pub struct Diffed {
+    /// One change per changed resource, sorted by file and line.
+    pub changes: Vec<Change>,
+    /// The version before (empty for plans and change sets).
+    pub before: Loaded,
+    /// The version after (empty for plans and change sets).
+    pub after: Loaded,
+    /// Problems with the inputs (both sides, plan and change-set files).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Diffed {
+    /// Whether an input could not be read or parsed.
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(|d| d.level == Level::Error)
+    }
+}
+
+/// Diffs two files or two folders.
+///
+/// ```no_run
+/// let diffed = stet::diff_paths("old".as_ref(), "new".as_ref(), &Default::default()).unwrap();
+/// for change in &diffed.changes {
+///     println!("{} {}", change.action.as_str(), change.address);
+/// }
+/// ```
+pub fn diff_paths(before: &Path, after: &Path, options: &LoadOptions) -> Result<Diffed, DiffError> {
+    let kb = KnowledgeBase::embedded()?;
+    let kind = |p: &Path| if p.is_dir() { "folder" } else { "file" };
+    if before.exists() && after.exists() && before.is_dir() != after.is_dir() {
+        return Err(DiffError::Mismatch {
+            before: before.display().to_string(),
+            before_kind: kind(before),
+            after: after.display().to_string(),
+            after_kind: kind(after),
+        });
+    }
+    let old = load(&[before.to_path_buf()], options);
+    let new = load(&[after.to_path_buf()], options);
+    let old_root = absolute(before);
+    let new_root = absolute(after);
+    let files = before.is_file() && after.is_file();
+    let changes = pair_and_diff(
+        &old,
+        &|g| key_under(g, &old_root),
+        &new,
+        &|g| key_under(g, &new_root),
+        files,
+        kb,
+    );
+    Ok(finish(changes, old, new))
+}
+
+/// Diffs two git revisions of `paths` (default: the whole repository holding the current
+/// folder): `base`, and `head` or, when it is `None`, the working tree.
+pub fn diff_revisions(
+    base: &str,
+    head: Option<&str>,
+    paths: &[PathBuf],
+    options: &LoadOptions,
+) -> Result<Diffed, DiffError> {
+    let kb = KnowledgeBase::embedded()?;
+    let paths: Vec<PathBuf> = if paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        paths.to_vec()
+    };
+    let first = paths.first().cloned().unwrap_or_else(|| PathBuf::from("."));
+    let repo = Repository::discover(&first)?;
+    let mut relative = Vec::new();
+    for path in &paths {
+        let abs = absolute(path);
+        let rel = abs
+            .strip_prefix(&repo.root)
+            .map_err(|_| GitError::OutsideRepository {
+                path: path.clone(),
+                root: repo.root.clone(),
+            })?;
+        relative.push(rel.to_path_buf());
+    }
+    let base_commit = repo.resolve(base)?;
+    let head_commit = head.map(|h| repo.resolve(h)).transpose()?;
+
+    let base_copy = TempDir::new("base")?;
+    let old = load_revision(&repo, &base_commit, &relative, &base_copy, options)?;
+    let (new, _head_copy) = match &head_commit {
+        Some(commit) => {
+            let copy = TempDir::new("head")?;
+            let loaded = load_revision(&repo, commit, &relative, &copy, options)?;
+            (loaded, Some(copy))
+        }
+        None => {
+            let shown: Vec<PathBuf> = relative
+                .iter()
+                .map(|r| shown_path(&repo.root.join(r)))
+                .collect();
+            let options = LoadOptions {
+                root: Some(repo.root.clone()),
+                ..options.clone()
+            };
+            (load(&shown, &options), None)
+        }
+    };
+    let root = repo.root.clone();
+    let key = move |g: &Graph| key_under(g, &root);
+    let changes = pair_and_diff(&old, &key, &new, &key, false, kb);
+    Ok(finish(changes, old, new))
+}
+
+/// Loads `relative` paths of a commit from a temporary copy, then names its files as the
+/// working tree's would be named.
+fn load_revision(
+    repo: &Repository,
+    commit: &str,
+    relative: &[PathBuf],
+    copy: &TempDir,
+    options: &LoadOptions,
+) -> Result<Loaded, DiffError> {
+    repo.write_tree(commit, relative, &copy.path)?;
+    let present: Vec<PathBuf> = relative
+        .iter()
+        .map(|r| copy.path.join(r))
+        .filter(|p| p.exists())
+        .collect();
+    if present.is_empty() {
+        return Ok(Loaded::default());
+    }
+    let options = LoadOptions {
+        root: Some(copy.path.clone()),
+        ..options.clone()
+    };
+    let mut loaded = load(&present, &options);
+    let copy_root = copy.path.to_string_lossy().into_owned();
+    let root = repo.root.clone();
+    let mut rename = |name: &str| -> Arc<str> {
+        match name.strip_prefix(&copy_root) {
+            Some(rest) => {
+                let rest = rest.trim_start_matches(['/', '\\']);
+                shown_path(&root.join(rest)).to_string_lossy().into()
+            }
+            None => name.into(),
+        }
+    };
+    for graph in &mut loaded.graphs {
+        graph.rename_files(&mut rename);
+    }
+    for diagnostic in &mut loaded.diagnostics {
+        diagnostic.file = rename(&diagnostic.file).to_string();
+    }
+    Ok(loaded)
+}
+
+/// A path as stet shows it: relative to the current folder when under it, else absolute.
+fn shown_path(path: &Path) -> PathBuf {
+    let cwd = std::env::current_dir()
+        .map(|c| stet_terraform::normalize(&c))
+        .unwrap_or_default();
+    match path.strip_prefix(&cwd) {
+        Ok(rest) if rest.as_os_str().is_empty() => PathBuf::from("."),
+        Ok(rest) => rest.to_path_buf(),
+        Err(_) => path.to_path_buf(),
+    }
+}
+
+/// A document's key for pairing: its path relative to the side's root.
+fn key_under(graph: &Graph, root: &Path) -> String {
+    let path = absolute(Path::new(&*graph.path));
+    match path.strip_prefix(root) {
+        Ok(rest) => rest.to_string_lossy().replace('\\', "/"),
+        Err(_) => path.to_string_lossy().into_owned(),
+    }
+}
+
+/// Pairs the documents of two loads by key and diffs each pair.
+fn pair_and_diff(
+    old: &Loaded,
+    old_key: &dyn Fn(&Graph) -> String,
+    new: &Loaded,
+    new_key: &dyn Fn(&Graph) -> String,
+    pair_singletons: bool,
+    kb: &KnowledgeBase,
+) -> Vec<Change> {
+    let mut pairs: BTreeMap<String, (Option<&Graph>, Option<&Graph>)> = BTreeMap::new();
+    // Two files given: their documents pair whatever the files are called.
+    if pair_singletons && old.graphs.len() <= 1 && new.graphs.len() <= 1 {
+        pairs.insert(String::new(), (old.graphs.first(), new.graphs.first()));
+    } else {
+        for g in &old.graphs {
+            pairs.entry(old_key(g)).or_default().0 = Some(g);
+        }
+        for g in &new.graphs {
+            pairs.entry(new_key(g)).or_default().1 = Some(g);
+        }
+    }
+    use rayon::prelude::*;
+    let pairs: Vec<(Option<&Graph>, Option<&Graph>)> = pairs.into_values().collect();
+    let per_document: Vec<Vec<Change>> = pairs
+        .par_iter()
+        .map(|(b, a)| diff_graphs(*b, *a, kb))
+        .collect();
+    merge_changes(per_document)
+}
+
+fn finish(changes: Vec<Change>, before: Loaded, after: Loaded) -> Diffed {
+    let mut diagnostics: Vec<Diagnostic> = before
+        .diagnostics
+        .iter()
+        .chain(after.diagnostics.iter())
+        .cloned()
+        .collect();
+    diagnostics.sort();
+    diagnostics.dedup();
+    Diffed {
+        changes,
+        before,
+        after,
+        diagnostics,
+    }
+}
+
+/// Reads a `terraform show -json` plan file.
+pub fn read_plan_file(path: &Path, options: &LoadOptions) -> Result<Diffed, DiffError> {
+    let text = read_text(path)?;
+    let mut diffed = Diffed::default();
+    let file: Arc<str> = path.to_string_lossy().into();
+    match stet_diff::read_plan(file, &text, &options.limits) {
+        Ok(changes) => diffed.changes = changes,
+        Err(e) => diffed
+            .diagnostics
+            .push(Diagnostic::at(e.span(), e.message(), Level::Error)),
+    }
+    Ok(diffed)
+}
+
+/// Reads the pages of one `describe-change-set` result.
+pub fn read_change_set_files(
+    paths: &[PathBuf],
+    options: &LoadOptions,
+) -> Result<Diffed, DiffError> {
+    let mut pages = Vec::new();
+    for path in paths {
+        pages.push((Arc::<str>::from(path.to_string_lossy()), read_text(path)?));
+    }
+    let mut diffed = Diffed::default();
+    match stet_diff::read_change_set(&pages, &options.limits) {
+        Ok(changes) => diffed.changes = changes,
+        Err(e) => diffed
+            .diagnostics
+            .push(Diagnostic::at(e.span(), e.message(), Level::Error)),
+    }
+    Ok(diffed)
+}
+
+fn read_text(path: &Path) -> Result<String, DiffError> {
+    let bytes = std::fs::read(path).map_err(|source| DiffError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}

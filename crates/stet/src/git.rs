@@ -1,0 +1,307 @@
+//! Reading a git revision: finding the repository, resolving a revision, and writing the
+//! files of a revision under some paths into a temporary folder, so that the loaders read
+//! them as they read the working tree. Runs the `git` command; symbolic links and
+//! submodules in the revision are not followed.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Component, Path, PathBuf};
+use std::process::{Command, Stdio};
+
+/// Why a revision could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum GitError {
+    /// The path is not inside a git working tree.
+    #[error("{}: not inside a git repository (`--base` reads revisions from git; to compare two folders, run `stet diff BEFORE AFTER`)", path.display())]
+    NotARepository {
+        /// The path given.
+        path: PathBuf,
+    },
+    /// A path given is outside the repository of the first one.
+    #[error("{}: outside the repository at {}", path.display(), root.display())]
+    OutsideRepository {
+        /// The path given.
+        path: PathBuf,
+        /// The repository's top folder.
+        root: PathBuf,
+    },
+    /// The revision does not name a commit.
+    #[error("unknown revision `{revision}` in the repository at {}: {detail}", root.display())]
+    UnknownRevision {
+        /// The revision as given.
+        revision: String,
+        /// The repository's top folder.
+        root: PathBuf,
+        /// What git said.
+        detail: String,
+    },
+    /// `git` could not be started.
+    #[error("cannot run `git`: {0} (is git installed and on PATH?)")]
+    NotInstalled(std::io::Error),
+    /// A git command failed.
+    #[error("`git {command}` failed: {detail}")]
+    Failed {
+        /// The command's arguments.
+        command: String,
+        /// What git said.
+        detail: String,
+    },
+    /// The copy of the revision could not be written.
+    #[error("cannot write {}: {source}", path.display())]
+    Write {
+        /// What could not be written.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
+/// A git working tree.
+#[derive(Debug, Clone)]
+pub struct Repository {
+    /// Its top folder (absolute).
+    pub root: PathBuf,
+}
+
+impl Repository {
+    /// The repository holding `path` (a file or folder, which need not exist any more).
+    pub fn discover(path: &Path) -> Result<Repository, GitError> {
+        let mut dir = crate::load::absolute(path);
+        while !dir.is_dir() {
+            match dir.parent() {
+                Some(parent) => dir = parent.to_path_buf(),
+                None => break,
+            }
+        }
+        let output = git(&dir, &["rev-parse", "--show-toplevel"])?;
+        if !output.status.success() {
+            return Err(GitError::NotARepository {
+                path: path.to_path_buf(),
+            });
+        }
+        let root = String::from_utf8_lossy(&output.stdout).trim().to_string();
+        Ok(Repository {
+            root: stet_terraform::normalize(Path::new(&root)),
+        })
+    }
+
+    /// The commit a revision names (a branch, tag, `HEAD~2`, an abbreviated hash).
+    pub fn resolve(&self, revision: &str) -> Result<String, GitError> {
+        let unknown = |detail: String| GitError::UnknownRevision {
+            revision: revision.to_string(),
+            root: self.root.clone(),
+            detail,
+        };
+        if revision.starts_with('-') || revision.is_empty() {
+            return Err(unknown(
+                "a revision cannot be empty or start with `-`".into(),
+            ));
+        }
+        let spec = format!("{revision}^{{commit}}");
+        let output = git(
+            &self.root,
+            &[
+                "rev-parse",
+                "--verify",
+                "--quiet",
+                "--end-of-options",
+                &spec,
+            ],
+        )?;
+        if !output.status.success() {
+            return Err(unknown(
+                "no such branch, tag or commit (fetch it first if it lives on a remote; CI checkouts are often shallow)".into(),
+            ));
+        }
+        Ok(String::from_utf8_lossy(&output.stdout).trim().to_string())
+    }
+
+    /// Writes the regular files of `commit` under `prefixes` (paths relative to the top
+    /// folder; empty for everything) into `dest`, keeping their relative paths. Returns how
+    /// many files were written.
+    pub fn write_tree(
+        &self,
+        commit: &str,
+        prefixes: &[PathBuf],
+        dest: &Path,
+    ) -> Result<usize, GitError> {
+        let mut args: Vec<String> = vec![
+            "ls-tree".into(),
+            "-r".into(),
+            "-z".into(),
+            commit.into(),
+            "--".into(),
+        ];
+        args.extend(
+            prefixes
+                .iter()
+                .filter(|p| !p.as_os_str().is_empty())
+                .map(|p| p.to_string_lossy().replace('\\', "/")),
+        );
+        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+        let listing = git(&self.root, &refs)?;
+        if !listing.status.success() {
+            return Err(failed("ls-tree", &listing.stderr));
+        }
+        let mut files: Vec<(String, PathBuf)> = Vec::new();
+        for record in listing.stdout.split(|b| *b == 0).filter(|r| !r.is_empty()) {
+            let record = String::from_utf8_lossy(record);
+            let Some((info, name)) = record.split_once('\t') else {
+                continue;
+            };
+            let mut parts = info.split(' ');
+            let (Some(mode), Some(kind), Some(object)) = (parts.next(), parts.next(), parts.next())
+            else {
+                continue;
+            };
+            // Regular files only: symbolic links (120000) and submodules (160000) are skipped.
+            if kind != "blob" || !(mode == "100644" || mode == "100755") {
+                continue;
+            }
+            if let Some(relative) = safe_relative(name) {
+                files.push((object.to_string(), relative));
+            }
+        }
+        // Folders asked for exist in the copy even when the revision has nothing there.
+        for prefix in prefixes {
+            let is_file = files.iter().any(|(_, f)| f == prefix);
+            let dir = if is_file {
+                dest.join(prefix)
+                    .parent()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_else(|| dest.to_path_buf())
+            } else {
+                dest.join(prefix)
+            };
+            std::fs::create_dir_all(&dir).map_err(|source| GitError::Write {
+                path: dir.clone(),
+                source,
+            })?;
+        }
+        self.write_blobs(&files, dest)?;
+        Ok(files.len())
+    }
+
+    fn write_blobs(&self, files: &[(String, PathBuf)], dest: &Path) -> Result<(), GitError> {
+        let mut child = Command::new("git")
+            .arg("-C")
+            .arg(&self.root)
+            .args(["cat-file", "--batch"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(GitError::NotInstalled)?;
+        let mut stdin = child.stdin.take();
+        let objects: Vec<String> = files.iter().map(|(o, _)| o.clone()).collect();
+        let feeder = std::thread::spawn(move || {
+            if let Some(stdin) = stdin.as_mut() {
+                for object in objects {
+                    if writeln!(stdin, "{object}").is_err() {
+                        break;
+                    }
+                }
+            }
+        });
+        let mut reader = BufReader::new(
+            child
+                .stdout
+                .take()
+                .ok_or_else(|| failed("cat-file", b"no output"))?,
+        );
+        let mut header = String::new();
+        for (_, relative) in files {
+            header.clear();
+            reader
+                .read_line(&mut header)
+                .map_err(|e| failed("cat-file", e.to_string().as_bytes()))?;
+            let size: usize = header
+                .trim_end()
+                .rsplit(' ')
+                .next()
+                .and_then(|s| s.parse().ok())
+                .ok_or_else(|| {
+                    failed(
+                        "cat-file",
+                        format!("unexpected reply `{}`", header.trim_end()).as_bytes(),
+                    )
+                })?;
+            let mut content = vec![0u8; size];
+            reader
+                .read_exact(&mut content)
+                .map_err(|e| failed("cat-file", e.to_string().as_bytes()))?;
+            let mut newline = [0u8; 1];
+            reader
+                .read_exact(&mut newline)
+                .map_err(|e| failed("cat-file", e.to_string().as_bytes()))?;
+            let path = dest.join(relative);
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent).map_err(|source| GitError::Write {
+                    path: parent.to_path_buf(),
+                    source,
+                })?;
+            }
+            std::fs::write(&path, content).map_err(|source| GitError::Write { path, source })?;
+        }
+        let _ = feeder.join();
+        let _ = child.wait();
+        Ok(())
+    }
+}
+
+/// A path from a git tree as a relative path with only normal components.
+fn safe_relative(name: &str) -> Option<PathBuf> {
+    let path = PathBuf::from(name);
+    path.components()
+        .all(|c| matches!(c, Component::Normal(_)))
+        .then_some(path)
+}
+
+fn git(dir: &Path, args: &[&str]) -> Result<std::process::Output, GitError> {
+    Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .map_err(GitError::NotInstalled)
+}
+
+fn failed(command: &str, stderr: &[u8]) -> GitError {
+    GitError::Failed {
+        command: command.to_string(),
+        detail: String::from_utf8_lossy(stderr).trim().to_string(),
+    }
+}
+
+/// A temporary folder removed when dropped.
+#[derive(Debug)]
+pub(crate) struct TempDir {
+    pub path: PathBuf,
+}
+
+impl TempDir {
+    pub fn new(label: &str) -> Result<TempDir, GitError> {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or_default();
+        let path = std::env::temp_dir().join(format!(
+            "stet-{label}-{}-{nanos}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        ));
+        std::fs::create_dir_all(&path).map_err(|source| GitError::Write {
+            path: path.clone(),
+            source,
+        })?;
+        Ok(TempDir { path })
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.path);
+    }
+}
