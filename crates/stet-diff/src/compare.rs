@@ -178,16 +178,16 @@ fn walk(path: &mut Path, before: &Value, after: &Value, out: &mut Vec<Difference
     }
     match (&before.kind, &after.kind) {
         (ValueKind::Map(b), ValueKind::Map(a)) => {
-            for entry in a.iter() {
+            // A key set to null is absent: removals are found from the old side below.
+            for entry in a.iter().filter(|e| !is_null(&e.value)) {
                 path.push(Segment::Key(entry.key.clone()));
                 match b.get(&entry.key).filter(|v| !is_null(v)) {
                     Some(old) => walk(path, old, &entry.value, out),
-                    None if !is_null(&entry.value) => out.push(Difference {
+                    None => out.push(Difference {
                         path: path.clone(),
                         before: None,
                         after: Some(entry.value.clone()),
                     }),
-                    None => {}
                 }
                 path.pop();
             }

@@ -74,7 +74,11 @@ fn is_auto_vars_file(name: &str) -> bool {
 /// assert_eq!(web1.attributes.get("tags").unwrap().to_json(), serde_json::json!({"Name": "web-1"}));
 /// ```
 pub fn load_module(files: &dyn FileSource, dir: &Path, options: &LoadOptions) -> Module {
-    let root = normalize(dir);
+    // `.` normalises to the empty path, which names no folder to read.
+    let root = match normalize(dir) {
+        root if root.as_os_str().is_empty() => PathBuf::from("."),
+        root => root,
+    };
     let ctx = Ctx::new(
         &options.limits,
         files,

@@ -100,6 +100,13 @@ fn write_attribute(a: &AttributeChange, out: &mut String) {
         };
         out.push_str(&format!("    {mark} {}: {value}\n", a.path));
     }
+    let unresolved = |v: &Option<Value>| {
+        v.as_ref()
+            .is_some_and(|v| matches!(v.kind, ValueKind::Expr(_)))
+    };
+    if unresolved(&a.before) || unresolved(&a.after) {
+        out.push_str("        (an expression changed; the value it gives may be the same)\n");
+    }
     let verdict = match a.replacement {
         Replacement::Always => Some("forces replacement"),
         Replacement::Conditional => Some("may force replacement"),

@@ -84,10 +84,13 @@ pub(crate) fn discover(paths: &[PathBuf]) -> Discovered {
 }
 
 /// Strips a leading `./` so paths read as a person would write them.
+/// The path without a leading `./` (`.` itself stays `.`).
 fn clean(path: &Path) -> PathBuf {
-    path.strip_prefix(".")
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|_| path.to_path_buf())
+    match path.strip_prefix(".") {
+        Ok(rest) if rest.as_os_str().is_empty() => PathBuf::from("."),
+        Ok(rest) => rest.to_path_buf(),
+        Err(_) => path.to_path_buf(),
+    }
 }
 
 fn classify(path: &Path, explicit: bool, found: &mut Discovered) {
@@ -96,7 +99,10 @@ fn classify(path: &Path, explicit: bool, found: &mut Discovered) {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     if stet_terraform::is_config_file(&name) {
-        let dir = path.parent().map(clean).unwrap_or_default();
+        let dir = match path.parent().map(clean) {
+            Some(dir) if !dir.as_os_str().is_empty() => dir,
+            _ => PathBuf::from("."),
+        };
         found.terraform_dirs.insert(dir);
     } else if stet_cloudformation::is_candidate(&name) {
         found.templates.insert((path.to_path_buf(), explicit));

@@ -1,0 +1,351 @@
+//! `stet diff`, `stet plan` and `stet changeset` end to end: two folders, two git
+//! revisions, plan and change-set files, change rules, exit statuses and errors.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn stet_in(dir: &Path, args: &[&str]) -> (Option<i32>, String, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_stet"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("run stet");
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+fn stet(args: &[&str]) -> (Option<i32>, String, String) {
+    stet_in(&root(), args)
+}
+
+fn json(text: &str) -> serde_json::Value {
+    serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}: {text}"))
+}
+
+#[test]
+fn diff_of_two_folders_in_json() {
+    let case = "fixtures/changes/tf-instance-ami";
+    let (code, stdout, stderr) = stet(&[
+        "diff",
+        &format!("{case}/before"),
+        &format!("{case}/after"),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let report = json(&stdout);
+    let change = &report["changes"][0];
+    assert_eq!(change["address"], "aws_instance.web");
+    assert_eq!(change["action"], "replace");
+    assert_eq!(change["replacement"], "always");
+    assert_eq!(change["file"], format!("{case}/after/main.tf"));
+    assert_eq!(change["attributes"][0]["path"], "ami");
+    assert_eq!(change["attributes"][0]["forces_replacement"], true);
+    assert_eq!(report["summary"]["changes"], 1);
+    assert_eq!(report["summary"]["actions"]["replace"], 1);
+}
+
+#[test]
+fn diff_text_shows_symbols_reasons_and_line_diffs() {
+    let case = "fixtures/changes/tf-instance-ami";
+    let (code, stdout, _) = stet(&["diff", &format!("{case}/before"), &format!("{case}/after")]);
+    assert_eq!(code, Some(0));
+    assert!(
+        stdout.contains("-/+ aws_instance.web (aws_instance)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("~ ami: \"ami-0a1\" → \"ami-0b2\""),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("forces replacement: ForceNew on `ami` in aws_instance (provider 5.46)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.ends_with("0 to create, 0 to update in place, 1 to replace, 0 to delete, 0 moved\n"),
+        "{stdout}"
+    );
+
+    let case = "fixtures/changes/tf-iam-role-trust-policy";
+    let (_, stdout, _) = stet(&["diff", &format!("{case}/before"), &format!("{case}/after")]);
+    assert!(stdout.contains("~ aws_iam_role.r"), "{stdout}");
+    assert!(
+        stdout.contains("@@"),
+        "a JSON policy is shown as a line diff: {stdout}"
+    );
+    assert!(
+        stdout.lines().any(|l| l.trim_start().starts_with("- ")
+            && l.contains("\"Service\": \"ec2.amazonaws.com\"")),
+        "{stdout}"
+    );
+
+    let case = "fixtures/changes/tf-moved-block";
+    let (_, stdout, _) = stet(&["diff", &format!("{case}/before"), &format!("{case}/after")]);
+    assert!(stdout.contains("→ aws_instance.app"), "{stdout}");
+    assert!(stdout.contains("# moved from aws_instance.web"), "{stdout}");
+}
+
+#[test]
+fn diff_needs_two_paths_or_a_base() {
+    let (code, _, stderr) = stet(&["diff", "fixtures/changes"]);
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("needs BEFORE and AFTER"), "{stderr}");
+    let (code, _, stderr) = stet(&[
+        "diff",
+        "fixtures/changes/tf-instance-ami/before/main.tf",
+        "fixtures/changes/tf-instance-ami/after",
+    ]);
+    assert_eq!(code, Some(2));
+    assert!(
+        stderr.contains("compare two files or two folders"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn change_rules_run_over_the_changes_section() {
+    let case = "fixtures/changes/tf-instance-ami";
+    let (code, stdout, stderr) = stet(&[
+        "diff",
+        &format!("{case}/before"),
+        &format!("{case}/after"),
+        "--rules",
+        "fixtures/rules/changes",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, Some(1), "{stderr}");
+    let report = json(&stdout);
+    let finding = &report["findings"][0];
+    assert_eq!(finding["rule"], "CHGTEST");
+    assert_eq!(finding["resource"], "aws_instance.web");
+    assert_eq!(finding["file"], format!("{case}/after/main.tf"));
+    assert_eq!(finding["line"], 1);
+    // With create_before_destroy the rule passes.
+    let case = "fixtures/changes/tf-replace-create-before-destroy";
+    let (code, stdout, _) = stet(&[
+        "diff",
+        &format!("{case}/before"),
+        &format!("{case}/after"),
+        "--rules",
+        "fixtures/rules/changes",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, Some(0), "{stdout}");
+    assert_eq!(json(&stdout)["findings"].as_array().map(Vec::len), Some(0));
+}
+
+#[test]
+fn plan_and_change_set_give_the_same_report() {
+    let (code, stdout, stderr) = stet(&["plan", "fixtures/plans/plan.json", "--format", "json"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let report = json(&stdout);
+    assert_eq!(report["summary"]["changes"], 11);
+    assert_eq!(report["changes"][0]["file"], "fixtures/plans/plan.json");
+    assert_eq!(report["changes"][0]["create_before_destroy"], false);
+    let (code, stdout, stderr) = stet(&[
+        "changeset",
+        "fixtures/changesets/page-1.json",
+        "fixtures/changesets/page-2.json",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(json(&stdout)["summary"]["changes"], 8);
+    // The change rules serve plans too.
+    let (code, stdout, _) = stet(&[
+        "plan",
+        "fixtures/plans/plan.json",
+        "--rules",
+        "fixtures/rules/changes",
+    ]);
+    assert_eq!(code, Some(1), "{stdout}");
+    assert!(stdout.contains("fixtures/plans/plan.json:"), "{stdout}");
+    assert!(
+        stdout
+            .contains("CHGTEST [high] aws_instance.web: replaced by destroying the old one first"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn unreadable_plans_are_located_errors() {
+    let (code, stdout, _) = stet(&["plan", "fixtures/plans/not-a-plan.json"]);
+    assert_eq!(code, Some(2));
+    assert!(
+        stdout.contains("fixtures/plans/not-a-plan.json:1:1: error: not a Terraform plan"),
+        "{stdout}"
+    );
+    let (code, _, stderr) = stet(&["plan", "fixtures/plans/missing.json"]);
+    assert_eq!(code, Some(2));
+    assert!(
+        stderr.contains("fixtures/plans/missing.json: cannot read"),
+        "{stderr}"
+    );
+}
+
+/// A scratch git repository, removed at the end.
+struct Repo {
+    dir: PathBuf,
+}
+
+impl Repo {
+    fn new(name: &str) -> Repo {
+        let dir = std::env::temp_dir().join(format!("stet-git-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let repo = Repo { dir };
+        repo.git(&["init", "-q", "-b", "main"]);
+        repo.git(&["config", "user.email", "t@example.com"]);
+        repo.git(&["config", "user.name", "t"]);
+        repo
+    }
+
+    fn git(&self, args: &[&str]) {
+        let status = Command::new("git")
+            .args(args)
+            .current_dir(&self.dir)
+            .status()
+            .unwrap();
+        assert!(status.success(), "git {args:?}");
+    }
+
+    fn write(&self, path: &str, text: &str) {
+        let p = self.dir.join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+
+    fn commit(&self, message: &str) {
+        self.git(&["add", "-A"]);
+        self.git(&["commit", "-q", "-m", message]);
+    }
+}
+
+impl Drop for Repo {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+const BUCKET: &str = "resource \"aws_s3_bucket\" \"logs\" {\n  bucket = \"NAME\"\n}\n";
+
+#[test]
+fn diff_against_git_revisions() {
+    let repo = Repo::new("revisions");
+    repo.write("infra/main.tf", &BUCKET.replace("NAME", "logs-a"));
+    repo.write(
+        "stack/template.yaml",
+        "Resources:\n  Q:\n    Type: AWS::SQS::Queue\n",
+    );
+    repo.commit("first");
+    repo.write("infra/main.tf", &BUCKET.replace("NAME", "logs-b"));
+    repo.write(
+        "infra/queue.tf",
+        "resource \"aws_sqs_queue\" \"q\" {\n  name = \"q\"\n}\n",
+    );
+    std::fs::remove_file(repo.dir.join("stack/template.yaml")).unwrap();
+
+    // Base against the working tree, the whole repository.
+    let (code, stdout, stderr) =
+        stet_in(&repo.dir, &["diff", "--base", "main", "--format", "json"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let report = json(&stdout);
+    let summary: Vec<(String, String, String)> = report["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["address"].as_str().unwrap().into(),
+                c["action"].as_str().unwrap().into(),
+                c["file"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            (
+                "aws_s3_bucket.logs".into(),
+                "replace".into(),
+                "infra/main.tf".into()
+            ),
+            (
+                "aws_sqs_queue.q".into(),
+                "create".into(),
+                "infra/queue.tf".into()
+            ),
+            ("Q".into(), "delete".into(), "stack/template.yaml".into()),
+        ]
+    );
+
+    // Only the paths asked for; paths relative to a subfolder.
+    let (code, stdout, _) = stet_in(
+        &repo.dir.join("infra"),
+        &["diff", "--base", "HEAD", ".", "--format", "json"],
+    );
+    assert_eq!(code, Some(0));
+    let report = json(&stdout);
+    assert_eq!(report["changes"].as_array().map(Vec::len), Some(2));
+    assert_eq!(report["changes"][0]["file"], "main.tf");
+
+    // Two revisions: nothing changed between HEAD and itself; the commit shows up once made.
+    repo.commit("second");
+    let (_, stdout, _) = stet_in(
+        &repo.dir,
+        &[
+            "diff", "--base", "HEAD", "--head", "HEAD", "--format", "json",
+        ],
+    );
+    assert_eq!(json(&stdout)["changes"].as_array().map(Vec::len), Some(0));
+    let (_, stdout, _) = stet_in(
+        &repo.dir,
+        &[
+            "diff", "--base", "HEAD~1", "--head", "HEAD", "--format", "json",
+        ],
+    );
+    assert_eq!(json(&stdout)["changes"].as_array().map(Vec::len), Some(3));
+}
+
+#[test]
+fn git_errors_are_clear() {
+    let repo = Repo::new("errors");
+    repo.write("main.tf", &BUCKET.replace("NAME", "a"));
+    repo.commit("first");
+    let (code, _, stderr) = stet_in(&repo.dir, &["diff", "--base", "no-such-branch"]);
+    assert_eq!(code, Some(2));
+    assert!(
+        stderr.contains("unknown revision `no-such-branch`"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = stet_in(&repo.dir, &["diff", "--base", "--help-me"]);
+    assert_eq!(code, Some(2), "{stderr}");
+
+    let outside = std::env::temp_dir().join(format!("stet-not-a-repo-{}", std::process::id()));
+    std::fs::create_dir_all(&outside).unwrap();
+    let (code, _, stderr) = stet_in(&outside, &["diff", "--base", "main"]);
+    let _ = std::fs::remove_dir_all(&outside);
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("not inside a git repository"), "{stderr}");
+}
+
+#[test]
+fn the_current_folder_is_a_module_too() {
+    let repo = Repo::new("dot");
+    repo.write("main.tf", &BUCKET.replace("NAME", "a"));
+    let (code, stdout, stderr) = stet_in(&repo.dir, &["graph"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let graph = json(&stdout);
+    assert_eq!(graph["resources"][0]["file"], "main.tf");
+    assert_eq!(graph["resources"][0]["document"], ".");
+}
