@@ -162,7 +162,7 @@ fn load_revision(
     copy: &TempDir,
     options: &LoadOptions,
 ) -> Result<Loaded, DiffError> {
-    repo.write_tree(commit, relative, &copy.path)?;
+    repo.write_tree(commit, relative, &copy.path, options.limits.max_file_size)?;
     let present: Vec<PathBuf> = relative
         .iter()
         .map(|r| copy.path.join(r))

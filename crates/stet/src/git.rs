@@ -116,18 +116,21 @@ impl Repository {
     }
 
     /// Writes the regular files of `commit` under `prefixes` (paths relative to the top
-    /// folder; empty for everything) into `dest`, keeping their relative paths. Returns how
-    /// many files were written.
+    /// folder; empty for everything) into `dest`, keeping their relative paths. Files over
+    /// `max_size` bytes are left out (the loader would refuse them anyway). Returns how many
+    /// files were written.
     pub fn write_tree(
         &self,
         commit: &str,
         prefixes: &[PathBuf],
         dest: &Path,
+        max_size: u64,
     ) -> Result<usize, GitError> {
         let mut args: Vec<String> = vec![
             "ls-tree".into(),
             "-r".into(),
             "-z".into(),
+            "-l".into(),
             commit.into(),
             "--".into(),
         ];
@@ -148,13 +151,17 @@ impl Repository {
             let Some((info, name)) = record.split_once('\t') else {
                 continue;
             };
-            let mut parts = info.split(' ');
-            let (Some(mode), Some(kind), Some(object)) = (parts.next(), parts.next(), parts.next())
+            let mut parts = info.split_whitespace();
+            let (Some(mode), Some(kind), Some(object), Some(size)) =
+                (parts.next(), parts.next(), parts.next(), parts.next())
             else {
                 continue;
             };
             // Regular files only: symbolic links (120000) and submodules (160000) are skipped.
             if kind != "blob" || !(mode == "100644" || mode == "100755") {
+                continue;
+            }
+            if size.parse::<u64>().map_or(true, |n| n > max_size) {
                 continue;
             }
             if let Some(relative) = safe_relative(name) {
