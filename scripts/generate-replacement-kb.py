@@ -60,16 +60,34 @@ def terraform(kb):
     }
 
 
+def custom_name(type_name, r):
+    """The property that gives the resource a custom physical name, if it has one: the
+    primary identifier when it is a createOnly `...Name`/`...Identifier`, else a createOnly
+    `Name`, or `<X>Name` where X ends the type's name (`GroupName` of `SecurityGroup`,
+    `QueueName` of `Queue`). References to other resources (`KeyName`) do not qualify."""
+    create_only = set(r.get("createOnly") or [])
+    for p in r.get("primaryIdentifier") or []:
+        if p in create_only and (p.endswith("Name") or p.endswith("Identifier")):
+            return p
+    last = type_name.split("::")[-1]
+    for p in sorted(create_only):
+        if "." in p:
+            continue
+        if p == "Name" or (p.endswith("Name") and len(p) > 4 and last.endswith(p[:-4])):
+            return p
+    return None
+
+
 def cloudformation(kb):
     registry = load(kb, "cloudformation-replacement.json")
     legacy = load(kb, "cloudformation-legacy-updatetype.json")
     resources = {}
-    for name, r in sorted(registry["resources"].items()):
+    for type_name, r in sorted(registry["resources"].items()):
         entry = {"source": "registry"}
         if r.get("createOnly"):
             entry["createOnly"] = sorted(r["createOnly"])
         cco = r.get("conditionalCreateOnly") or []
-        immutable = set((legacy["resources"].get(name) or {}).get("immutable", []))
+        immutable = set((legacy["resources"].get(type_name) or {}).get("immutable", []))
         conditional = sorted(p for p in cco if p not in immutable)
         upgraded = sorted(p for p in cco if p in immutable)
         if conditional:
@@ -80,11 +98,14 @@ def cloudformation(kb):
             entry["conditionalCreateOnlyButImmutable"] = upgraded
         if r.get("hasUpdateHandler") is False:
             entry["noUpdateHandler"] = True
+        name = custom_name(type_name, r)
+        if name:
+            entry["customName"] = name
         tagging = r.get("tagging") or {}
         if tagging.get("tagProperty"):
             prop = tagging["tagProperty"].removeprefix("/properties/")
             entry["tagProperty"] = prop
-        resources[name] = entry
+        resources[type_name] = entry
     for name, r in sorted(legacy["resources"].items()):
         if name in resources:
             continue

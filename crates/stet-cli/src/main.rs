@@ -75,6 +75,17 @@ enum Command {
         #[command(flatten)]
         report: ChangeReport,
     },
+    /// List the built-in rules.
+    Rules {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+        format: CheckFormat,
+    },
+    /// Print a built-in rule's documentation page.
+    Explain {
+        /// The rule's ID (`PIN003`).
+        rule: String,
+    },
     /// Run rule tests (cfn-guard's test-file format) in a folder of rules.
     Test {
         /// A folder of `.guard` files with their tests, or one rule file (default: `.`).
@@ -112,6 +123,9 @@ struct ChangeReport {
     /// Change rules (`.guard` files reading the `Changes` section) to run over the changes.
     #[arg(long, value_name = "FILE|DIR")]
     rules: Vec<PathBuf>,
+    /// Run only the change rules given with --rules, not the built-in CHG rules.
+    #[arg(long)]
+    no_builtin: bool,
     /// Exit with status 1 when a finding is at or above this severity.
     #[arg(long, value_enum, default_value_t = FailOn::Low)]
     fail_on: FailOn,
@@ -205,6 +219,17 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let diffed = stet::read_change_set_files(&files, &stet::LoadOptions::default())?;
             report_changes(&diffed, &report)
         }
+        Command::Rules { format } => list_rules(format),
+        Command::Explain { rule } => match stet::builtin_rule(&rule) {
+            Some(r) => {
+                write_output(None, r.page)?;
+                Ok(ExitCode::SUCCESS)
+            }
+            None => anyhow::bail!(
+                "no built-in rule `{rule}`; `stet rules` lists them ({})",
+                stet::BUILTIN.iter().map(|r| r.id).collect::<Vec<_>>().join(", ")
+            ),
+        },
         Command::Test { dir, format } => test(dir.unwrap_or_else(|| PathBuf::from(".")), format),
         Command::Graph {
             paths,
@@ -250,17 +275,20 @@ fn check(
     fail_on: FailOn,
     jobs: Option<usize>,
 ) -> anyhow::Result<ExitCode> {
-    if rule_paths.is_empty() {
-        // The built-in pack is not part of this build yet.
-        let _ = no_builtin;
-        anyhow::bail!("no rules to run: pass --rules FILE|DIR (the built-in rule pack is not available in this version)");
+    if rule_paths.is_empty() && no_builtin {
+        anyhow::bail!("no rules to run: --no-builtin leaves only the rules of --rules FILE|DIR, and none was given");
     }
     let paths = if paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
         paths
     };
-    let (rules, mut diagnostics) = stet::load_rules(&rule_paths);
+    let (mut rules, mut diagnostics) = stet::load_rules(&rule_paths);
+    if !no_builtin {
+        let (builtin, problems) = stet::builtin_rules(stet::Pack::Configuration);
+        rules.splice(0..0, builtin);
+        diagnostics.extend(problems);
+    }
     let options = stet::LoadOptions {
         jobs,
         ..stet::LoadOptions::default()
@@ -334,9 +362,61 @@ fn check(
     Ok(exit_for(&findings, fail_on))
 }
 
+/// `stet rules`: every built-in rule with its severity, formats and title.
+fn list_rules(format: CheckFormat) -> anyhow::Result<ExitCode> {
+    let mut rows = Vec::new();
+    for rule in stet::BUILTIN {
+        let parsed = stet::RuleSet::parse(rule.path, rule.source)
+            .map_err(|e| anyhow::anyhow!("built-in rule {} does not parse: {e}", rule.id))?;
+        let meta = parsed.meta().clone();
+        rows.push((rule, meta));
+    }
+    let text = match format {
+        CheckFormat::Json => {
+            let list: Vec<serde_json::Value> = rows
+                .iter()
+                .map(|(rule, meta)| {
+                    serde_json::json!({
+                        "id": rule.id,
+                        "title": meta.title,
+                        "severity": meta.severity.map(|s| s.as_str()),
+                        "formats": meta.formats,
+                        "remediation": meta.remediation,
+                        "diff_mode_only": rule.is_change_rule(),
+                        "file": rule.path,
+                    })
+                })
+                .collect();
+            serde_json::to_string_pretty(&list)? + "\n"
+        }
+        CheckFormat::Text => {
+            let mut out = String::new();
+            for (rule, meta) in &rows {
+                out.push_str(&format!(
+                    "{}  {:<6}  {:<32}  {}{}\n",
+                    rule.id,
+                    meta.severity.map_or("", |s| s.as_str()),
+                    meta.formats.join(","),
+                    meta.title.as_deref().unwrap_or(""),
+                    if rule.is_change_rule() { "  (diff mode)" } else { "" }
+                ));
+            }
+            out.push_str("`stet explain ID` prints a rule's page.\n");
+            out
+        }
+    };
+    write_output(None, &text)?;
+    Ok(ExitCode::SUCCESS)
+}
+
 /// Reports the changes of a diff, plan or change set, with the findings of change rules.
 fn report_changes(diffed: &stet::Diffed, report: &ChangeReport) -> anyhow::Result<ExitCode> {
-    let (rules, mut diagnostics) = stet::load_rules(&report.rules);
+    let (mut rules, mut diagnostics) = stet::load_rules(&report.rules);
+    if !report.no_builtin {
+        let (builtin, problems) = stet::builtin_rules(stet::Pack::Changes);
+        rules.splice(0..0, builtin);
+        diagnostics.extend(problems);
+    }
     let (findings, check_diagnostics) = if rules.is_empty() {
         (Vec::new(), Vec::new())
     } else {

@@ -151,6 +151,17 @@ impl AttributeChange {
     }
 }
 
+/// The fixed physical name a resource sets, and whether the change alters it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CustomName {
+    /// The argument or property (`BucketName`, `name`).
+    pub property: String,
+    /// Its value after the change.
+    pub value: Value,
+    /// Whether the change alters it.
+    pub changed: bool,
+}
+
 /// What happens to one resource.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Change {
@@ -173,6 +184,11 @@ pub struct Change {
     /// For Terraform resources that exist on both sides: whether `lifecycle {
     /// create_before_destroy = true }` is set (after the change).
     pub create_before_destroy: Option<bool>,
+    /// The fixed physical name the resource sets, for resources on both sides.
+    pub custom_name: Option<CustomName>,
+    /// What keeps the data if the resource goes: `DeletionPolicy`, `UpdateReplacePolicy`
+    /// (CloudFormation) and `prevent_destroy` (Terraform), as set after the change.
+    pub protection: Vec<(String, Value)>,
     /// Where the resource is written (after, else before).
     pub span: Span,
     /// The changed attributes.
@@ -194,6 +210,8 @@ impl Change {
     ///     replacement: Replacement::Never,
     ///     reason: None,
     ///     create_before_destroy: None,
+    ///     custom_name: None,
+    ///     protection: Vec::new(),
     ///     span: Span::file_start("infra/main.tf".into()),
     ///     attributes: Vec::new(),
     /// };
@@ -214,6 +232,20 @@ impl Change {
         }
         if let Some(cbd) = self.create_before_destroy {
             out.insert("create_before_destroy".into(), json!(cbd));
+        }
+        if let Some(name) = &self.custom_name {
+            out.insert(
+                "custom_name".into(),
+                json!({"property": name.property, "value": name.value.to_json(), "changed": name.changed}),
+            );
+        }
+        if !self.protection.is_empty() {
+            let map: serde_json::Map<String, Json> = self
+                .protection
+                .iter()
+                .map(|(k, v)| (k.clone(), v.to_json()))
+                .collect();
+            out.insert("protection".into(), Json::Object(map));
         }
         out.insert("document".into(), json!(self.document));
         out.insert("file".into(), json!(&*self.span.file));

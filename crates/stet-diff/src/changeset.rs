@@ -95,6 +95,8 @@ fn resource_change(document: &str, rc: &Value, span: &Span) -> Option<Change> {
         replacement,
         reason: (!reasons.is_empty()).then(|| reasons.join("; ")),
         create_before_destroy: None,
+        custom_name: None,
+        protection: Vec::new(),
         span: span.clone(),
         attributes,
     })

@@ -11,6 +11,8 @@
 //!     PreviousAddress: ...       # when it moved
 //!     CreateBeforeDestroy: false # Terraform, for resources on both sides
 //!     Reason: ...                # when the resource (not an attribute) is the reason
+//!     Name: { Property: BucketName, Value: logs, Changed: false }   # a fixed physical name
+//!     DeletionPolicy / UpdateReplacePolicy / PreventDestroy: ...    # when set
 //!     Details:
 //!       - { Path: ami, Scope: argument, Change: modify, Before: ami-1, After: ami-2,
 //!           ForcesReplacement: true, Replacement: always, Reason: "ForceNew on `ami` ..." }
@@ -55,6 +57,16 @@ fn change_value(change: &Change) -> Value {
     }
     if let Some(reason) = &change.reason {
         map.insert("Reason", span.clone(), text(reason));
+    }
+    if let Some(name) = &change.custom_name {
+        let mut n = Map::new();
+        n.insert("Property", span.clone(), text(&name.property));
+        n.insert("Value", name.value.span.clone(), name.value.clone());
+        n.insert("Changed", span.clone(), Value::new(ValueKind::Bool(name.changed), span.clone()));
+        map.insert("Name", span.clone(), Value::new(ValueKind::Map(n), span.clone()));
+    }
+    for (key, value) in &change.protection {
+        map.insert(key.clone(), value.span.clone(), value.clone());
     }
     let details = change
         .attributes

@@ -3,7 +3,7 @@
 //! changes is a deletion and a creation), compared attribute by attribute, and classified
 //! with the [`KnowledgeBase`].
 
-use crate::change::{Action, AttributeChange, Change, Replacement, Scope};
+use crate::change::{Action, AttributeChange, Change, CustomName, Replacement, Scope};
 use crate::compare::{differences, display_path, Difference, Segment};
 use crate::knowledge::{Family, KnowledgeBase, Subject};
 use std::collections::{HashMap, HashSet};
@@ -177,6 +177,8 @@ impl Differ<'_> {
             replacement: Replacement::Never,
             reason: None,
             create_before_destroy: None,
+            custom_name: None,
+            protection: protection(r),
             span: r.span.clone(),
             attributes: Vec::new(),
         }
@@ -246,6 +248,20 @@ impl Differ<'_> {
             && new.kind == ResourceKind::Managed
             && matches!(action, Action::Replace | Action::Update))
         .then(|| create_before_destroy(new));
+        let custom_name = self
+            .kb
+            .custom_name(self.family, &new.resource_type, &new.attributes)
+            .and_then(|property| {
+                let value = new.attributes.get(property)?.clone();
+                let changed = attributes
+                    .iter()
+                    .any(|a| a.scope == Scope::Argument && (a.path == property || a.path.starts_with(&format!("{property}.")) || a.path.starts_with(&format!("{property}["))));
+                Some(CustomName {
+                    property: property.to_string(),
+                    value,
+                    changed,
+                })
+            });
         Some(Change {
             address: new.address.clone(),
             previous_address: moved_from.map(str::to_string),
@@ -255,6 +271,8 @@ impl Differ<'_> {
             replacement,
             reason: None,
             create_before_destroy,
+            custom_name,
+            protection: protection(new),
             span: new.span.clone(),
             attributes,
         })
@@ -271,6 +289,21 @@ fn meta_differences(old: &Resource, new: &Resource) -> Vec<Difference> {
         Value::new(ValueKind::Map(map), r.span.clone())
     };
     differences(&to_value(old), &to_value(new))
+}
+
+/// What keeps the data if the resource goes: CloudFormation `DeletionPolicy` and
+/// `UpdateReplacePolicy`, Terraform `prevent_destroy`.
+fn protection(r: &Resource) -> Vec<(String, Value)> {
+    let mut out = Vec::new();
+    for key in ["DeletionPolicy", "UpdateReplacePolicy"] {
+        if let Some(v) = r.meta.get(key) {
+            out.push((key.to_string(), v.clone()));
+        }
+    }
+    if let Some(v) = r.meta.get("lifecycle").and_then(|l| l.get("prevent_destroy")) {
+        out.push(("PreventDestroy".to_string(), v.clone()));
+    }
+    out
 }
 
 /// Whether `lifecycle { create_before_destroy = true }` is set.

@@ -127,6 +127,8 @@ struct CloudFormationResource {
     #[serde(default)]
     no_update_handler: bool,
     #[serde(default)]
+    custom_name: Option<String>,
+    #[serde(default)]
     immutable: Vec<String>,
     #[serde(default)]
     conditional: Vec<String>,
@@ -135,6 +137,14 @@ struct CloudFormationResource {
 #[derive(Debug, Deserialize)]
 struct OverlayFile {
     entries: Vec<OverlayEntry>,
+    #[serde(default)]
+    terraform_custom_names: CustomNames,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct CustomNames {
+    #[serde(default)]
+    attributes: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -165,6 +175,7 @@ pub struct KnowledgeBase {
     terraform: TerraformFile,
     cloudformation: CloudFormationFile,
     overlay: Vec<OverlayEntry>,
+    terraform_names: Vec<String>,
 }
 
 /// An embedded data file that does not parse: a build defect, reported rather than hidden.
@@ -206,6 +217,7 @@ impl KnowledgeBase {
             terraform: read("terraform-aws.json", terraform)?,
             cloudformation: read("cloudformation.json", cloudformation)?,
             overlay: overlay.entries,
+            terraform_names: overlay.terraform_custom_names.attributes,
         })
     }
 
@@ -214,6 +226,45 @@ impl KnowledgeBase {
         match family {
             Family::Terraform => self.terraform.resources.contains_key(resource_type),
             Family::CloudFormation => self.cloudformation.resources.contains_key(resource_type),
+        }
+    }
+
+    /// The argument or property that gives a resource of this type a fixed physical name
+    /// (`BucketName`, `name`), when `attributes` sets one.
+    ///
+    /// ```
+    /// use stet_diff::{Family, KnowledgeBase};
+    /// let kb = KnowledgeBase::embedded().unwrap();
+    /// let span = stet_graph::Span::file_start("t".into());
+    /// let mut map = stet_graph::Map::new();
+    /// map.insert("BucketName", span.clone(), stet_graph::Value::string("logs", span.clone()));
+    /// let properties = stet_graph::Value::new(stet_graph::ValueKind::Map(map), span);
+    /// assert_eq!(kb.custom_name(Family::CloudFormation, "AWS::S3::Bucket", &properties), Some("BucketName"));
+    /// ```
+    pub fn custom_name<'a>(
+        &'a self,
+        family: Family,
+        resource_type: &str,
+        attributes: &Value,
+    ) -> Option<&'a str> {
+        let set = |key: &str| {
+            attributes
+                .get(key)
+                .is_some_and(|v| !matches!(v.kind, ValueKind::Null))
+        };
+        match family {
+            Family::CloudFormation => self
+                .cloudformation
+                .resources
+                .get(resource_type)?
+                .custom_name
+                .as_deref()
+                .filter(|p| set(p)),
+            Family::Terraform => self
+                .terraform_names
+                .iter()
+                .map(String::as_str)
+                .find(|a| set(a)),
         }
     }
 

@@ -50,7 +50,7 @@ mod knowledge;
 mod merge;
 mod plan;
 
-pub use change::{Action, AttributeChange, Change, Replacement, Scope, Tally};
+pub use change::{Action, AttributeChange, Change, CustomName, Replacement, Scope, Tally};
 pub use changeset::read_change_set;
 pub use compare::{
     differences, display_path, equivalent, key_path, normalized_source, star_path, Difference,

@@ -115,6 +115,8 @@ fn plan_change(file: &Arc<str>, entry: &Value) -> Option<Change> {
             .and_then(Value::as_str)
             .map(action_reason),
         create_before_destroy,
+        custom_name: None,
+        protection: Vec::new(),
         span: entry.span.clone(),
         attributes,
     })

@@ -379,16 +379,63 @@ impl<'a> Evaluator<'a> {
         let fails = results.len() - passes;
         let status = combine(passes, fails, all);
         if status == Status::Fail && report {
+            let message = self.render_message(a.message.as_deref(), env);
             for r in results.iter().filter(|r| !r.pass) {
                 self.record(
                     a.span.clone(),
                     r.at.clone(),
                     r.explanation.clone(),
-                    a.message.clone(),
+                    message.clone(),
                 );
             }
         }
         Ok(status)
+    }
+
+    /// A custom message with every `{{%name}}` replaced by the variable's first value (a
+    /// string as it is, anything else as JSON; `(missing)` when it has none). A stet
+    /// extension: cfn-guard messages are fixed text.
+    fn render_message(&self, message: Option<&str>, env: &Env<'a, '_>) -> Option<String> {
+        let message = message?;
+        if !message.contains("{{") {
+            return Some(message.to_string());
+        }
+        let mut out = String::with_capacity(message.len());
+        let mut rest = message;
+        while let Some(start) = rest.find("{{") {
+            out.push_str(rest.get(..start).unwrap_or_default());
+            let after = rest.get(start + 2..).unwrap_or_default();
+            let Some(end) = after.find("}}") else {
+                out.push_str(rest.get(start..).unwrap_or_default());
+                rest = "";
+                break;
+            };
+            let inner = after.get(..end).unwrap_or_default().trim();
+            match inner.strip_prefix('%') {
+                Some(name) => {
+                    let values = self.resolve_variable(name, env).unwrap_or_default();
+                    let shown = values.iter().find_map(|v| match v {
+                        QueryResult::Resolved(i) | QueryResult::Literal(i) => Some(match i.value() {
+                            Some(Value {
+                                kind: stet_graph::ValueKind::String(s),
+                                ..
+                            }) => s.clone(),
+                            _ => i.describe(),
+                        }),
+                        QueryResult::Unresolved(_) => None,
+                    });
+                    out.push_str(shown.as_deref().unwrap_or("(missing)"));
+                }
+                None => {
+                    out.push_str("{{");
+                    out.push_str(after.get(..end).unwrap_or_default());
+                    out.push_str("}}");
+                }
+            }
+            rest = after.get(end + 2..).unwrap_or_default();
+        }
+        out.push_str(rest);
+        Some(out)
     }
 
     /// Unary operators; `None` when the clause skips (nothing selected).

@@ -94,10 +94,17 @@ pub(crate) fn call<'a>(
     span: &Span,
 ) -> Vec<QueryResult<'a>> {
     let first = args.first().map(Vec::as_slice).unwrap_or(&[]);
-    let map_strings = |f: &dyn Fn(&str) -> Option<ValueKind>| -> Vec<QueryResult<'a>> {
+    // A value computed from a document string keeps that string's place, so a failure on
+    // it points into the document, not at the call in the rule file.
+    let map_strings = |f: &dyn Fn(&str, &Span) -> Option<ValueKind>| -> Vec<QueryResult<'a>> {
         strings(first)
-            .filter_map(|(_, s)| s.and_then(|s| f(&s)))
-            .map(|k| owned(k, span))
+            .filter_map(|(v, s)| {
+                let at = v
+                    .item()
+                    .and_then(|i| i.value())
+                    .map_or_else(|| span.clone(), |v| v.span.clone());
+                s.and_then(|s| f(&s, &at)).map(|k| owned(k, &at))
+            })
             .collect()
     };
     match name {
@@ -105,11 +112,11 @@ pub(crate) fn call<'a>(
             ValueKind::Int(first.iter().filter(|v| v.item().is_some()).count() as i64),
             span,
         )],
-        "json_parse" => map_strings(&|s| {
-            stet_graph::parse_json(span.file.clone(), s, &Default::default())
+        "json_parse" => map_strings(&|s, at| {
+            stet_graph::parse_json(at.file.clone(), s, &Default::default())
                 .ok()
                 .flatten()
-                .map(|v| v.respanned(span).kind)
+                .map(|v| v.respanned(at).kind)
         }),
         "regex_replace" => {
             let (Some(pattern), Some(replacement)) =
@@ -120,7 +127,7 @@ pub(crate) fn call<'a>(
             let Ok(regex) = fancy_regex::Regex::new(&pattern) else {
                 return Vec::new();
             };
-            map_strings(&|s| {
+            map_strings(&|s, _| {
                 Some(ValueKind::String(
                     regex.replace_all(s, replacement.as_str()).into_owned(),
                 ))
@@ -146,16 +153,16 @@ pub(crate) fn call<'a>(
             let (Some(from), Some(to)) = (first_int(args.get(1)), first_int(args.get(2))) else {
                 return Vec::new();
             };
-            map_strings(&|s| {
+            map_strings(&|s, _| {
                 let chars: Vec<char> = s.chars().collect();
                 let (from, to) = (usize::try_from(from).ok()?, usize::try_from(to).ok()?);
                 (from <= to && to <= chars.len())
                     .then(|| ValueKind::String(chars.get(from..to).unwrap_or(&[]).iter().collect()))
             })
         }
-        "to_upper" => map_strings(&|s| Some(ValueKind::String(s.to_uppercase()))),
-        "to_lower" => map_strings(&|s| Some(ValueKind::String(s.to_lowercase()))),
-        "url_decode" => map_strings(&|s| url_decode(s).map(ValueKind::String)),
+        "to_upper" => map_strings(&|s, _| Some(ValueKind::String(s.to_uppercase()))),
+        "to_lower" => map_strings(&|s, _| Some(ValueKind::String(s.to_lowercase()))),
+        "url_decode" => map_strings(&|s, _| url_decode(s).map(ValueKind::String)),
         "parse_boolean" => first
             .iter()
             .filter_map(|v| match v.item()?.kind()? {
@@ -201,7 +208,7 @@ pub(crate) fn call<'a>(
             })
             .map(|k| owned(k, span))
             .collect(),
-        "parse_char" => map_strings(&|s| {
+        "parse_char" => map_strings(&|s, _| {
             let mut chars = s.chars();
             match (chars.next(), chars.next()) {
                 (Some(c), None) => Some(ValueKind::String(c.to_string())),
@@ -214,7 +221,7 @@ pub(crate) fn call<'a>(
                 .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
             vec![owned(ValueKind::Int(seconds), span)]
         }
-        "parse_epoch" => map_strings(&|s| parse_epoch(s).map(ValueKind::Int)),
+        "parse_epoch" => map_strings(&|s, _| parse_epoch(s).map(ValueKind::Int)),
         _ => Vec::new(),
     }
 }

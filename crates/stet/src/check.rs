@@ -172,7 +172,15 @@ fn run(subjects: &[Subject<'_>], rules: &[RuleSet]) -> (Vec<Finding>, Vec<Diagno
     findings.sort();
     // Sorted first, so which of several equal-place findings stays never depends on threads.
     let mut seen = HashSet::new();
-    findings.retain(|f| seen.insert((f.rule.clone(), f.file.clone(), f.line, f.resource.clone())));
+    findings.retain(|f| {
+        seen.insert((
+            f.rule.clone(),
+            f.file.clone(),
+            f.line,
+            f.resource.clone(),
+            f.message.clone(),
+        ))
+    });
     diagnostics.sort();
     diagnostics.dedup();
     (findings, diagnostics)
@@ -207,7 +215,8 @@ fn check_subject(subject: &Subject<'_>, rules: &[RuleSet]) -> (Vec<Finding>, Vec
     let name = subject
         .graph
         .map_or_else(|| fallback.file.to_string(), |g| g.path.to_string());
-    for ruleset in rules {
+    let format = subject.graph.map(|g| g.format);
+    for ruleset in rules.iter().filter(|r| applies(r.meta(), format)) {
         let results = match ruleset.evaluate(&document) {
             Ok(r) => r,
             Err(e) => {
@@ -232,9 +241,10 @@ fn check_subject(subject: &Subject<'_>, rules: &[RuleSet]) -> (Vec<Finding>, Vec
                     .filter(|s| !s.file.is_empty())
                     .unwrap_or_else(|| fallback.clone());
                 let (resource, resource_type) = owner(subject.graph, changes, &span);
+                let label = if resource.is_empty() { name.as_str() } else { resource.as_str() };
                 let message = match &failure.message {
-                    Some(m) => format!("{}: {}", resource_label(&resource), first_paragraph(m)),
-                    None => format!("{}: {}", resource_label(&resource), failure.explanation),
+                    Some(m) => format!("{label}: {}", first_paragraph(m)),
+                    None => format!("{label}: {}", failure.explanation),
                 };
                 findings.push(Finding {
                     file: span.file.to_string(),
@@ -260,12 +270,18 @@ fn check_subject(subject: &Subject<'_>, rules: &[RuleSet]) -> (Vec<Finding>, Vec
     (findings, diagnostics)
 }
 
-fn resource_label(resource: &str) -> &str {
-    if resource.is_empty() {
-        "document"
-    } else {
-        resource
-    }
+/// Whether a rule applies to a document of `format` (`None`: a plan or change set, which
+/// only change rules read): the header's `formats` list `terraform`, `cloudformation` (SAM
+/// included) or `sam`; a rule with no `formats` applies everywhere.
+fn applies(meta: &stet_rules::RuleMeta, format: Option<stet_graph::Format>) -> bool {
+    let Some(format) = format else { return true };
+    meta.formats.is_empty()
+        || meta.formats.iter().any(|f| match f.as_str() {
+            "terraform" => format == stet_graph::Format::Terraform,
+            "cloudformation" => format.is_cloudformation(),
+            "sam" => matches!(format, stet_graph::Format::SamJson | stet_graph::Format::SamYaml),
+            _ => false,
+        })
 }
 
 /// A custom message's lines joined, blank lines and surrounding space dropped.
@@ -280,6 +296,11 @@ fn first_paragraph(message: &str) -> String {
 
 /// The innermost change, else resource, whose span holds `span`.
 fn owner(graph: Option<&Graph>, changes: &[&Change], span: &Span) -> (String, String) {
+    // The empty span at the start of a file stands for the whole document (a missing
+    // section), not for a resource that happens to start there.
+    if span.start.offset == 0 && span.end.offset == 0 {
+        return Default::default();
+    }
     let holds = |outer: &Span| {
         outer.file == span.file
             && outer.start.offset <= span.start.offset
@@ -293,9 +314,19 @@ fn owner(graph: Option<&Graph>, changes: &[&Change], span: &Span) -> (String, St
     if let Some(found) = change {
         return found;
     }
+    // Variables, outputs and providers hold values (a variable's default) but are not what a
+    // finding is about.
     graph
         .into_iter()
         .flat_map(|g| g.resources.iter())
+        .filter(|r| {
+            matches!(
+                r.kind,
+                stet_graph::ResourceKind::Managed
+                    | stet_graph::ResourceKind::Data
+                    | stet_graph::ResourceKind::Module
+            )
+        })
         .filter(|r| holds(&r.span))
         .min_by_key(|r| r.span.end.offset - r.span.start.offset)
         .map(|r| (r.address.clone(), r.resource_type.clone()))

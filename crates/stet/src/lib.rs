@@ -23,6 +23,7 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+mod builtin;
 mod changes_text;
 mod check;
 mod diagnostic;
@@ -32,6 +33,7 @@ mod git;
 mod graph_output;
 mod load;
 
+pub use builtin::{builtin_rule, builtin_rules, BuiltinRule, Pack, BUILTIN};
 pub use changes_text::changes_text;
 pub use check::{check, check_changes, load_rules, Finding};
 pub use diagnostic::{Diagnostic, Level};
