@@ -227,7 +227,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             None => anyhow::bail!(
                 "no built-in rule `{rule}`; `stet rules` lists them ({})",
-                stet::BUILTIN.iter().map(|r| r.id).collect::<Vec<_>>().join(", ")
+                stet::BUILTIN
+                    .iter()
+                    .map(|r| r.id)
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
         },
         Command::Test { dir, format } => test(dir.unwrap_or_else(|| PathBuf::from(".")), format),
@@ -398,7 +402,11 @@ fn list_rules(format: CheckFormat) -> anyhow::Result<ExitCode> {
                     meta.severity.map_or("", |s| s.as_str()),
                     meta.formats.join(","),
                     meta.title.as_deref().unwrap_or(""),
-                    if rule.is_change_rule() { "  (diff mode)" } else { "" }
+                    if rule.is_change_rule() {
+                        "  (diff mode)"
+                    } else {
+                        ""
+                    }
                 ));
             }
             out.push_str("`stet explain ID` prints a rule's page.\n");

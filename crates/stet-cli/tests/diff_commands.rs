@@ -38,6 +38,8 @@ fn diff_of_two_folders_in_json() {
         &format!("{case}/after"),
         "--format",
         "json",
+        "--fail-on",
+        "never",
     ]);
     assert_eq!(code, Some(0), "{stderr}");
     let report = json(&stdout);
@@ -55,7 +57,13 @@ fn diff_of_two_folders_in_json() {
 #[test]
 fn diff_text_shows_symbols_reasons_and_line_diffs() {
     let case = "fixtures/changes/tf-instance-ami";
-    let (code, stdout, _) = stet(&["diff", &format!("{case}/before"), &format!("{case}/after")]);
+    let (code, stdout, _) = stet(&[
+        "diff",
+        &format!("{case}/before"),
+        &format!("{case}/after"),
+        "--fail-on",
+        "never",
+    ]);
     assert_eq!(code, Some(0));
     assert!(
         stdout.contains("-/+ aws_instance.web (aws_instance)"),
@@ -70,7 +78,13 @@ fn diff_text_shows_symbols_reasons_and_line_diffs() {
         "{stdout}"
     );
     assert!(
-        stdout.ends_with("0 to create, 0 to update in place, 1 to replace, 0 to delete, 0 moved\n"),
+        stdout
+            .contains("\n0 to create, 0 to update in place, 1 to replace, 0 to delete, 0 moved\n"),
+        "{stdout}"
+    );
+    // The built-in change rules report beside the changes.
+    assert!(
+        stdout.contains("CHG003 [medium] aws_instance.web: is replaced by destroying the old one"),
         "{stdout}"
     );
 
@@ -119,6 +133,7 @@ fn change_rules_run_over_the_changes_section() {
         &format!("{case}/after"),
         "--rules",
         "fixtures/rules/changes",
+        "--no-builtin",
         "--format",
         "json",
     ]);
@@ -146,7 +161,14 @@ fn change_rules_run_over_the_changes_section() {
 
 #[test]
 fn plan_and_change_set_give_the_same_report() {
-    let (code, stdout, stderr) = stet(&["plan", "fixtures/plans/plan.json", "--format", "json"]);
+    let (code, stdout, stderr) = stet(&[
+        "plan",
+        "fixtures/plans/plan.json",
+        "--format",
+        "json",
+        "--fail-on",
+        "never",
+    ]);
     assert_eq!(code, Some(0), "{stderr}");
     let report = json(&stdout);
     assert_eq!(report["summary"]["changes"], 11);
@@ -158,6 +180,8 @@ fn plan_and_change_set_give_the_same_report() {
         "fixtures/changesets/page-2.json",
         "--format",
         "json",
+        "--fail-on",
+        "never",
     ]);
     assert_eq!(code, Some(0), "{stderr}");
     assert_eq!(json(&stdout)["summary"]["changes"], 8);
@@ -258,8 +282,17 @@ fn diff_against_git_revisions() {
     // Base against the working tree, the whole repository.
     let (code, stdout, stderr) =
         stet_in(&repo.dir, &["diff", "--base", "main", "--format", "json"]);
-    assert_eq!(code, Some(0), "{stderr}");
+    // The built-in change rules run: replacing a bucket is CHG002 (high).
+    assert_eq!(code, Some(1), "{stderr}");
     let report = json(&stdout);
+    assert!(
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["rule"] == "CHG002" && f["resource"] == "aws_s3_bucket.logs"),
+        "{stdout}"
+    );
     let summary: Vec<(String, String, String)> = report["changes"]
         .as_array()
         .unwrap()
@@ -292,7 +325,16 @@ fn diff_against_git_revisions() {
     // Only the paths asked for; paths relative to a subfolder.
     let (code, stdout, _) = stet_in(
         &repo.dir.join("infra"),
-        &["diff", "--base", "HEAD", ".", "--format", "json"],
+        &[
+            "diff",
+            "--base",
+            "HEAD",
+            ".",
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+        ],
     );
     assert_eq!(code, Some(0));
     let report = json(&stdout);

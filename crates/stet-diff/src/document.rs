@@ -62,8 +62,16 @@ fn change_value(change: &Change) -> Value {
         let mut n = Map::new();
         n.insert("Property", span.clone(), text(&name.property));
         n.insert("Value", name.value.span.clone(), name.value.clone());
-        n.insert("Changed", span.clone(), Value::new(ValueKind::Bool(name.changed), span.clone()));
-        map.insert("Name", span.clone(), Value::new(ValueKind::Map(n), span.clone()));
+        n.insert(
+            "Changed",
+            span.clone(),
+            Value::new(ValueKind::Bool(name.changed), span.clone()),
+        );
+        map.insert(
+            "Name",
+            span.clone(),
+            Value::new(ValueKind::Map(n), span.clone()),
+        );
     }
     for (key, value) in &change.protection {
         map.insert(key.clone(), value.span.clone(), value.clone());

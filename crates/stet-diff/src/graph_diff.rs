@@ -253,9 +253,12 @@ impl Differ<'_> {
             .custom_name(self.family, &new.resource_type, &new.attributes)
             .and_then(|property| {
                 let value = new.attributes.get(property)?.clone();
-                let changed = attributes
-                    .iter()
-                    .any(|a| a.scope == Scope::Argument && (a.path == property || a.path.starts_with(&format!("{property}.")) || a.path.starts_with(&format!("{property}["))));
+                let changed = attributes.iter().any(|a| {
+                    a.scope == Scope::Argument
+                        && (a.path == property
+                            || a.path.starts_with(&format!("{property}."))
+                            || a.path.starts_with(&format!("{property}[")))
+                });
                 Some(CustomName {
                     property: property.to_string(),
                     value,
@@ -300,7 +303,11 @@ fn protection(r: &Resource) -> Vec<(String, Value)> {
             out.push((key.to_string(), v.clone()));
         }
     }
-    if let Some(v) = r.meta.get("lifecycle").and_then(|l| l.get("prevent_destroy")) {
+    if let Some(v) = r
+        .meta
+        .get("lifecycle")
+        .and_then(|l| l.get("prevent_destroy"))
+    {
         out.push(("PreventDestroy".to_string(), v.clone()));
     }
     out

@@ -415,13 +415,15 @@ impl<'a> Evaluator<'a> {
                 Some(name) => {
                     let values = self.resolve_variable(name, env).unwrap_or_default();
                     let shown = values.iter().find_map(|v| match v {
-                        QueryResult::Resolved(i) | QueryResult::Literal(i) => Some(match i.value() {
-                            Some(Value {
-                                kind: stet_graph::ValueKind::String(s),
-                                ..
-                            }) => s.clone(),
-                            _ => i.describe(),
-                        }),
+                        QueryResult::Resolved(i) | QueryResult::Literal(i) => {
+                            Some(match i.value() {
+                                Some(Value {
+                                    kind: stet_graph::ValueKind::String(s),
+                                    ..
+                                }) => s.clone(),
+                                _ => i.describe(),
+                            })
+                        }
                         QueryResult::Unresolved(_) => None,
                     });
                     out.push_str(shown.as_deref().unwrap_or("(missing)"));

@@ -89,18 +89,45 @@ mod tests {
         let mut on_disk: Vec<String> = std::fs::read_dir(dir)
             .unwrap()
             .flatten()
-            .filter_map(|e| e.file_name().to_str().and_then(|n| n.strip_suffix(".guard")).map(str::to_string))
+            .filter_map(|e| {
+                e.file_name()
+                    .to_str()
+                    .and_then(|n| n.strip_suffix(".guard"))
+                    .map(str::to_string)
+            })
             .collect();
         on_disk.sort();
         let listed: Vec<&str> = BUILTIN.iter().map(|r| r.id).collect();
         assert_eq!(on_disk, listed, "rules/ and the BUILTIN list differ");
         for rule in BUILTIN {
             let parsed = RuleSet::parse(rule.path, rule.source).unwrap();
-            assert_eq!(parsed.meta().id.as_deref(), Some(rule.id), "{}: header id", rule.path);
-            assert!(parsed.meta().severity.is_some(), "{}: no severity", rule.path);
-            assert!(parsed.meta().remediation.is_some(), "{}: no remediation", rule.path);
-            assert!(!parsed.meta().formats.is_empty(), "{}: no formats", rule.path);
-            assert!(rule.page.starts_with(&format!("# {}", rule.id)), "docs/rules/{}.md must start with `# {}`", rule.id, rule.id);
+            assert_eq!(
+                parsed.meta().id.as_deref(),
+                Some(rule.id),
+                "{}: header id",
+                rule.path
+            );
+            assert!(
+                parsed.meta().severity.is_some(),
+                "{}: no severity",
+                rule.path
+            );
+            assert!(
+                parsed.meta().remediation.is_some(),
+                "{}: no remediation",
+                rule.path
+            );
+            assert!(
+                !parsed.meta().formats.is_empty(),
+                "{}: no formats",
+                rule.path
+            );
+            assert!(
+                rule.page.starts_with(&format!("# {}", rule.id)),
+                "docs/rules/{}.md must start with `# {}`",
+                rule.id,
+                rule.id
+            );
         }
     }
 }

@@ -241,7 +241,11 @@ fn check_subject(subject: &Subject<'_>, rules: &[RuleSet]) -> (Vec<Finding>, Vec
                     .filter(|s| !s.file.is_empty())
                     .unwrap_or_else(|| fallback.clone());
                 let (resource, resource_type) = owner(subject.graph, changes, &span);
-                let label = if resource.is_empty() { name.as_str() } else { resource.as_str() };
+                let label = if resource.is_empty() {
+                    name.as_str()
+                } else {
+                    resource.as_str()
+                };
                 let message = match &failure.message {
                     Some(m) => format!("{label}: {}", first_paragraph(m)),
                     None => format!("{label}: {}", failure.explanation),
@@ -279,7 +283,10 @@ fn applies(meta: &stet_rules::RuleMeta, format: Option<stet_graph::Format>) -> b
         || meta.formats.iter().any(|f| match f.as_str() {
             "terraform" => format == stet_graph::Format::Terraform,
             "cloudformation" => format.is_cloudformation(),
-            "sam" => matches!(format, stet_graph::Format::SamJson | stet_graph::Format::SamYaml),
+            "sam" => matches!(
+                format,
+                stet_graph::Format::SamJson | stet_graph::Format::SamYaml
+            ),
             _ => false,
         })
 }
