@@ -36,6 +36,13 @@ enum Command {
         /// Exit with status 1 when a finding is at or above this severity.
         #[arg(long, value_enum, default_value_t = FailOn::Low)]
         fail_on: FailOn,
+        /// PR mode: diff against this git revision, run the change rules over the changes, and
+        /// report only findings that are new relative to it.
+        #[arg(long, value_name = "REV")]
+        base: Option<String>,
+        /// With --base: the revision to check (default: the working tree).
+        #[arg(long, value_name = "REV", requires = "base")]
+        head: Option<String>,
         /// Threads to use (default: one per core); the output does not depend on it.
         #[arg(long, value_name = "N")]
         jobs: Option<usize>,
@@ -189,7 +196,34 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             format,
             output,
             fail_on,
+            base: Some(base),
+            head,
             jobs,
+        } => check_base(
+            &base,
+            head.as_deref(),
+            paths,
+            rules,
+            no_builtin,
+            ChangeReport {
+                format,
+                output,
+                rules: Vec::new(),
+                no_builtin,
+                fail_on,
+            },
+            jobs,
+        ),
+        Command::Check {
+            paths,
+            rules,
+            no_builtin,
+            format,
+            output,
+            fail_on,
+            base: None,
+            jobs,
+            ..
         } => check(paths, rules, no_builtin, format, output, fail_on, jobs),
         Command::Diff {
             paths,
@@ -366,6 +400,51 @@ fn check(
     Ok(exit_for(&findings, fail_on))
 }
 
+/// `stet check --base`: the configuration rules' new findings and the change rules' findings,
+/// with the changes.
+fn check_base(
+    base: &str,
+    head: Option<&str>,
+    paths: Vec<PathBuf>,
+    rule_paths: Vec<PathBuf>,
+    no_builtin: bool,
+    report: ChangeReport,
+    jobs: Option<usize>,
+) -> anyhow::Result<ExitCode> {
+    if rule_paths.is_empty() && no_builtin {
+        anyhow::bail!("no rules to run: --no-builtin leaves only the rules of --rules FILE|DIR, and none was given");
+    }
+    let options = stet::LoadOptions {
+        jobs,
+        ..stet::LoadOptions::default()
+    };
+    let diffed = stet::diff_revisions(base, head, &paths, &options)?;
+    let (user, mut diagnostics) = stet::load_rules(&rule_paths);
+    // User rules with a CHG ID read the changes; the others read the configuration.
+    let (user_change, mut configuration): (Vec<_>, Vec<_>) = user.into_iter().partition(|r| {
+        r.meta()
+            .id
+            .as_deref()
+            .is_some_and(|id| id.starts_with("CHG"))
+    });
+    let mut change_rules = user_change;
+    if !no_builtin {
+        let (builtin, problems) = stet::builtin_rules(stet::Pack::Configuration);
+        configuration.splice(0..0, builtin);
+        diagnostics.extend(problems);
+        let (builtin, problems) = stet::builtin_rules(stet::Pack::Changes);
+        change_rules.splice(0..0, builtin);
+        diagnostics.extend(problems);
+    }
+    let (mut findings, problems) = stet::new_findings(&diffed, &configuration);
+    diagnostics.extend(problems);
+    let (change_findings, problems) = stet::check_changes(&diffed, &change_rules);
+    findings.extend(change_findings);
+    findings.sort();
+    diagnostics.extend(problems);
+    write_report(&diffed, findings, diagnostics, &report)
+}
+
 /// `stet rules`: every built-in rule with its severity, formats and title.
 fn list_rules(format: CheckFormat) -> anyhow::Result<ExitCode> {
     let mut rows = Vec::new();
@@ -430,8 +509,18 @@ fn report_changes(diffed: &stet::Diffed, report: &ChangeReport) -> anyhow::Resul
     } else {
         stet::check_changes(diffed, &rules)
     };
-    diagnostics.extend(diffed.diagnostics.iter().cloned());
     diagnostics.extend(check_diagnostics);
+    write_report(diffed, findings, diagnostics, report)
+}
+
+/// Writes the report of a diff (changes, findings, problems) and returns the exit status.
+fn write_report(
+    diffed: &stet::Diffed,
+    findings: Vec<stet::Finding>,
+    mut diagnostics: Vec<stet::Diagnostic>,
+    report: &ChangeReport,
+) -> anyhow::Result<ExitCode> {
+    diagnostics.extend(diffed.diagnostics.iter().cloned());
     diagnostics.sort();
     diagnostics.dedup();
     let errors: Vec<&stet::Diagnostic> = diagnostics

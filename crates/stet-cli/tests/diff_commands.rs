@@ -391,3 +391,40 @@ fn the_current_folder_is_a_module_too() {
     assert_eq!(graph["resources"][0]["file"], "main.tf");
     assert_eq!(graph["resources"][0]["document"], ".");
 }
+
+#[test]
+fn check_base_reports_only_new_findings_and_change_rules() {
+    let repo = Repo::new("pr");
+    repo.write("main.tf", &BUCKET.replace("NAME", "logs-a"));
+    repo.commit("first");
+    // PIN001 and PIN002 hold on both sides; the new repository adds PIN005, the rename CHG002.
+    repo.write("main.tf", &BUCKET.replace("NAME", "logs-b"));
+    repo.write(
+        "ecr.tf",
+        "resource \"aws_ecr_repository\" \"app\" {\n  name = \"app\"\n}\n",
+    );
+    let (code, stdout, stderr) =
+        stet_in(&repo.dir, &["check", "--base", "main", "--format", "json"]);
+    assert_eq!(code, Some(1), "{stderr}");
+    let report = json(&stdout);
+    let mut rules: Vec<String> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap().to_string())
+        .collect();
+    rules.sort();
+    assert_eq!(rules, ["CHG002", "CHG003", "PIN005"], "{stdout}");
+    assert_eq!(report["changes"].as_array().map(Vec::len), Some(2));
+    // Without --base every finding is reported.
+    let (_, stdout, _) = stet_in(&repo.dir, &["check", "--format", "json"]);
+    let all = json(&stdout);
+    assert!(
+        all["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["rule"] == "PIN001"),
+        "{stdout}"
+    );
+}

@@ -26,6 +26,7 @@ fn check_reports_failures_at_the_failing_value() {
         "check",
         "--rules",
         "fixtures/rules/example",
+        "--no-builtin",
         "--format",
         "json",
         "fixtures/graph/cloudformation-yaml/input",
@@ -71,9 +72,25 @@ fn check_runs_rules_on_terraform_too() {
 
 #[test]
 fn check_without_rules_says_so() {
-    let (code, _, stderr) = stet(&["check", "fixtures/graph/sam/input"]);
+    let (code, _, stderr) = stet(&["check", "--no-builtin", "fixtures/graph/sam/input"]);
     assert_eq!(code, Some(2));
-    assert!(stderr.contains("pass --rules"), "{stderr}");
+    assert!(
+        stderr.contains("--no-builtin leaves only the rules of --rules"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn check_runs_the_builtin_pack_with_no_configuration() {
+    let (code, stdout, stderr) = stet(&[
+        "check",
+        "fixtures/rules/pack/PIN005/cloudformation-yaml/fail",
+    ]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stdout.contains("PIN005 [medium] Repository: tags are mutable"),
+        "{stdout}"
+    );
 }
 
 #[test]

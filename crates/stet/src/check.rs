@@ -151,6 +151,44 @@ pub fn check_changes(diffed: &Diffed, rules: &[RuleSet]) -> (Vec<Finding>, Vec<D
     run(&subjects, rules)
 }
 
+/// PR mode: the findings of `rules` on the new version of a diff that the old version does
+/// not have. Findings match across versions by rule, file, resource and message (not by line:
+/// lines move when a change adds lines above); findings about a whole module or template
+/// (no resource) match without their file, which is just the document's first one.
+pub fn new_findings(diffed: &Diffed, rules: &[RuleSet]) -> (Vec<Finding>, Vec<Diagnostic>) {
+    let (after, mut diagnostics) = check(&diffed.after, rules);
+    let (before, before_diagnostics) = check(&diffed.before, rules);
+    diagnostics.extend(before_diagnostics);
+    let mut old: BTreeMap<(String, String, String, String), usize> = BTreeMap::new();
+    let key = |f: &Finding| {
+        let file = if f.resource.is_empty() {
+            String::new()
+        } else {
+            f.file.clone()
+        };
+        (f.rule.clone(), file, f.resource.clone(), f.message.clone())
+    };
+    for f in &before {
+        *old.entry(key(f)).or_default() += 1;
+    }
+    let fresh = after
+        .into_iter()
+        .filter(|f| {
+            let key = key(f);
+            match old.get_mut(&key) {
+                Some(n) if *n > 0 => {
+                    *n -= 1;
+                    false
+                }
+                _ => true,
+            }
+        })
+        .collect();
+    diagnostics.sort();
+    diagnostics.dedup();
+    (fresh, diagnostics)
+}
+
 /// One document to check: a graph, and in diff mode its changes.
 struct Subject<'a> {
     graph: Option<&'a Graph>,
@@ -321,8 +359,8 @@ fn owner(graph: Option<&Graph>, changes: &[&Change], span: &Span) -> (String, St
     if let Some(found) = change {
         return found;
     }
-    // Variables, outputs and providers hold values (a variable's default) but are not what a
-    // finding is about.
+    // Terraform variables, outputs and providers hold values (a variable's default) but are
+    // not what a finding is about; a CloudFormation parameter can be.
     graph
         .into_iter()
         .flat_map(|g| g.resources.iter())
@@ -332,7 +370,8 @@ fn owner(graph: Option<&Graph>, changes: &[&Change], span: &Span) -> (String, St
                 stet_graph::ResourceKind::Managed
                     | stet_graph::ResourceKind::Data
                     | stet_graph::ResourceKind::Module
-            )
+            ) || (r.kind == stet_graph::ResourceKind::Variable
+                && graph.is_some_and(|g| g.format.is_cloudformation()))
         })
         .filter(|r| holds(&r.span))
         .min_by_key(|r| r.span.end.offset - r.span.start.offset)

@@ -35,7 +35,7 @@ mod load;
 
 pub use builtin::{builtin_rule, builtin_rules, BuiltinRule, Pack, BUILTIN};
 pub use changes_text::changes_text;
-pub use check::{check, check_changes, load_rules, Finding};
+pub use check::{check, check_changes, load_rules, new_findings, Finding};
 pub use diagnostic::{Diagnostic, Level};
 pub use diff::{
     diff_paths, diff_revisions, read_change_set_files, read_plan_file, DiffError, Diffed,
