@@ -189,6 +189,11 @@ pub fn new_findings(diffed: &Diffed, rules: &[RuleSet]) -> (Vec<Finding>, Vec<Di
     (fresh, diagnostics)
 }
 
+/// How deep in module calls an address is (`module.a.module.b.x` is 2).
+fn depth(address: &str) -> usize {
+    address.matches("module.").count()
+}
+
 /// One document to check: a graph, and in diff mode its changes.
 struct Subject<'a> {
     graph: Option<&'a Graph>,
@@ -207,18 +212,35 @@ fn run(subjects: &[Subject<'_>], rules: &[RuleSet]) -> (Vec<Finding>, Vec<Diagno
         findings.extend(f);
         diagnostics.extend(d);
     }
-    findings.sort();
-    // Sorted first, so which of several equal-place findings stays never depends on threads.
+    // One finding per rule and place: a module folder is a document of its own and part of
+    // every document that calls it, so the same value can fail under several addresses. The
+    // module's own (shortest) address is kept. Sorted first, so which one stays never depends
+    // on threads.
+    findings.sort_by(|a, b| {
+        (&a.rule, &a.file, a.line, a.column, depth(&a.resource), a).cmp(&(
+            &b.rule,
+            &b.file,
+            b.line,
+            b.column,
+            depth(&b.resource),
+            b,
+        ))
+    });
     let mut seen = HashSet::new();
     findings.retain(|f| {
+        let text = f
+            .message
+            .strip_prefix(f.resource.as_str())
+            .unwrap_or(&f.message);
         seen.insert((
             f.rule.clone(),
             f.file.clone(),
             f.line,
-            f.resource.clone(),
-            f.message.clone(),
+            f.column,
+            text.to_string(),
         ))
     });
+    findings.sort();
     diagnostics.sort();
     diagnostics.dedup();
     (findings, diagnostics)
