@@ -132,6 +132,20 @@ fn every_rule_page_shows_its_examples() {
         let dir = root().join("fixtures/rules/pack").join(rule.id);
         let mut files = Vec::new();
         collect(&dir, &mut files);
+        // The findings the page shows are the ones stet reports.
+        for expected in files.iter().filter(|f| f.ends_with("expected.json")) {
+            let findings: Json =
+                serde_json::from_str(&std::fs::read_to_string(expected).unwrap()).unwrap();
+            for f in findings.as_array().into_iter().flatten() {
+                let message = f["message"].as_str().unwrap_or_default();
+                assert!(
+                    rule.page.contains(message),
+                    "docs/rules/{}.md does not show the finding `{message}` of {}",
+                    rule.id,
+                    expected.display()
+                );
+            }
+        }
         for file in files.iter().filter(|f| !f.ends_with("expected.json")) {
             let text = std::fs::read_to_string(file).unwrap();
             assert!(

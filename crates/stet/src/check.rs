@@ -240,7 +240,19 @@ fn run(subjects: &[Subject<'_>], rules: &[RuleSet]) -> (Vec<Finding>, Vec<Diagno
             text.to_string(),
         ))
     });
+    // And once per offending resource: clauses joined by `or` fail together, each at its own
+    // value, with the same message. The first place in the file stays.
     findings.sort();
+    let mut seen = HashSet::new();
+    findings.retain(|f| {
+        f.resource.is_empty()
+            || seen.insert((
+                f.rule.clone(),
+                f.file.clone(),
+                f.resource.clone(),
+                f.message.clone(),
+            ))
+    });
     diagnostics.sort();
     diagnostics.dedup();
     (findings, diagnostics)
