@@ -247,10 +247,14 @@ impl KnowledgeBase {
         resource_type: &str,
         attributes: &Value,
     ) -> Option<&'a str> {
+        // An expression that may give null (`var.use_prefix ? null : var.name`) is not a fixed
+        // name.
         let set = |key: &str| {
-            attributes
-                .get(key)
-                .is_some_and(|v| !matches!(v.kind, ValueKind::Null))
+            attributes.get(key).is_some_and(|v| match &v.kind {
+                ValueKind::Null => false,
+                ValueKind::Expr(e) => !e.source.contains('?') && !e.source.contains("null"),
+                _ => true,
+            })
         };
         match family {
             Family::CloudFormation => self

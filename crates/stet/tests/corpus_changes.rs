@@ -33,6 +33,9 @@ fn every_corpus_pair_diffs_cleanly() {
     let mut actions: BTreeMap<String, usize> = BTreeMap::new();
     let mut replacements: BTreeMap<String, usize> = BTreeMap::new();
     let mut unexpected = Vec::new();
+    let (change_rules, problems) = stet::builtin_rules(stet::Pack::Changes);
+    assert!(problems.is_empty(), "{problems:?}");
+    let mut findings: BTreeMap<String, usize> = BTreeMap::new();
     for pair in &pairs {
         let before = pair.join("before");
         let after = pair.join("after");
@@ -63,6 +66,20 @@ fn every_corpus_pair_diffs_cleanly() {
                     .collect::<Vec<_>>()
             ));
         }
+        let (found, rule_problems) = stet::check_changes(&diffed, &change_rules);
+        assert!(
+            rule_problems.is_empty(),
+            "{}: change rules failed: {rule_problems:?}",
+            pair.display()
+        );
+        for f in found {
+            assert!(
+                f.line >= 1 && !f.resource.is_empty(),
+                "{}: {f:?}",
+                pair.display()
+            );
+            *findings.entry(f.rule).or_default() += 1;
+        }
         for change in &diffed.changes {
             assert!(
                 change.span.start.line >= 1,
@@ -90,7 +107,8 @@ fn every_corpus_pair_diffs_cleanly() {
         }
     }
     eprintln!(
-        "{} pairs; actions {actions:?}; replacement of updates/replacements {replacements:?}",
+        "{} pairs; actions {actions:?}; replacement of updates/replacements {replacements:?}; \
+         change-rule findings {findings:?}",
         pairs.len()
     );
     assert!(
