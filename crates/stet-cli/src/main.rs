@@ -3,8 +3,8 @@
 
 use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
-use std::io::Write;
-use std::path::PathBuf;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// Audit Infrastructure-as-Code for immutable infrastructure.
@@ -17,32 +17,19 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Run rules over files and folders and report each failure with its location.
+    /// Run the rules over files and folders and report each failure with its location.
     Check {
         /// Files and folders to scan (default: the current folder).
         paths: Vec<PathBuf>,
-        /// Rule files or folders of `.guard` files to run.
-        #[arg(long, value_name = "FILE|DIR")]
-        rules: Vec<PathBuf>,
-        /// Run only the rules given with --rules.
-        #[arg(long)]
-        no_builtin: bool,
-        /// Output format.
-        #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
-        format: CheckFormat,
-        /// Write the report to FILE instead of standard output.
-        #[arg(long, value_name = "FILE")]
-        output: Option<PathBuf>,
-        /// Exit with status 1 when a finding is at or above this severity.
-        #[arg(long, value_enum, default_value_t = FailOn::Low)]
-        fail_on: FailOn,
-        /// PR mode: diff against this git revision, run the change rules over the changes, and
-        /// report only findings that are new relative to it.
+        /// Pull-request mode: diff against this git revision, run the change rules over the
+        /// changes, and report only findings that are new relative to it.
         #[arg(long, value_name = "REV")]
         base: Option<String>,
         /// With --base: the revision to check (default: the working tree).
         #[arg(long, value_name = "REV", requires = "base")]
         head: Option<String>,
+        #[command(flatten)]
+        report: ReportArgs,
         /// Threads to use (default: one per core); the output does not depend on it.
         #[arg(long, value_name = "N")]
         jobs: Option<usize>,
@@ -61,7 +48,7 @@ enum Command {
         #[arg(long, value_name = "REV", requires = "base")]
         head: Option<String>,
         #[command(flatten)]
-        report: ChangeReport,
+        report: ReportArgs,
         /// Threads to use (default: one per core); the output does not depend on it.
         #[arg(long, value_name = "N")]
         jobs: Option<usize>,
@@ -71,7 +58,7 @@ enum Command {
         /// The plan JSON.
         file: PathBuf,
         #[command(flatten)]
-        report: ChangeReport,
+        report: ReportArgs,
     },
     /// Report the changes of a CloudFormation change set (`aws cloudformation
     /// describe-change-set` output; give every page of a paged result).
@@ -80,7 +67,7 @@ enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
         #[command(flatten)]
-        report: ChangeReport,
+        report: ReportArgs,
     },
     /// List the built-in rules.
     Rules {
@@ -118,31 +105,75 @@ enum Command {
     },
 }
 
-/// How diff, plan and changeset report.
+/// The flags every reporting command shares.
 #[derive(Debug, clap::Args)]
-struct ChangeReport {
+struct ReportArgs {
     /// Output format.
-    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
-    format: CheckFormat,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
     /// Write the report to FILE instead of standard output.
     #[arg(long, value_name = "FILE")]
     output: Option<PathBuf>,
-    /// Change rules (`.guard` files reading the `Changes` section) to run over the changes.
+    /// Extra rule files or folders of `.guard` files (rules with a CHG ID read the changes).
     #[arg(long, value_name = "FILE|DIR")]
     rules: Vec<PathBuf>,
-    /// Run only the change rules given with --rules, not the built-in CHG rules.
+    /// Run only the rules of --rules and the configuration, not the built-in pack.
     #[arg(long)]
     no_builtin: bool,
-    /// Exit with status 1 when a finding is at or above this severity.
-    #[arg(long, value_enum, default_value_t = FailOn::Low)]
-    fail_on: FailOn,
+    /// Exit with status 1 when a finding is at or above this severity [default: low, or
+    /// `fail-on` of stet.toml].
+    #[arg(long, value_enum)]
+    fail_on: Option<FailOn>,
+    /// The configuration file (default: stet.toml found upward from the first path).
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Also list the findings that suppressions silenced.
+    #[arg(long)]
+    show_suppressed: bool,
+    /// Ignore `stet:ignore` comments and metadata suppressions (for CI that refuses them).
+    #[arg(long)]
+    no_inline_suppressions: bool,
+    /// Report only findings not in this saved JSON report.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+}
+
+/// The report formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    /// For a terminal: each finding with its source line (colour when the output is a
+    /// terminal and NO_COLOR is unset).
+    Text,
+    /// The JSON report (versioned).
+    Json,
+    /// SARIF 2.1.0 for GitHub code scanning.
+    Sarif,
+    /// JUnit XML for GitLab, Jenkins, Azure DevOps.
+    Junit,
+    /// A pull-request comment.
+    Markdown,
+    /// GitHub Actions workflow commands (inline annotations).
+    Github,
+}
+
+impl Format {
+    fn report_format(self) -> stet::ReportFormat {
+        match self {
+            Format::Text => stet::ReportFormat::Text,
+            Format::Json => stet::ReportFormat::Json,
+            Format::Sarif => stet::ReportFormat::Sarif,
+            Format::Junit => stet::ReportFormat::Junit,
+            Format::Markdown => stet::ReportFormat::Markdown,
+            Format::Github => stet::ReportFormat::Github,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum CheckFormat {
     /// Lines for a terminal.
     Text,
-    /// The JSON report of the design contract.
+    /// JSON.
     Json,
 }
 
@@ -158,6 +189,18 @@ enum FailOn {
     High,
     /// Never fail on findings.
     Never,
+}
+
+impl FailOn {
+    fn severity(self) -> Option<stet::Severity> {
+        match self {
+            FailOn::Info => Some(stet::Severity::Info),
+            FailOn::Low => Some(stet::Severity::Low),
+            FailOn::Medium => Some(stet::Severity::Medium),
+            FailOn::High => Some(stet::Severity::High),
+            FailOn::Never => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -191,40 +234,20 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Check {
             paths,
-            rules,
-            no_builtin,
-            format,
-            output,
-            fail_on,
-            base: Some(base),
+            base,
             head,
+            report,
             jobs,
-        } => check_base(
-            &base,
-            head.as_deref(),
-            paths,
-            rules,
-            no_builtin,
-            ChangeReport {
-                format,
-                output,
-                rules: Vec::new(),
-                no_builtin,
-                fail_on,
-            },
-            jobs,
-        ),
-        Command::Check {
-            paths,
-            rules,
-            no_builtin,
-            format,
-            output,
-            fail_on,
-            base: None,
-            jobs,
-            ..
-        } => check(paths, rules, no_builtin, format, output, fail_on, jobs),
+        } => {
+            let paths = default_paths(paths);
+            let (options, fail_on) =
+                run_options(&report, paths.first().map(PathBuf::as_path), jobs)?;
+            let result = match &base {
+                Some(base) => stet::check_revisions(base, head.as_deref(), &paths, &options)?,
+                None => stet::check_paths(&paths, &options),
+            };
+            emit(&result, &report, fail_on)
+        }
         Command::Diff {
             paths,
             base,
@@ -232,26 +255,27 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             report,
             jobs,
         } => {
-            let options = stet::LoadOptions {
-                jobs,
-                ..stet::LoadOptions::default()
-            };
+            let first = paths.first().cloned().unwrap_or_else(|| PathBuf::from("."));
+            let (options, fail_on) = run_options(&report, Some(&first), jobs)?;
             let diffed = match (&base, paths.as_slice()) {
-                (Some(base), _) => stet::diff_revisions(base, head.as_deref(), &paths, &options)?,
-                (None, [before, after]) => stet::diff_paths(before, after, &options)?,
+                (Some(base), _) => stet::diff_revisions(base, head.as_deref(), &paths, &options.load)?,
+                (None, [before, after]) => stet::diff_paths(before, after, &options.load)?,
                 (None, _) => anyhow::bail!(
                     "stet diff needs BEFORE and AFTER (two files or two folders), or --base REV [PATH...]"
                 ),
             };
-            report_changes(&diffed, &report)
+            emit(&stet::report_diff(diffed, &options), &report, fail_on)
         }
         Command::Plan { file, report } => {
-            let diffed = stet::read_plan_file(&file, &stet::LoadOptions::default())?;
-            report_changes(&diffed, &report)
+            let (options, fail_on) = run_options(&report, file.parent(), None)?;
+            let diffed = stet::read_plan_file(&file, &options.load)?;
+            emit(&stet::report_diff(diffed, &options), &report, fail_on)
         }
         Command::Changeset { files, report } => {
-            let diffed = stet::read_change_set_files(&files, &stet::LoadOptions::default())?;
-            report_changes(&diffed, &report)
+            let first = files.first().and_then(|f| f.parent());
+            let (options, fail_on) = run_options(&report, first, None)?;
+            let diffed = stet::read_change_set_files(&files, &options.load)?;
+            emit(&stet::report_diff(diffed, &options), &report, fail_on)
         }
         Command::Rules { format } => list_rules(format),
         Command::Explain { rule } => match stet::builtin_rule(&rule) {
@@ -275,11 +299,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             output,
             jobs,
         } => {
-            let paths = if paths.is_empty() {
-                vec![PathBuf::from(".")]
-            } else {
-                paths
-            };
+            let paths = default_paths(paths);
             let options = stet::LoadOptions {
                 jobs,
                 ..stet::LoadOptions::default()
@@ -303,149 +323,70 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn check(
-    paths: Vec<PathBuf>,
-    rule_paths: Vec<PathBuf>,
-    no_builtin: bool,
-    format: CheckFormat,
-    output: Option<PathBuf>,
-    fail_on: FailOn,
-    jobs: Option<usize>,
-) -> anyhow::Result<ExitCode> {
-    if rule_paths.is_empty() && no_builtin {
-        anyhow::bail!("no rules to run: --no-builtin leaves only the rules of --rules FILE|DIR, and none was given");
-    }
-    let paths = if paths.is_empty() {
+fn default_paths(paths: Vec<PathBuf>) -> Vec<PathBuf> {
+    if paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
         paths
-    };
-    let (mut rules, mut diagnostics) = stet::load_rules(&rule_paths);
-    if !no_builtin {
-        let (builtin, problems) = stet::builtin_rules(stet::Pack::Configuration);
-        rules.splice(0..0, builtin);
-        diagnostics.extend(problems);
     }
-    let options = stet::LoadOptions {
-        jobs,
-        ..stet::LoadOptions::default()
-    };
-    let loaded = stet::load(&paths, &options);
-    let check = || stet::check(&loaded, &rules);
-    let (findings, check_diagnostics) =
-        match jobs.and_then(|n| rayon::ThreadPoolBuilder::new().num_threads(n).build().ok()) {
-            Some(pool) => pool.install(check),
-            None => check(),
-        };
-    diagnostics.extend(loaded.diagnostics.iter().cloned());
-    diagnostics.extend(check_diagnostics);
-    diagnostics.sort();
-    let errors: Vec<&stet::Diagnostic> = diagnostics
-        .iter()
-        .filter(|d| d.level == stet::Level::Error)
-        .collect();
-    let text = match format {
-        CheckFormat::Json => {
-            let report = serde_json::json!({
-                "version": 1,
-                "tool": { "name": "stet", "version": env!("CARGO_PKG_VERSION") },
-                "findings": findings,
-                "changes": [],
-                "errors": errors,
-                "warnings": diagnostics.iter().filter(|d| d.level == stet::Level::Warning).collect::<Vec<_>>(),
-                "summary": {
-                    "files": loaded.summary.files,
-                    "resources": loaded.graphs.iter().map(|g| g.resources.len()).sum::<usize>(),
-                    "findings": findings.len(),
-                    "changes": 0,
-                    "errors": errors.len(),
-                },
-            });
-            serde_json::to_string_pretty(&report)? + "\n"
-        }
-        CheckFormat::Text => {
-            let mut out = String::new();
-            for f in &findings {
-                out.push_str(&format!(
-                    "{}:{}:{}: {} [{}] {}\n",
-                    f.file, f.line, f.column, f.rule, f.severity, f.message
-                ));
-            }
-            for d in &diagnostics {
-                out.push_str(&format!("{d}\n"));
-            }
-            out.push_str(&format!(
-                "{} finding{} in {} file{} ({} document{}); {} error{}\n",
-                findings.len(),
-                if findings.len() == 1 { "" } else { "s" },
-                loaded.summary.files,
-                if loaded.summary.files == 1 { "" } else { "s" },
-                loaded.summary.documents,
-                if loaded.summary.documents == 1 {
-                    ""
-                } else {
-                    "s"
-                },
-                errors.len(),
-                if errors.len() == 1 { "" } else { "s" },
-            ));
-            out
-        }
-    };
-    write_output(output.as_deref(), &text)?;
-    if !errors.is_empty() {
-        return Ok(ExitCode::from(2));
-    }
-    Ok(exit_for(&findings, fail_on))
 }
 
-/// `stet check --base`: the configuration rules' new findings and the change rules' findings,
-/// with the changes.
-fn check_base(
-    base: &str,
-    head: Option<&str>,
-    paths: Vec<PathBuf>,
-    rule_paths: Vec<PathBuf>,
-    no_builtin: bool,
-    report: ChangeReport,
+/// The run options and the `--fail-on` threshold from the flags and the configuration.
+fn run_options(
+    report: &ReportArgs,
+    start: Option<&Path>,
     jobs: Option<usize>,
-) -> anyhow::Result<ExitCode> {
-    if rule_paths.is_empty() && no_builtin {
+) -> anyhow::Result<(stet::RunOptions, Option<stet::Severity>)> {
+    let config = match &report.config {
+        Some(file) => stet::Config::read(file)?,
+        None => stet::Config::discover(start.unwrap_or(Path::new(".")))?,
+    };
+    if report.no_builtin && report.rules.is_empty() && config.rules.is_empty() {
         anyhow::bail!("no rules to run: --no-builtin leaves only the rules of --rules FILE|DIR, and none was given");
     }
-    let options = stet::LoadOptions {
-        jobs,
-        ..stet::LoadOptions::default()
+    let baseline = report
+        .baseline
+        .as_deref()
+        .map(stet::read_baseline)
+        .transpose()?;
+    let fail_on = match (report.fail_on, config.fail_on) {
+        (Some(flag), _) => flag.severity(),
+        (None, Some(configured)) => configured,
+        (None, None) => Some(stet::Severity::Low),
     };
-    let diffed = stet::diff_revisions(base, head, &paths, &options)?;
-    let (user, mut diagnostics) = stet::load_rules(&rule_paths);
-    // User rules with a CHG ID read the changes; the others read the configuration.
-    let (user_change, mut configuration): (Vec<_>, Vec<_>) = user.into_iter().partition(|r| {
-        r.meta()
-            .id
-            .as_deref()
-            .is_some_and(|id| id.starts_with("CHG"))
-    });
-    let mut change_rules = user_change;
-    if !no_builtin {
-        let (builtin, problems) = stet::builtin_rules(stet::Pack::Configuration);
-        configuration.splice(0..0, builtin);
-        diagnostics.extend(problems);
-        let (builtin, problems) = stet::builtin_rules(stet::Pack::Changes);
-        change_rules.splice(0..0, builtin);
-        diagnostics.extend(problems);
-    }
-    let (mut findings, problems) = stet::new_findings(&diffed, &configuration);
-    diagnostics.extend(problems);
-    let (change_findings, problems) = stet::check_changes(&diffed, &change_rules);
-    findings.extend(change_findings);
-    findings.sort();
-    diagnostics.extend(problems);
-    write_report(&diffed, findings, diagnostics, &report)
+    let options = stet::RunOptions {
+        rules: report.rules.clone(),
+        builtin: !report.no_builtin,
+        inline_suppressions: !report.no_inline_suppressions,
+        baseline,
+        load: stet::LoadOptions {
+            jobs,
+            ..stet::LoadOptions::default()
+        },
+        config,
+    };
+    Ok((options, fail_on))
 }
 
-/// `stet rules`: every built-in rule with its severity, formats and title.
+/// Renders the report where asked and returns the exit status.
+fn emit(
+    report: &stet::Report,
+    args: &ReportArgs,
+    fail_on: Option<stet::Severity>,
+) -> anyhow::Result<ExitCode> {
+    let color = args.format == Format::Text
+        && args.output.is_none()
+        && std::io::stdout().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let options = stet::RenderOptions {
+        color,
+        show_suppressed: args.show_suppressed,
+    };
+    let text = report.render(args.format.report_format(), &options);
+    write_output(args.output.as_deref(), &text)?;
+    Ok(ExitCode::from(report.exit_status(fail_on)))
+}
+
 fn list_rules(format: CheckFormat) -> anyhow::Result<ExitCode> {
     let mut rows = Vec::new();
     for rule in stet::BUILTIN {
@@ -494,117 +435,6 @@ fn list_rules(format: CheckFormat) -> anyhow::Result<ExitCode> {
     };
     write_output(None, &text)?;
     Ok(ExitCode::SUCCESS)
-}
-
-/// Reports the changes of a diff, plan or change set, with the findings of change rules.
-fn report_changes(diffed: &stet::Diffed, report: &ChangeReport) -> anyhow::Result<ExitCode> {
-    let (mut rules, mut diagnostics) = stet::load_rules(&report.rules);
-    if !report.no_builtin {
-        let (builtin, problems) = stet::builtin_rules(stet::Pack::Changes);
-        rules.splice(0..0, builtin);
-        diagnostics.extend(problems);
-    }
-    let (findings, check_diagnostics) = if rules.is_empty() {
-        (Vec::new(), Vec::new())
-    } else {
-        stet::check_changes(diffed, &rules)
-    };
-    diagnostics.extend(check_diagnostics);
-    write_report(diffed, findings, diagnostics, report)
-}
-
-/// Writes the report of a diff (changes, findings, problems) and returns the exit status.
-fn write_report(
-    diffed: &stet::Diffed,
-    findings: Vec<stet::Finding>,
-    mut diagnostics: Vec<stet::Diagnostic>,
-    report: &ChangeReport,
-) -> anyhow::Result<ExitCode> {
-    diagnostics.extend(diffed.diagnostics.iter().cloned());
-    diagnostics.sort();
-    diagnostics.dedup();
-    let errors: Vec<&stet::Diagnostic> = diagnostics
-        .iter()
-        .filter(|d| d.level == stet::Level::Error)
-        .collect();
-    let tally = stet::Tally::of(&diffed.changes);
-    let files = diffed.before.summary.files + diffed.after.summary.files;
-    let text = match report.format {
-        CheckFormat::Json => {
-            let json = serde_json::json!({
-                "version": 1,
-                "tool": { "name": "stet", "version": env!("CARGO_PKG_VERSION") },
-                "findings": findings,
-                "changes": diffed.changes.iter().map(stet::Change::to_json).collect::<Vec<_>>(),
-                "errors": errors,
-                "warnings": diagnostics.iter().filter(|d| d.level == stet::Level::Warning).collect::<Vec<_>>(),
-                "summary": {
-                    "files": files,
-                    "resources": diffed.after.graphs.iter().map(|g| g.resources.len()).sum::<usize>(),
-                    "findings": findings.len(),
-                    "changes": diffed.changes.len(),
-                    "errors": errors.len(),
-                    "actions": {
-                        "create": tally.create,
-                        "delete": tally.delete,
-                        "update": tally.update,
-                        "replace": tally.replace,
-                        "move": tally.moved,
-                        "other": tally.other,
-                    },
-                },
-            });
-            serde_json::to_string_pretty(&json)? + "\n"
-        }
-        CheckFormat::Text => {
-            let mut out = stet::changes_text(&diffed.changes);
-            for f in &findings {
-                out.push_str(&format!(
-                    "{}:{}:{}: {} [{}] {}\n",
-                    f.file, f.line, f.column, f.rule, f.severity, f.message
-                ));
-            }
-            for d in &diagnostics {
-                out.push_str(&format!("{d}\n"));
-            }
-            if !findings.is_empty() || !errors.is_empty() {
-                out.push_str(&format!(
-                    "{} finding{}; {} error{}\n",
-                    findings.len(),
-                    if findings.len() == 1 { "" } else { "s" },
-                    errors.len(),
-                    if errors.len() == 1 { "" } else { "s" },
-                ));
-            }
-            out
-        }
-    };
-    write_output(report.output.as_deref(), &text)?;
-    if !errors.is_empty() {
-        return Ok(ExitCode::from(2));
-    }
-    Ok(exit_for(&findings, report.fail_on))
-}
-
-/// 1 when a finding is at or above `fail_on`, else 0.
-fn exit_for(findings: &[stet::Finding], fail_on: FailOn) -> ExitCode {
-    let threshold = match fail_on {
-        FailOn::Info => Some(stet::Severity::Info),
-        FailOn::Low => Some(stet::Severity::Low),
-        FailOn::Medium => Some(stet::Severity::Medium),
-        FailOn::High => Some(stet::Severity::High),
-        FailOn::Never => None,
-    };
-    let failing = threshold.is_some_and(|t| {
-        findings
-            .iter()
-            .any(|f| stet::Severity::parse(&f.severity).is_some_and(|s| s >= t))
-    });
-    if failing {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    }
 }
 
 fn test(dir: PathBuf, format: CheckFormat) -> anyhow::Result<ExitCode> {

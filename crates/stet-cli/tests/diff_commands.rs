@@ -84,7 +84,7 @@ fn diff_text_shows_symbols_reasons_and_line_diffs() {
     );
     // The built-in change rules report beside the changes.
     assert!(
-        stdout.contains("CHG003 [medium] aws_instance.web: is replaced by destroying the old one"),
+        stdout.contains("medium[CHG003]: aws_instance.web: is replaced by destroying the old one"),
         "{stdout}"
     );
 
@@ -193,10 +193,10 @@ fn plan_and_change_set_give_the_same_report() {
         "fixtures/rules/changes",
     ]);
     assert_eq!(code, Some(1), "{stdout}");
-    assert!(stdout.contains("fixtures/plans/plan.json:"), "{stdout}");
+    assert!(stdout.contains("--> fixtures/plans/plan.json:"), "{stdout}");
     assert!(
         stdout
-            .contains("CHGTEST [high] aws_instance.web: replaced by destroying the old one first"),
+            .contains("high[CHGTEST]: aws_instance.web: replaced by destroying the old one first"),
         "{stdout}"
     );
 }
@@ -205,8 +205,9 @@ fn plan_and_change_set_give_the_same_report() {
 fn unreadable_plans_are_located_errors() {
     let (code, stdout, _) = stet(&["plan", "fixtures/plans/not-a-plan.json"]);
     assert_eq!(code, Some(2));
+    assert!(stdout.contains("error: not a Terraform plan"), "{stdout}");
     assert!(
-        stdout.contains("fixtures/plans/not-a-plan.json:1:1: error: not a Terraform plan"),
+        stdout.contains("--> fixtures/plans/not-a-plan.json:1:1"),
         "{stdout}"
     );
     let (code, _, stderr) = stet(&["plan", "fixtures/plans/missing.json"]);

@@ -227,5 +227,5 @@ fn the_pack_runs_with_no_configuration_and_its_tests_pass() {
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&output.stdout).contains("PIN003 [high] module.vpc: uses registry source terraform-aws-modules/vpc/aws with no version"));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("high[PIN003]: module.vpc: uses registry source terraform-aws-modules/vpc/aws with no version"));
 }

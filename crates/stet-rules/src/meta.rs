@@ -70,6 +70,8 @@ pub struct RuleMeta {
     pub docs: Option<String>,
     /// The version that introduced it.
     pub since: Option<String>,
+    /// The comment paragraph after the header: what the rule flags, in prose.
+    pub description: Option<String>,
 }
 
 const KNOWN_KEYS: &[&str] = &[
@@ -84,6 +86,7 @@ const KNOWN_KEYS: &[&str] = &[
 
 /// Reads the header of rule file `text`, if it has one.
 pub(crate) fn read_meta(path: &str, text: &str) -> Result<RuleMeta, Error> {
+    let text_of_file = text;
     let mut lines = text.lines().enumerate();
     let Some((start, _)) = lines.by_ref().find(|(_, l)| l.trim_end() == "# stet:") else {
         return Ok(RuleMeta::default());
@@ -162,7 +165,33 @@ pub(crate) fn read_meta(path: &str, text: &str) -> Result<RuleMeta, Error> {
         remediation: text("remediation"),
         docs: text("docs"),
         since: text("since"),
+        description: description(text_of_file),
     })
+}
+
+/// The comment lines that follow the header (after a bare `#` line), joined into one
+/// paragraph.
+fn description(text: &str) -> Option<String> {
+    let mut lines = text
+        .lines()
+        .skip_while(|l| l.trim_end() != "# stet:")
+        .skip(1);
+    let mut words = Vec::new();
+    for line in lines.by_ref() {
+        match line.strip_prefix('#') {
+            Some(rest) if rest.starts_with("  ") => continue,
+            Some(rest) if rest.trim().is_empty() => break,
+            _ => return None,
+        }
+    }
+    for line in lines {
+        match line.strip_prefix('#') {
+            Some(rest) if !rest.trim().is_empty() => words.push(rest.trim().to_string()),
+            Some(_) if words.is_empty() => {}
+            _ => break,
+        }
+    }
+    (!words.is_empty()).then(|| words.join(" "))
 }
 
 #[cfg(test)]

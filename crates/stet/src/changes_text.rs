@@ -13,7 +13,11 @@ const LONG_STRING: usize = 72;
 /// The text report of `changes`, ending with a one-line count.
 pub fn changes_text(changes: &[Change]) -> String {
     let mut out = String::new();
-    for change in changes {
+    // Grouped by action, the most important news first: replacements, possible replacements,
+    // deletions, updates, creations, moves.
+    let mut ordered: Vec<&Change> = changes.iter().collect();
+    ordered.sort_by_key(|c| rank(c));
+    for change in ordered {
         write_change(change, &mut out);
     }
     let t = Tally::of(changes);
@@ -31,6 +35,19 @@ pub fn changes_text(changes: &[Change]) -> String {
         }
     ));
     out
+}
+
+fn rank(change: &Change) -> u8 {
+    match (change.action, change.replacement) {
+        (Action::Replace, _) => 0,
+        (Action::Update, Replacement::Conditional) => 1,
+        (Action::Delete, _) => 2,
+        (Action::Update, Replacement::Unknown) => 3,
+        (Action::Update, _) => 4,
+        (Action::Create, _) => 5,
+        (Action::Move, _) => 6,
+        _ => 7,
+    }
 }
 
 fn write_change(change: &Change, out: &mut String) {

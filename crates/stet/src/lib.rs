@@ -26,16 +26,21 @@
 mod builtin;
 mod changes_text;
 mod check;
+mod config;
 mod diagnostic;
 mod diff;
 mod discover;
 mod git;
 mod graph_output;
 mod load;
+mod report;
+mod run;
+mod suppress;
 
 pub use builtin::{builtin_rule, builtin_rules, BuiltinRule, Pack, BUILTIN};
 pub use changes_text::changes_text;
 pub use check::{check, check_changes, load_rules, new_findings, Finding};
+pub use config::{Config, ConfigError, CONFIG_FILE};
 pub use diagnostic::{Diagnostic, Level};
 pub use diff::{
     diff_paths, diff_revisions, read_change_set_files, read_plan_file, DiffError, Diffed,
@@ -44,8 +49,13 @@ pub use discover::SKIPPED_FOLDERS;
 pub use git::{GitError, Repository};
 pub use graph_output::graph_json;
 pub use load::{load, repository_root, LoadOptions, LoadSummary, Loaded};
+pub use report::{RenderOptions, Report, ReportFormat, RuleInfo, Suppressed, REPOSITORY};
+pub use run::{
+    check_paths, check_revisions, read_baseline, report_diff, BaselineError, RunOptions,
+};
 pub use stet_diff::{Action, AttributeChange, Change, KnowledgeBase, Replacement, Scope, Tally};
 pub use stet_graph::{
     render_document, Format, Graph, Limits, Resource, ResourceKind, Span, Value, ValueKind,
 };
 pub use stet_rules::{run_tests, RuleMeta, RuleSet, Severity, Status, TestReport};
+pub use suppress::{apply_suppressions, today, Suppression, NO_REASON_RULE};

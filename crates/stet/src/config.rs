@@ -1,0 +1,242 @@
+//! `stet.toml`: the project's configuration, found upward from the first scanned path (or
+//! given with `--config`). Unknown keys and bad values are errors naming the file and line.
+//!
+//! ```toml
+//! fail-on = "medium"               # info | low | medium | high | never
+//! rules = ["policies/"]            # extra rule files or folders (relative to this file)
+//! exclude = ["**/examples/**"]     # globs (relative to this file) of paths not to report
+//! disable = ["PIN008"]             # rules not to run
+//! inline-suppressions = true       # false: ignore `stet:ignore` comments and metadata
+//!
+//! [severity]                       # severity overrides
+//! PIN001 = "low"
+//! ```
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use stet_graph::LineIndex;
+use stet_rules::Severity;
+
+/// The file name stet looks for.
+pub const CONFIG_FILE: &str = "stet.toml";
+
+/// A configuration file that is wrong: where, and why.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{file}:{line}:{column}: {message}")]
+pub struct ConfigError {
+    /// The file.
+    pub file: String,
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column.
+    pub column: u32,
+    /// What is wrong.
+    pub message: String,
+}
+
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawConfig {
+    #[serde(default)]
+    fail_on: Option<String>,
+    #[serde(default)]
+    rules: Vec<String>,
+    #[serde(default)]
+    exclude: Vec<String>,
+    #[serde(default)]
+    disable: Vec<String>,
+    #[serde(default)]
+    inline_suppressions: Option<bool>,
+    #[serde(default)]
+    severity: BTreeMap<String, String>,
+}
+
+/// The configuration in effect.
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    /// The file it came from, if any.
+    pub file: Option<PathBuf>,
+    /// `fail-on`: `Some(None)` is `never`.
+    pub fail_on: Option<Option<Severity>>,
+    /// Extra rule files and folders (resolved against the file's folder).
+    pub rules: Vec<PathBuf>,
+    /// Globs of paths whose findings are not reported.
+    pub exclude: Option<globset::GlobSet>,
+    /// The exclude globs as written.
+    pub exclude_patterns: Vec<String>,
+    /// Rules not to run.
+    pub disable: Vec<String>,
+    /// Whether `stet:ignore` comments and metadata apply (default: yes).
+    pub inline_suppressions: bool,
+    /// Severity overrides by rule ID.
+    pub severity: BTreeMap<String, Severity>,
+}
+
+impl Config {
+    /// The defaults: no file.
+    pub fn none() -> Config {
+        Config {
+            inline_suppressions: true,
+            ..Config::default()
+        }
+    }
+
+    /// Finds `stet.toml` in the folder of `start` or above it (up to the filesystem root),
+    /// and reads it; no file gives the defaults.
+    pub fn discover(start: &Path) -> Result<Config, ConfigError> {
+        let mut dir = Some(crate::load::absolute(start));
+        while let Some(d) = dir {
+            let candidate = d.join(CONFIG_FILE);
+            if candidate.is_file() {
+                return Config::read(&candidate);
+            }
+            dir = d.parent().map(Path::to_path_buf);
+        }
+        Ok(Config::none())
+    }
+
+    /// Reads a configuration file.
+    pub fn read(path: &Path) -> Result<Config, ConfigError> {
+        let shown = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
+            file: shown.clone(),
+            line: 1,
+            column: 1,
+            message: format!("cannot read: {e}"),
+        })?;
+        Config::parse(path, &text)
+    }
+
+    /// Parses configuration `text` read from `path`.
+    ///
+    /// ```
+    /// let config = stet::Config::parse("stet.toml".as_ref(), "disable = [\"PIN008\"]\n").unwrap();
+    /// assert_eq!(config.disable, ["PIN008"]);
+    /// let e = stet::Config::parse("stet.toml".as_ref(), "fail-on = \"loud\"\n").unwrap_err();
+    /// assert_eq!((e.line, e.column), (1, 11));
+    /// ```
+    pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
+        let shown = path.display().to_string();
+        let index = LineIndex::new(text);
+        let at = |offset: usize, message: String| {
+            let p = index.position(text, offset.min(text.len()));
+            ConfigError {
+                file: shown.clone(),
+                line: p.line,
+                column: p.column,
+                message,
+            }
+        };
+        let raw: RawConfig = toml::from_str(text).map_err(|e| {
+            let offset = e.span().map_or(0, |s| s.start);
+            at(offset, e.message().trim().to_string())
+        })?;
+        // Values are checked here, pointing at where they are written.
+        let find = |needle: &str| text.find(needle).unwrap_or(0);
+        let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        let fail_on = match raw.fail_on.as_deref() {
+            None => None,
+            Some("never") => Some(None),
+            Some(s) => Some(Some(Severity::parse(s).ok_or_else(|| {
+                at(
+                    find(&format!("\"{s}\"")),
+                    format!("`fail-on` must be one of info, low, medium, high, never; found `{s}`"),
+                )
+            })?)),
+        };
+        let mut builder = globset::GlobSetBuilder::new();
+        for pattern in &raw.exclude {
+            let glob = globset::Glob::new(pattern).map_err(|e| {
+                at(
+                    find(&format!("\"{pattern}\"")),
+                    format!("`exclude` pattern `{pattern}` is not a valid glob: {e}"),
+                )
+            })?;
+            builder.add(glob);
+        }
+        let exclude = if raw.exclude.is_empty() {
+            None
+        } else {
+            Some(
+                builder
+                    .build()
+                    .map_err(|e| at(find("exclude"), e.to_string()))?,
+            )
+        };
+        let mut severity = BTreeMap::new();
+        for (rule, value) in &raw.severity {
+            let s = Severity::parse(value).ok_or_else(|| {
+                at(
+                    find(&format!("{rule} =")).max(find(rule)),
+                    format!("severity of `{rule}` must be one of info, low, medium, high; found `{value}`"),
+                )
+            })?;
+            severity.insert(rule.clone(), s);
+        }
+        Ok(Config {
+            file: Some(path.to_path_buf()),
+            fail_on,
+            rules: raw.rules.iter().map(|r| base.join(r)).collect(),
+            exclude,
+            exclude_patterns: raw.exclude,
+            disable: raw.disable,
+            inline_suppressions: raw.inline_suppressions.unwrap_or(true),
+            severity,
+        })
+    }
+
+    /// Whether findings in `file` (relative to the current folder) are excluded.
+    pub fn excludes(&self, file: &str) -> bool {
+        let Some(set) = &self.exclude else {
+            return false;
+        };
+        let base = self
+            .file
+            .as_ref()
+            .and_then(|f| f.parent())
+            .map(crate::load::absolute)
+            .unwrap_or_default();
+        let absolute = crate::load::absolute(Path::new(file));
+        let relative = absolute.strip_prefix(&base).unwrap_or(&absolute);
+        set.is_match(relative)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_keys_name_their_line() {
+        let e = Config::parse(
+            Path::new("stet.toml"),
+            "fail-on = \"low\"\ndisabled = [\"X\"]\n",
+        )
+        .unwrap_err();
+        assert_eq!(e.line, 2, "{e}");
+        assert!(e.message.contains("unknown field `disabled`"), "{e}");
+    }
+
+    #[test]
+    fn bad_severity_names_the_rule() {
+        let e =
+            Config::parse(Path::new("stet.toml"), "[severity]\nPIN001 = \"urgent\"\n").unwrap_err();
+        assert_eq!(e.line, 2, "{e}");
+        assert!(e.message.contains("severity of `PIN001`"), "{e}");
+    }
+
+    #[test]
+    fn everything_is_read() {
+        let c = Config::parse(
+            Path::new("/repo/stet.toml"),
+            "fail-on = \"never\"\nrules = [\"policies\"]\nexclude = [\"examples/**\"]\ninline-suppressions = false\n[severity]\nPIN001 = \"low\"\n",
+        )
+        .unwrap();
+        assert_eq!(c.fail_on, Some(None));
+        assert_eq!(c.rules, [PathBuf::from("/repo/policies")]);
+        assert!(!c.inline_suppressions);
+        assert_eq!(c.severity.get("PIN001"), Some(&Severity::Low));
+        assert!(c.excludes("/repo/examples/a/main.tf"));
+        assert!(!c.excludes("/repo/infra/main.tf"));
+    }
+}

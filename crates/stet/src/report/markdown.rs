@@ -1,0 +1,239 @@
+//! The pull-request comment: a verdict in the first line, the resources that will be replaced
+//! (the most important news), then findings by severity with their place and their rule's
+//! page; long sections folded in `<details>`; never over GitHub's 65,536-character limit
+//! (the end is cut with a note saying how much was left out).
+
+use super::{plural, RenderOptions, Report};
+use stet_diff::{Action, Replacement};
+
+/// GitHub's limit on a comment's length, with room for the truncation note.
+const LIMIT: usize = 65_536 - 400;
+/// Sections longer than this are folded.
+const FOLD: usize = 10;
+
+pub(super) fn render(report: &Report, options: &RenderOptions) -> String {
+    let mut out = String::new();
+    out.push_str(&verdict(report));
+    out.push_str("\n\n");
+    let replaced: Vec<_> = report
+        .changes
+        .iter()
+        .filter(|c| {
+            c.action == Action::Replace
+                || (c.action == Action::Update && c.replacement == Replacement::Conditional)
+        })
+        .collect();
+    if !replaced.is_empty() {
+        out.push_str("### Resources that will be replaced\n\n");
+        let mut table =
+            String::from("| | resource | type | forced by | where |\n|---|---|---|---|---|\n");
+        for c in &replaced {
+            let forcing: Vec<String> = c
+                .attributes
+                .iter()
+                .filter(|a| {
+                    matches!(
+                        a.replacement,
+                        Replacement::Always | Replacement::Conditional
+                    )
+                })
+                .map(|a| format!("`{}`", a.path))
+                .collect();
+            let mark = if c.action == Action::Replace {
+                "🔁"
+            } else {
+                "❔ maybe"
+            };
+            table.push_str(&format!(
+                "| {mark} | `{}` | `{}` | {} | `{}:{}` |\n",
+                cell(&c.address),
+                cell(&c.resource_type),
+                cell(&forcing.join(", ")),
+                cell(&c.span.file),
+                c.span.start.line
+            ));
+        }
+        out.push_str(&fold(&table, replaced.len(), "replacements"));
+        out.push('\n');
+    }
+    let other = report.changes.len() - replaced.len();
+    if other > 0 {
+        let t = stet_diff::Tally::of(&report.changes);
+        out.push_str(&format!(
+            "Other changes: {} to create, {} updated in place, {} to delete, {} moved.\n\n",
+            t.create,
+            t.update
+                - replaced
+                    .iter()
+                    .filter(|c| c.action == Action::Update)
+                    .count(),
+            t.delete,
+            t.moved
+        ));
+    }
+    for severity in ["high", "medium", "low", "info"] {
+        let findings: Vec<_> = report
+            .findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .collect();
+        if findings.is_empty() {
+            continue;
+        }
+        let mut section = String::new();
+        for f in &findings {
+            let docs = report
+                .rule(&f.rule)
+                .and_then(|r| r.help_uri.as_ref())
+                .map(|u| format!(" ([{}]({u}))", f.rule))
+                .unwrap_or_else(|| format!(" ({})", f.rule));
+            section.push_str(&format!(
+                "- `{}:{}` {}{}\n",
+                f.file,
+                f.line,
+                escape(&f.message),
+                docs
+            ));
+        }
+        out.push_str(&format!("### {} ({})\n\n", title(severity), findings.len()));
+        out.push_str(&fold(&section, findings.len(), "findings"));
+        out.push('\n');
+    }
+    if options.show_suppressed && !report.suppressed.is_empty() {
+        let mut section = String::new();
+        for s in &report.suppressed {
+            section.push_str(&format!(
+                "- `{}:{}` {} ({}) — suppressed at `{}`: {}\n",
+                s.finding.file,
+                s.finding.line,
+                escape(&s.finding.message),
+                s.finding.rule,
+                s.suppressed_at,
+                escape(&s.reason)
+            ));
+        }
+        out.push_str(&format!("### Suppressed ({})\n\n", report.suppressed.len()));
+        out.push_str(&fold(
+            &section,
+            report.suppressed.len(),
+            "suppressed findings",
+        ));
+        out.push('\n');
+    }
+    let errors: Vec<_> = report.errors().collect();
+    if !errors.is_empty() {
+        out.push_str(&format!(
+            "### Inputs stet could not read ({})\n\n",
+            errors.len()
+        ));
+        let mut section = String::new();
+        for d in &errors {
+            section.push_str(&format!(
+                "- `{}:{}:{}` {}\n",
+                d.file,
+                d.line,
+                d.column,
+                escape(&d.message)
+            ));
+        }
+        out.push_str(&fold(&section, errors.len(), "errors"));
+        out.push('\n');
+    }
+    out.push_str("<sub>Reported by [stet](");
+    out.push_str(super::REPOSITORY);
+    out.push_str(")</sub>\n");
+    truncate(out)
+}
+
+fn verdict(report: &Report) -> String {
+    let replaced = report
+        .changes
+        .iter()
+        .filter(|c| c.action == Action::Replace)
+        .count();
+    let errors = report.errors().count();
+    let mut parts = Vec::new();
+    if !report.findings.is_empty() {
+        let counts: Vec<String> = report
+            .severity_counts()
+            .iter()
+            .map(|(s, n)| format!("{n} {s}"))
+            .collect();
+        parts.push(format!(
+            "{} ({})",
+            plural(report.findings.len(), "finding"),
+            counts.join(", ")
+        ));
+    }
+    if replaced > 0 {
+        parts.push(format!("{} replaced", plural(replaced, "resource")));
+    }
+    if errors > 0 {
+        parts.push(format!("{} could not be read", plural(errors, "input")));
+    }
+    let icon = if errors > 0 || report.findings.iter().any(|f| f.severity == "high") {
+        "❌"
+    } else if !parts.is_empty() {
+        "⚠️"
+    } else {
+        "✅"
+    };
+    if parts.is_empty() {
+        format!("## {icon} stet: no findings")
+    } else {
+        format!("## {icon} stet: {}", parts.join(", "))
+    }
+}
+
+fn title(severity: &str) -> &'static str {
+    match severity {
+        "high" => "High",
+        "medium" => "Medium",
+        "low" => "Low",
+        _ => "Info",
+    }
+}
+
+fn fold(section: &str, count: usize, what: &str) -> String {
+    if count > FOLD {
+        format!("<details><summary>{count} {what}</summary>\n\n{section}\n</details>\n")
+    } else {
+        section.to_string()
+    }
+}
+
+/// Markdown-significant characters in free text escaped.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '<' | '>' | '*' | '_' | '[' | ']' | '|') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|").replace('`', "'")
+}
+
+/// The comment cut at a line boundary under GitHub's limit, with a note.
+fn truncate(text: String) -> String {
+    if text.len() <= LIMIT {
+        return text;
+    }
+    let mut cut = LIMIT;
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let head = text.get(..cut).unwrap_or_default();
+    let head = head.rfind('\n').and_then(|i| head.get(..i)).unwrap_or(head);
+    let left = text.len() - head.len();
+    // Close an open <details> so the rest of the page renders.
+    let open = head.matches("<details>").count() > head.matches("</details>").count();
+    format!(
+        "{head}\n{}\n**Truncated:** {left} more characters did not fit in a comment; see the full report (`stet check --format json` or the SARIF upload).\n",
+        if open { "\n</details>\n" } else { "" }
+    )
+}

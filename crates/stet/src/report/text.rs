@@ -1,0 +1,173 @@
+//! The terminal report: each finding as rustc shows an error — severity, rule and message,
+//! the place, the source line with the value underlined, the remediation — then the changes
+//! (replacements first), the problems with the inputs, and a one-line summary. Colour only
+//! when asked (the CLI asks when standard output is a terminal and `NO_COLOR` is unset).
+
+use super::{plural, RenderOptions, Report};
+use crate::check::Finding;
+
+struct Paint {
+    on: bool,
+}
+
+impl Paint {
+    fn wrap(&self, code: &str, text: &str) -> String {
+        if self.on {
+            format!("\u{1b}[{code}m{text}\u{1b}[0m")
+        } else {
+            text.to_string()
+        }
+    }
+    fn severity(&self, severity: &str) -> String {
+        let code = match severity {
+            "high" => "1;31",
+            "medium" => "1;33",
+            "low" => "1;36",
+            _ => "1;34",
+        };
+        self.wrap(code, severity)
+    }
+    fn dim(&self, text: &str) -> String {
+        self.wrap("34", text)
+    }
+    fn bold(&self, text: &str) -> String {
+        self.wrap("1", text)
+    }
+}
+
+pub(super) fn render(report: &Report, options: &RenderOptions) -> String {
+    let paint = Paint { on: options.color };
+    let mut out = String::new();
+    // In diff mode, what happens comes first, then what the rules say about it.
+    if !report.changes.is_empty() {
+        out.push_str(&crate::changes_text(&report.changes));
+        out.push('\n');
+    }
+    for finding in &report.findings {
+        write_finding(report, finding, None, &paint, &mut out);
+    }
+    if options.show_suppressed {
+        for s in &report.suppressed {
+            write_finding(
+                report,
+                &s.finding,
+                Some((&s.reason, &s.suppressed_at)),
+                &paint,
+                &mut out,
+            );
+        }
+    }
+    for d in &report.diagnostics {
+        let level = match d.level {
+            crate::Level::Error => paint.wrap("1;31", "error"),
+            crate::Level::Warning => paint.wrap("1;33", "warning"),
+        };
+        out.push_str(&format!(
+            "{level}: {}\n  {} {}:{}:{}\n",
+            d.message,
+            paint.dim("-->"),
+            d.file,
+            d.line,
+            d.column
+        ));
+    }
+    out.push_str(&summary(report));
+    out
+}
+
+fn write_finding(
+    report: &Report,
+    f: &Finding,
+    suppressed: Option<(&String, &String)>,
+    paint: &Paint,
+    out: &mut String,
+) {
+    let head = match suppressed {
+        Some(_) => format!("{} {}", paint.dim("suppressed"), paint.bold(&f.rule)),
+        None => format!("{}[{}]", paint.severity(&f.severity), paint.bold(&f.rule)),
+    };
+    out.push_str(&format!("{head}: {}\n", paint.bold(&f.message)));
+    let gutter = f.line.to_string().len().max(2);
+    let pad = " ".repeat(gutter);
+    out.push_str(&format!(
+        "{pad}{} {}:{}:{}\n",
+        paint.dim("-->"),
+        f.file,
+        f.line,
+        f.column
+    ));
+    if let Some(line) = report
+        .sources
+        .get(&f.file)
+        .and_then(|t| t.lines().nth(f.line.saturating_sub(1) as usize))
+    {
+        let line = line.trim_end();
+        let start = (f.column.max(1) - 1) as usize;
+        let chars = line.chars().count();
+        let end = if f.end_line == f.line && f.end_column > f.column {
+            (f.end_column - 1) as usize
+        } else {
+            chars
+        };
+        let width = end.min(chars).saturating_sub(start).max(1);
+        out.push_str(&format!("{pad} {}\n", paint.dim("|")));
+        out.push_str(&format!(
+            "{} {} {line}\n",
+            paint.dim(&format!("{:>gutter$}", f.line)),
+            paint.dim("|")
+        ));
+        out.push_str(&format!(
+            "{pad} {} {}{}\n",
+            paint.dim("|"),
+            " ".repeat(start),
+            paint.severity_caret(&f.severity, &"^".repeat(width))
+        ));
+    }
+    if let Some((reason, at)) = suppressed {
+        out.push_str(&format!(
+            "{pad} {} suppressed at {at}: {reason}\n",
+            paint.dim("=")
+        ));
+    }
+    if let Some(fix) = &f.remediation {
+        out.push_str(&format!(
+            "{pad} {} help: {}\n",
+            paint.dim("="),
+            fix.replace('\n', " ")
+        ));
+    }
+    if let Some(uri) = report.rule(&f.rule).and_then(|r| r.help_uri.as_ref()) {
+        out.push_str(&format!("{pad} {} see: {uri}\n", paint.dim("=")));
+    }
+    out.push('\n');
+}
+
+impl Paint {
+    fn severity_caret(&self, severity: &str, carets: &str) -> String {
+        let code = match severity {
+            "high" => "1;31",
+            "medium" => "1;33",
+            "low" => "1;36",
+            _ => "1;34",
+        };
+        self.wrap(code, carets)
+    }
+}
+
+fn summary(report: &Report) -> String {
+    let counts = report.severity_counts();
+    let mut line = plural(report.findings.len(), "finding");
+    if !counts.is_empty() {
+        let parts: Vec<String> = counts.iter().map(|(s, n)| format!("{n} {s}")).collect();
+        line.push_str(&format!(" ({})", parts.join(", ")));
+    }
+    line.push_str(&format!(" in {}", plural(report.files, "file")));
+    if !report.changes.is_empty() {
+        line.push_str(&format!("; {}", plural(report.changes.len(), "change")));
+    }
+    line.push_str(&format!("; {}", plural(report.errors().count(), "error")));
+    if !report.suppressed.is_empty() {
+        line.push_str(&format!("; {} suppressed", report.suppressed.len()));
+    }
+    line + "\n"
+}

@@ -1,0 +1,355 @@
+//! Whole runs, as the `stet` command makes them and as a program linking the library would:
+//! choose the rules (built-in pack, extra rules, configuration), scan paths or a diff, apply
+//! exclusions, severity overrides, suppressions and a baseline, and return a [`Report`].
+
+use crate::builtin::{builtin_rules, Pack};
+use crate::check::{check, check_changes, load_rules, new_findings, Finding};
+use crate::config::Config;
+use crate::diagnostic::{Diagnostic, Level};
+use crate::diff::{diff_revisions, DiffError, Diffed};
+use crate::load::{load, LoadOptions, Loaded};
+use crate::report::{Report, RuleInfo};
+use crate::suppress::{apply_suppressions, today};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use stet_graph::Graph;
+use stet_rules::RuleSet;
+
+/// How to run.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    /// Extra rule files and folders (added to the configuration's).
+    pub rules: Vec<PathBuf>,
+    /// Run the built-in pack (default: yes).
+    pub builtin: bool,
+    /// The configuration (`stet.toml`).
+    pub config: Config,
+    /// Honour `stet:ignore` comments and metadata (default: yes; also off when the
+    /// configuration says `inline-suppressions = false`).
+    pub inline_suppressions: bool,
+    /// Findings of an earlier report: only findings not in it are reported.
+    pub baseline: Option<Vec<Finding>>,
+    /// How to load.
+    pub load: LoadOptions,
+}
+
+impl Default for RunOptions {
+    fn default() -> RunOptions {
+        RunOptions {
+            rules: Vec::new(),
+            builtin: true,
+            config: Config::none(),
+            inline_suppressions: true,
+            baseline: None,
+            load: LoadOptions::default(),
+        }
+    }
+}
+
+/// The rules a run uses: configuration rules and change rules, without the disabled ones.
+struct Rules {
+    configuration: Vec<RuleSet>,
+    changes: Vec<RuleSet>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+fn rules(options: &RunOptions) -> Rules {
+    let mut paths = options.config.rules.clone();
+    paths.extend(options.rules.iter().cloned());
+    let (user, mut diagnostics) = load_rules(&paths);
+    // Extra rules with a CHG ID read the changes; the others the configuration.
+    let (mut changes, mut configuration): (Vec<_>, Vec<_>) = user.into_iter().partition(|r| {
+        r.meta()
+            .id
+            .as_deref()
+            .is_some_and(|id| id.starts_with("CHG"))
+    });
+    if options.builtin {
+        for (pack, into) in [
+            (Pack::Configuration, &mut configuration),
+            (Pack::Changes, &mut changes),
+        ] {
+            let (builtin, problems) = builtin_rules(pack);
+            into.splice(0..0, builtin);
+            diagnostics.extend(problems);
+        }
+    }
+    let enabled = |r: &RuleSet| {
+        r.meta()
+            .id
+            .as_ref()
+            .is_none_or(|id| !options.config.disable.contains(id))
+    };
+    configuration.retain(enabled);
+    changes.retain(enabled);
+    Rules {
+        configuration,
+        changes,
+        diagnostics,
+    }
+}
+
+/// Checks `paths` with the configuration rules.
+///
+/// ```no_run
+/// let report = stet::check_paths(&["infra".into()], &Default::default());
+/// print!("{}", report.render(stet::ReportFormat::Text, &Default::default()));
+/// std::process::exit(report.exit_status(Some(stet::Severity::Low)).into());
+/// ```
+pub fn check_paths(paths: &[PathBuf], options: &RunOptions) -> Report {
+    let rules = rules(options);
+    let loaded = load(paths, &options.load);
+    let (findings, problems) = check(&loaded, &rules.configuration);
+    let mut diagnostics = rules.diagnostics;
+    diagnostics.extend(loaded.diagnostics.iter().cloned());
+    diagnostics.extend(problems);
+    let graphs: Vec<&Graph> = loaded.graphs.iter().collect();
+    finish(
+        findings,
+        Vec::new(),
+        diagnostics,
+        &rules.configuration,
+        &graphs,
+        &loaded,
+        None,
+        options,
+    )
+}
+
+/// Pull-request mode: the findings of the configuration rules that `base` does not have, and
+/// the change rules' findings on the changes between `base` and `head` (default: the working
+/// tree).
+pub fn check_revisions(
+    base: &str,
+    head: Option<&str>,
+    paths: &[PathBuf],
+    options: &RunOptions,
+) -> Result<Report, DiffError> {
+    let diffed = diff_revisions(base, head, paths, &options.load)?;
+    let rules = rules(options);
+    let (mut findings, problems) = new_findings(&diffed, &rules.configuration);
+    let (change_findings, change_problems) = check_changes(&diffed, &rules.changes);
+    findings.extend(change_findings);
+    let mut diagnostics = rules.diagnostics;
+    diagnostics.extend(diffed.diagnostics.iter().cloned());
+    diagnostics.extend(problems);
+    diagnostics.extend(change_problems);
+    let mut ran = rules.configuration;
+    ran.extend(rules.changes);
+    Ok(diff_finish(diffed, findings, diagnostics, &ran, options))
+}
+
+/// The report of a diff (`diff_paths`, `diff_revisions`, a plan or a change set) with the
+/// change rules' findings.
+pub fn report_diff(diffed: Diffed, options: &RunOptions) -> Report {
+    let rules = rules(options);
+    let mut ran = rules.changes;
+    // Extra rules without a CHG ID run on the changes too when asked for explicitly.
+    ran.extend(
+        rules
+            .configuration
+            .into_iter()
+            .filter(|r| r.meta().id.as_deref().is_none_or(|id| !is_builtin(id))),
+    );
+    let (findings, problems) = check_changes(&diffed, &ran);
+    let mut diagnostics = rules.diagnostics;
+    diagnostics.extend(diffed.diagnostics.iter().cloned());
+    diagnostics.extend(problems);
+    diff_finish(diffed, findings, diagnostics, &ran, options)
+}
+
+fn is_builtin(id: &str) -> bool {
+    crate::builtin::BUILTIN.iter().any(|r| r.id == id)
+}
+
+fn diff_finish(
+    diffed: Diffed,
+    findings: Vec<Finding>,
+    diagnostics: Vec<Diagnostic>,
+    ran: &[RuleSet],
+    options: &RunOptions,
+) -> Report {
+    let graphs: Vec<&Graph> = diffed
+        .after
+        .graphs
+        .iter()
+        .chain(diffed.before.graphs.iter())
+        .collect();
+    let mut report = finish(
+        findings,
+        Vec::new(),
+        diagnostics,
+        ran,
+        &graphs,
+        &diffed.after,
+        Some(&diffed.before),
+        options,
+    );
+    report.changes = diffed.changes.clone();
+    report
+}
+
+#[allow(clippy::too_many_arguments)]
+fn finish(
+    findings: Vec<Finding>,
+    changes: Vec<stet_diff::Change>,
+    mut diagnostics: Vec<Diagnostic>,
+    ran: &[RuleSet],
+    graphs: &[&Graph],
+    loaded: &Loaded,
+    before: Option<&Loaded>,
+    options: &RunOptions,
+) -> Report {
+    let config = &options.config;
+    let mut sources: BTreeMap<String, Arc<str>> = BTreeMap::new();
+    for graph in graphs {
+        for file in &graph.files {
+            sources
+                .entry(file.path.to_string())
+                .or_insert_with(|| file.text.clone());
+        }
+    }
+    let mut findings: Vec<Finding> = findings
+        .into_iter()
+        .filter(|f| !config.excludes(&f.file))
+        .map(|mut f| {
+            if let Some(s) = config.severity.get(&f.rule) {
+                f.severity = s.as_str().to_string();
+            }
+            f
+        })
+        .collect();
+    let mut suppressed = Vec::new();
+    if options.inline_suppressions && config.inline_suppressions {
+        let applied = apply_suppressions(findings, graphs, &sources, &today());
+        findings = applied.findings;
+        suppressed = applied.suppressed;
+    }
+    if let Some(baseline) = &options.baseline {
+        findings = without(findings, baseline);
+    }
+    diagnostics.retain(|d| d.level == Level::Error || !config.excludes(&d.file));
+    diagnostics.sort();
+    diagnostics.dedup();
+    let mut rules: Vec<RuleInfo> = ran.iter().flat_map(RuleInfo::of).collect();
+    for r in &mut rules {
+        if let Some(s) = config.severity.get(&r.id) {
+            r.severity = *s;
+        }
+    }
+    rules.sort_by(|a, b| a.id.cmp(&b.id));
+    rules.dedup_by(|a, b| a.id == b.id);
+    if findings
+        .iter()
+        .any(|f| f.rule == crate::suppress::NO_REASON_RULE)
+    {
+        rules.push(RuleInfo {
+            id: crate::suppress::NO_REASON_RULE.into(),
+            title: "Suppressions give a reason".into(),
+            severity: stet_rules::Severity::Low,
+            description: "A `stet:ignore` suppression with no reason after `--`.".into(),
+            remediation: Some(
+                "Say why the finding does not apply: `stet:ignore RULE -- why`.".into(),
+            ),
+            help_uri: Some(format!(
+                "{}/blob/main/docs/integrations.md#suppressions",
+                crate::REPOSITORY
+            )),
+        });
+    }
+    let files = loaded.summary.files + before.map_or(0, |b| b.summary.files);
+    Report {
+        findings,
+        suppressed,
+        changes,
+        diagnostics,
+        rules,
+        files,
+        resources: loaded.graphs.iter().map(|g| g.resources.len()).sum(),
+        sources,
+        root: options.load.root.clone().or_else(|| {
+            std::env::current_dir()
+                .ok()
+                .map(|c| crate::load::repository_root(&c))
+        }),
+    }
+}
+
+/// `findings` without those a baseline already has (matched by rule, file, resource and
+/// message, as in pull-request mode; each baseline finding matches once).
+fn without(findings: Vec<Finding>, baseline: &[Finding]) -> Vec<Finding> {
+    let key = |f: &Finding| {
+        let file = if f.resource.is_empty() {
+            String::new()
+        } else {
+            f.file.clone()
+        };
+        (f.rule.clone(), file, f.resource.clone(), f.message.clone())
+    };
+    let mut known: BTreeMap<_, usize> = BTreeMap::new();
+    for f in baseline {
+        *known.entry(key(f)).or_default() += 1;
+    }
+    findings
+        .into_iter()
+        .filter(|f| match known.get_mut(&key(f)) {
+            Some(n) if *n > 0 => {
+                *n -= 1;
+                false
+            }
+            _ => true,
+        })
+        .collect()
+}
+
+/// Why a baseline could not be read.
+#[derive(Debug, thiserror::Error)]
+#[error("{}: {message}", path.display())]
+pub struct BaselineError {
+    /// The file.
+    pub path: PathBuf,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// The findings of a saved JSON report (`stet check --format json --output FILE`).
+pub fn read_baseline(path: &Path) -> Result<Vec<Finding>, BaselineError> {
+    let error = |message: String| BaselineError {
+        path: path.to_path_buf(),
+        message,
+    };
+    let text = std::fs::read_to_string(path).map_err(|e| error(format!("cannot read: {e}")))?;
+    let json: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| error(format!("not a JSON report: {e}")))?;
+    let findings = json
+        .get("findings")
+        .and_then(serde_json::Value::as_array)
+        .ok_or_else(|| error("not a stet JSON report: no `findings` list".into()))?;
+    let text = |f: &serde_json::Value, k: &str| {
+        f.get(k)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_string()
+    };
+    let number = |f: &serde_json::Value, k: &str| {
+        f.get(k).and_then(serde_json::Value::as_u64).unwrap_or(1) as u32
+    };
+    Ok(findings
+        .iter()
+        .map(|f| Finding {
+            file: text(f, "file"),
+            line: number(f, "line"),
+            column: number(f, "column"),
+            end_line: number(f, "end_line"),
+            end_column: number(f, "end_column"),
+            rule: text(f, "rule"),
+            severity: text(f, "severity"),
+            message: text(f, "message"),
+            remediation: None,
+            resource: text(f, "resource"),
+            resource_type: text(f, "resource_type"),
+            clause: String::new(),
+        })
+        .collect())
+}
