@@ -237,3 +237,64 @@ fn truncate(text: String) -> String {
         if open { "\n</details>\n" } else { "" }
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::Finding;
+
+    fn finding(i: usize) -> Finding {
+        Finding {
+            file: format!("modules/m{i}/main.tf"),
+            line: 1 + i as u32,
+            column: 1,
+            end_line: 1 + i as u32,
+            end_column: 2,
+            rule: "PIN003".into(),
+            severity: if i.is_multiple_of(2) { "high" } else { "medium" }.into(),
+            message: format!(
+                "module.m{i}: uses registry source terraform-aws-modules/vpc/aws with no version"
+            ),
+            remediation: None,
+            resource: format!("module.m{i}"),
+            resource_type: "module".into(),
+            clause: String::new(),
+        }
+    }
+
+    #[test]
+    fn long_reports_fit_in_a_comment() {
+        let report = Report {
+            findings: (0..5_000).map(finding).collect(),
+            ..Report::default()
+        };
+        let text = render(&report, &RenderOptions::default());
+        assert!(text.len() <= 65_536, "{} characters", text.len());
+        assert!(text.contains("**Truncated:**"));
+        assert!(text.starts_with("## ❌ stet: 5000 findings (2500 high, 2500 medium)"));
+        assert_eq!(
+            text.matches("<details>").count(),
+            text.matches("</details>").count()
+        );
+    }
+
+    #[test]
+    fn short_reports_are_whole_and_sections_fold() {
+        let report = Report {
+            findings: (0..12).map(finding).collect(),
+            ..Report::default()
+        };
+        let text = render(&report, &RenderOptions::default());
+        assert!(!text.contains("Truncated"));
+        assert!(
+            !text.contains("<details>"),
+            "6 of each severity: no folding"
+        );
+        let report = Report {
+            findings: (0..30).map(finding).collect(),
+            ..Report::default()
+        };
+        assert!(render(&report, &RenderOptions::default())
+            .contains("<details><summary>15 findings</summary>"));
+    }
+}
