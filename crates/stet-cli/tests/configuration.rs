@@ -44,7 +44,18 @@ const TEMPLATE: &str = "Resources:\n  Repo:\n    Type: AWS::ECR::Repository\n  F
 
 fn rules(json: &str) -> Vec<String> {
     let v: serde_json::Value = serde_json::from_str(json).unwrap();
-    v["findings"].as_array().unwrap().iter().map(|f| format!("{} {}", f["rule"].as_str().unwrap(), f["severity"].as_str().unwrap())).collect()
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {}",
+                f["rule"].as_str().unwrap(),
+                f["severity"].as_str().unwrap()
+            )
+        })
+        .collect()
 }
 
 #[test]
@@ -75,10 +86,16 @@ fn configuration_errors_name_the_line() {
     s.write("stet.toml", "fail-on = \"low\"\nseverity-overrides = 1\n");
     let (code, _, err) = s.stet(&["check"]);
     assert_eq!(code, Some(2));
-    assert!(err.contains("stet.toml:2:1: unknown field `severity-overrides`"), "{err}");
+    assert!(
+        err.contains("stet.toml:2:1: unknown field `severity-overrides`"),
+        "{err}"
+    );
     s.write("stet.toml", "[severity]\nPIN001 = \"critical\"\n");
     let (_, _, err) = s.stet(&["check"]);
-    assert!(err.contains("stet.toml:2:1: severity of `PIN001` must be one of"), "{err}");
+    assert!(
+        err.contains("stet.toml:2:1: severity of `PIN001` must be one of"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -89,7 +106,10 @@ fn inline_suppressions_can_be_refused_by_configuration() {
         "terraform {\n  required_version = \">= 1.5\"\n}\n\n# stet:ignore PIN003 -- vetted fork\nmodule \"vpc\" {\n  source = \"acme/vpc/aws\"\n}\n",
     );
     let (_, out, _) = s.stet(&["check", "--format", "json"]);
-    assert!(!rules(&out).iter().any(|r| r.starts_with("PIN003")), "{out}");
+    assert!(
+        !rules(&out).iter().any(|r| r.starts_with("PIN003")),
+        "{out}"
+    );
     s.write("stet.toml", "inline-suppressions = false\n");
     let (_, out, _) = s.stet(&["check", "--format", "json"]);
     assert!(rules(&out).iter().any(|r| r.starts_with("PIN003")), "{out}");
@@ -105,7 +125,10 @@ fn a_baseline_hides_known_findings() {
     assert_eq!(code, Some(0), "{out}");
     assert!(rules(&out).is_empty());
     // A new finding is reported.
-    s.write("more.yaml", "Resources:\n  Other:\n    Type: AWS::ECR::Repository\n");
+    s.write(
+        "more.yaml",
+        "Resources:\n  Other:\n    Type: AWS::ECR::Repository\n",
+    );
     let (code, out, _) = s.stet(&["check", "--format", "json", "--baseline", "baseline.json"]);
     assert_eq!(code, Some(1));
     assert_eq!(rules(&out), ["PIN005 medium"]);

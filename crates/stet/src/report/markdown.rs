@@ -251,7 +251,12 @@ mod tests {
             end_line: 1 + i as u32,
             end_column: 2,
             rule: "PIN003".into(),
-            severity: if i.is_multiple_of(2) { "high" } else { "medium" }.into(),
+            severity: if i.is_multiple_of(2) {
+                "high"
+            } else {
+                "medium"
+            }
+            .into(),
             message: format!(
                 "module.m{i}: uses registry source terraform-aws-modules/vpc/aws with no version"
             ),
