@@ -2,6 +2,10 @@
 //! `stet` command.
 //!
 //! # Overview
+//! [`check_paths`], [`check_revisions`] and [`report_diff`] make whole runs — the built-in
+//! rule pack (or your rules), `stet.toml` ([`Config`]), suppressions, a baseline — and return
+//! a [`Report`] that renders as text, JSON, SARIF, JUnit, Markdown or GitHub annotations
+//! ([`ReportFormat`]). The pieces they are made of are public too:
 //! [`load`] walks files and folders (respecting `.gitignore`) and reads every Terraform
 //! module and CloudFormation/SAM template into a [`Graph`] of the common resource model,
 //! collecting [`Diagnostic`]s for what could not be read. [`graph_json`] renders what was

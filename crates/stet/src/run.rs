@@ -107,7 +107,6 @@ pub fn check_paths(paths: &[PathBuf], options: &RunOptions) -> Report {
     let graphs: Vec<&Graph> = loaded.graphs.iter().collect();
     finish(
         findings,
-        Vec::new(),
         diagnostics,
         &rules.configuration,
         &graphs,
@@ -178,7 +177,6 @@ fn diff_finish(
         .collect();
     let mut report = finish(
         findings,
-        Vec::new(),
         diagnostics,
         ran,
         &graphs,
@@ -193,7 +191,6 @@ fn diff_finish(
 #[allow(clippy::too_many_arguments)]
 fn finish(
     findings: Vec<Finding>,
-    changes: Vec<stet_diff::Change>,
     mut diagnostics: Vec<Diagnostic>,
     ran: &[RuleSet],
     graphs: &[&Graph],
@@ -262,7 +259,7 @@ fn finish(
     Report {
         findings,
         suppressed,
-        changes,
+        changes: Vec::new(),
         diagnostics,
         rules,
         files,

@@ -1,0 +1,124 @@
+//! The commands and files `docs/integrations.md` shows, run against the real CLI: every
+//! `stet …` command (with the CI variables filled in) in a scratch git repository, the
+//! `stet.toml` example as a configuration, and the pre-commit hook ids against
+//! `.pre-commit-hooks.yaml`.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn page() -> String {
+    std::fs::read_to_string(root().join("docs/integrations.md")).unwrap()
+}
+
+/// The `stet …` command lines of the page's code blocks, CI variables filled in.
+fn commands(page: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut in_code = false;
+    for line in page.lines() {
+        if line.trim_start().starts_with("```") {
+            in_code = !in_code;
+            continue;
+        }
+        if !in_code {
+            continue;
+        }
+        let line = line.trim();
+        let line = line
+            .strip_prefix("run: ")
+            .or_else(|| line.strip_prefix("- "))
+            .unwrap_or(line);
+        if line.starts_with("stet ") {
+            out.push(
+                line.replace("origin/${{ github.base_ref }}", "main")
+                    .replace("origin/$CI_MERGE_REQUEST_TARGET_BRANCH_NAME", "main"),
+            );
+        }
+    }
+    out
+}
+
+/// The first code block of `lang` after `heading`.
+fn block_after(page: &str, heading: &str, lang: &str) -> String {
+    let start = page.find(heading).unwrap();
+    let rest = &page[start..];
+    let open = format!("```{lang}\n");
+    let from = rest.find(&open).unwrap() + open.len();
+    let len = rest[from..].find("```").unwrap();
+    rest[from..from + len].to_string()
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    assert!(Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .status()
+        .unwrap()
+        .success());
+}
+
+#[test]
+fn every_documented_command_runs() {
+    let page = page();
+    let commands = commands(&page);
+    assert!(commands.len() >= 8, "{commands:?}");
+    let dir = std::env::temp_dir().join(format!("stet-docs-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("policies")).unwrap();
+    git(&dir, &["init", "-q", "-b", "main"]);
+    git(&dir, &["config", "user.email", "t@example.com"]);
+    git(&dir, &["config", "user.name", "t"]);
+    std::fs::write(
+        dir.join("main.tf"),
+        "resource \"aws_s3_bucket\" \"logs\" {\n  bucket = \"a\"\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("stet.toml"),
+        block_after(&page, "## Configuration", "toml"),
+    )
+    .unwrap();
+    git(&dir, &["add", "-A"]);
+    git(&dir, &["commit", "-q", "-m", "base"]);
+    std::fs::write(
+        dir.join("main.tf"),
+        "resource \"aws_s3_bucket\" \"logs\" {\n  bucket = \"b\"\n}\n",
+    )
+    .unwrap();
+    for command in &commands {
+        let args: Vec<&str> = command.split_whitespace().skip(1).collect();
+        let output = Command::new(env!("CARGO_BIN_EXE_stet"))
+            .args(&args)
+            .current_dir(&dir)
+            .output()
+            .unwrap();
+        let code = output.status.code();
+        assert!(
+            matches!(code, Some(0) | Some(1)),
+            "`{command}` exited {code:?}: {}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        if let Some(i) = args.iter().position(|a| *a == "--output") {
+            let file = dir.join(args[i + 1]);
+            assert!(file.is_file(), "`{command}` wrote no {}", file.display());
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn documented_hook_ids_exist() {
+    let hooks = std::fs::read_to_string(root().join(".pre-commit-hooks.yaml")).unwrap();
+    let page = page();
+    for id in ["stet", "stet-diff", "stet-system", "stet-diff-system"] {
+        assert!(
+            hooks.contains(&format!("- id: {id}\n")),
+            "{id} is not a hook"
+        );
+        assert!(page.contains(id), "{id} is not documented");
+    }
+}
