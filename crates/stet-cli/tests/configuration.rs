@@ -136,3 +136,61 @@ fn a_baseline_hides_known_findings() {
     assert_eq!(code, Some(2));
     assert!(err.contains("missing.json: cannot read"), "{err}");
 }
+
+#[test]
+fn suppressions_cover_module_calls_and_yaml_comments() {
+    let s = Scratch::new("modules");
+    s.write(
+        "main.tf",
+        "terraform {\n  required_version = \">= 1.5\"\n  required_providers {\n    aws = {\n      source  = \"hashicorp/aws\"\n      version = \"~> 5.0\"\n    }\n  }\n}\n\n# stet:ignore PIN005 -- the tools repository is rebuilt nightly on purpose\nmodule \"tools\" {\n  source = \"./modules/ecr\"\n}\n",
+    );
+    s.write(
+        "modules/ecr/main.tf",
+        "resource \"aws_ecr_repository\" \"this\" {\n  name = \"tools\"\n}\n",
+    );
+    s.write(
+        "template.yaml",
+        "Resources:\n  # stet:ignore PIN005 -- mirror of a public image\n  Mirror:\n    Type: AWS::ECR::Repository\n  Own:\n    Type: AWS::ECR::Repository\n",
+    );
+    let (_, out, _) = s.stet(&["check", ".", "--format", "json", "--show-suppressed"]);
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let reported: Vec<String> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {}",
+                f["rule"].as_str().unwrap(),
+                f["resource"].as_str().unwrap()
+            )
+        })
+        .collect();
+    let suppressed: Vec<String> = report["suppressed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {}",
+                f["rule"].as_str().unwrap(),
+                f["resource"].as_str().unwrap()
+            )
+        })
+        .collect();
+    // The module's repository is reported once, under its own address; the comment above the
+    // call that reaches it covers it.
+    assert!(suppressed.contains(&"PIN005 Mirror".to_string()), "{out}");
+    assert!(
+        suppressed.contains(&"PIN005 aws_ecr_repository.this".to_string()),
+        "{out}"
+    );
+    assert!(
+        !reported
+            .iter()
+            .any(|r| r.contains("aws_ecr_repository.this")),
+        "{out}"
+    );
+    assert!(reported.contains(&"PIN005 Own".to_string()), "{out}");
+    assert!(!reported.contains(&"PIN005 Mirror".to_string()), "{out}");
+}

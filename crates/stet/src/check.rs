@@ -39,6 +39,10 @@ pub struct Finding {
     pub resource_type: String,
     /// The clause that failed, as `rule-file:line:column`.
     pub clause: String,
+    /// Other addresses the same finding was reported under (a module's resource reached
+    /// through module calls), so that a suppression above a call also covers it.
+    #[serde(skip)]
+    pub aliases: Vec<String>,
 }
 
 /// Reads every `.guard` file in `paths` (files or folders, recursively). Files that do not
@@ -226,20 +230,31 @@ fn run(subjects: &[Subject<'_>], rules: &[RuleSet]) -> (Vec<Finding>, Vec<Diagno
             b,
         ))
     });
-    let mut seen = HashSet::new();
-    findings.retain(|f| {
+    let mut kept: Vec<Finding> = Vec::new();
+    let mut places: std::collections::HashMap<(String, String, u32, u32, String), usize> =
+        Default::default();
+    for f in findings {
         let text = f
             .message
             .strip_prefix(f.resource.as_str())
-            .unwrap_or(&f.message);
-        seen.insert((
-            f.rule.clone(),
-            f.file.clone(),
-            f.line,
-            f.column,
-            text.to_string(),
-        ))
-    });
+            .unwrap_or(&f.message)
+            .to_string();
+        let key = (f.rule.clone(), f.file.clone(), f.line, f.column, text);
+        match places.get(&key) {
+            Some(&i) => {
+                if let Some(first) = kept.get_mut(i) {
+                    if first.resource != f.resource && !first.aliases.contains(&f.resource) {
+                        first.aliases.push(f.resource);
+                    }
+                }
+            }
+            None => {
+                places.insert(key, kept.len());
+                kept.push(f);
+            }
+        }
+    }
+    let mut findings = kept;
     // And once per offending resource: clauses joined by `or` fail together, each at its own
     // value, with the same message. The first place in the file stays.
     findings.sort();
@@ -339,6 +354,7 @@ fn check_subject(subject: &Subject<'_>, rules: &[RuleSet]) -> (Vec<Finding>, Vec
                     resource,
                     resource_type,
                     clause: failure.clause.to_string(),
+                    aliases: Vec::new(),
                 });
             }
         }

@@ -347,6 +347,7 @@ pub fn read_baseline(path: &Path) -> Result<Vec<Finding>, BaselineError> {
             resource: text(f, "resource"),
             resource_type: text(f, "resource_type"),
             clause: String::new(),
+            aliases: Vec::new(),
         })
         .collect())
 }

@@ -65,7 +65,8 @@ pub fn apply_suppressions(
         if let Some(line) = headers.get(&(finding.file.as_str(), finding.resource.as_str())) {
             places.push((finding.file.clone(), *line));
         }
-        for call in module_calls(&finding.resource) {
+        let addresses = std::iter::once(&finding.resource).chain(finding.aliases.iter());
+        for call in addresses.flat_map(|a| module_calls(a)) {
             if let Some((file, line)) = modules.get(call.as_str()) {
                 places.push((file.to_string(), *line));
             }
@@ -122,6 +123,7 @@ pub fn apply_suppressions(
                         resource: finding.resource.clone(),
                         resource_type: finding.resource_type.clone(),
                         clause: String::new(),
+                        aliases: Vec::new(),
                     });
                 }
                 out.suppressed.push(Suppressed {

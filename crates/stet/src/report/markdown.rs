@@ -264,6 +264,7 @@ mod tests {
             resource: format!("module.m{i}"),
             resource_type: "module".into(),
             clause: String::new(),
+            aliases: Vec::new(),
         }
     }
 
