@@ -1,7 +1,8 @@
 //! The pre-commit hooks of `.pre-commit-hooks.yaml`, end to end: the real `pre-commit` from
 //! PyPI, in a virtualenv under `target/`, runs `try-repo` against this repository on a
 //! throwaway git repository — a passing commit, then a failing one — for `stet` and
-//! `stet-diff`. Skipped, with a message, only when PyPI cannot be reached.
+//! `stet-diff`. Skipped, with a message, only when PyPI cannot be reached. The hook script runs
+//! the stet binary these tests built (`STET_HOOK_BINARY`).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -55,10 +56,10 @@ fn try_repo(pre_commit: &Path, dir: &Path, hook: &str) -> (Option<i32>, String) 
         .arg(root())
         .args([hook, "--files", "main.tf"])
         .current_dir(dir)
-        // Build the hook's stet in this workspace's target folder, in the debug profile the
-        // tests already compiled, instead of a release build from scratch.
-        .env("CARGO_TARGET_DIR", root().join("target"))
-        .env("STET_HOOK_PROFILE", "debug")
+        // The hook runs the stet these tests built: building it again from pre-commit's
+        // clone into this workspace's target folder would replace the libraries other tests
+        // link against (the script's build path is the same `cargo build -p stet-cli`).
+        .env("STET_HOOK_BINARY", env!("CARGO_BIN_EXE_stet"))
         .env("PRE_COMMIT_HOME", root().join("target/pre-commit-cache"))
         .output()
         .unwrap();
