@@ -8,9 +8,10 @@ use divan::counter::{BytesCount, ItemsCount};
 use divan::Bencher;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
+use stet_benches::size;
 
 fn corpus() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus/files")
+    stet_benches::shared("corpus/files")
 }
 
 fn main() {
@@ -19,19 +20,6 @@ fn main() {
         return;
     }
     divan::main();
-}
-
-fn size(dir: &Path) -> u64 {
-    let mut total = 0;
-    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        let path = entry.path();
-        total += if path.is_dir() {
-            size(&path)
-        } else {
-            entry.metadata().map_or(0, |m| m.len())
-        };
-    }
-    total
 }
 
 fn copy_tree(from: &Path, to: &Path) {
