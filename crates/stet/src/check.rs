@@ -163,7 +163,17 @@ pub fn new_findings(diffed: &Diffed, rules: &[RuleSet]) -> (Vec<Finding>, Vec<Di
     let (after, mut diagnostics) = check(&diffed.after, rules);
     let (before, before_diagnostics) = check(&diffed.before, rules);
     diagnostics.extend(before_diagnostics);
-    let mut old: BTreeMap<(String, String, String, String), usize> = BTreeMap::new();
+    let fresh = without(after, &before);
+    diagnostics.sort();
+    diagnostics.dedup();
+    (fresh, diagnostics)
+}
+
+/// `findings` without those `known` already has, each known finding matching once. Findings
+/// match by rule, file, resource and message (not by line, which moves when lines are added
+/// above); findings about a whole module or template (no resource) match without their file,
+/// which is just the document's first one. Pull-request mode and `--baseline` share it.
+pub(crate) fn without(findings: Vec<Finding>, known: &[Finding]) -> Vec<Finding> {
     let key = |f: &Finding| {
         let file = if f.resource.is_empty() {
             String::new()
@@ -172,25 +182,20 @@ pub fn new_findings(diffed: &Diffed, rules: &[RuleSet]) -> (Vec<Finding>, Vec<Di
         };
         (f.rule.clone(), file, f.resource.clone(), f.message.clone())
     };
-    for f in &before {
-        *old.entry(key(f)).or_default() += 1;
+    let mut counts: BTreeMap<_, usize> = BTreeMap::new();
+    for f in known {
+        *counts.entry(key(f)).or_default() += 1;
     }
-    let fresh = after
+    findings
         .into_iter()
-        .filter(|f| {
-            let key = key(f);
-            match old.get_mut(&key) {
-                Some(n) if *n > 0 => {
-                    *n -= 1;
-                    false
-                }
-                _ => true,
+        .filter(|f| match counts.get_mut(&key(f)) {
+            Some(n) if *n > 0 => {
+                *n -= 1;
+                false
             }
+            _ => true,
         })
-        .collect();
-    diagnostics.sort();
-    diagnostics.dedup();
-    (fresh, diagnostics)
+        .collect()
 }
 
 /// How deep in module calls an address is (`module.a.module.b.x` is 2).

@@ -3,7 +3,7 @@
 //! exclusions, severity overrides, suppressions and a baseline, and return a [`Report`].
 
 use crate::builtin::{builtin_rules, Pack};
-use crate::check::{check, check_changes, load_rules, new_findings, Finding};
+use crate::check::{check, check_changes, load_rules, new_findings, without, Finding};
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Level};
 use crate::diff::{diff_revisions, DiffError, Diffed};
@@ -271,33 +271,6 @@ fn finish(
                 .map(|c| crate::load::repository_root(&c))
         }),
     }
-}
-
-/// `findings` without those a baseline already has (matched by rule, file, resource and
-/// message, as in pull-request mode; each baseline finding matches once).
-fn without(findings: Vec<Finding>, baseline: &[Finding]) -> Vec<Finding> {
-    let key = |f: &Finding| {
-        let file = if f.resource.is_empty() {
-            String::new()
-        } else {
-            f.file.clone()
-        };
-        (f.rule.clone(), file, f.resource.clone(), f.message.clone())
-    };
-    let mut known: BTreeMap<_, usize> = BTreeMap::new();
-    for f in baseline {
-        *known.entry(key(f)).or_default() += 1;
-    }
-    findings
-        .into_iter()
-        .filter(|f| match known.get_mut(&key(f)) {
-            Some(n) if *n > 0 => {
-                *n -= 1;
-                false
-            }
-            _ => true,
-        })
-        .collect()
 }
 
 /// Why a baseline could not be read.
