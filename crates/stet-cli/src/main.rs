@@ -136,6 +136,28 @@ struct ReportArgs {
     /// Report only findings not in this saved JSON report.
     #[arg(long, value_name = "FILE")]
     baseline: Option<PathBuf>,
+    /// Raise or lower a limit on the work done, over stet.toml's `[limits]`: max-file-size,
+    /// max-total-size, max-depth, max-eval-steps, max-module-depth, max-instances,
+    /// max-string-len, max-yaml-nodes, max-resources, max-rule-steps (repeatable).
+    #[arg(long, value_name = "NAME=N", value_parser = parse_limit)]
+    limit: Vec<(String, u64)>,
+}
+
+/// `NAME=N` of `--limit`.
+fn parse_limit(text: &str) -> Result<(String, u64), String> {
+    let (name, value) = text
+        .split_once('=')
+        .ok_or_else(|| format!("expected NAME=N, found `{text}`"))?;
+    if !stet::Limits::NAMES.contains(&name) {
+        return Err(format!(
+            "no limit named `{name}` (known: {})",
+            stet::Limits::NAMES.join(", ")
+        ));
+    }
+    let value = value
+        .parse()
+        .map_err(|_| format!("`{value}` is not a whole number"))?;
+    Ok((name.to_string(), value))
 }
 
 /// The report formats.
@@ -361,11 +383,21 @@ fn run_options(
         baseline,
         load: stet::LoadOptions {
             jobs,
+            limits: limits(&config, &report.limit),
             ..stet::LoadOptions::default()
         },
         config,
     };
     Ok((options, fail_on))
+}
+
+/// The limits of stet.toml, then of `--limit`.
+fn limits(config: &stet::Config, flags: &[(String, u64)]) -> stet::Limits {
+    let mut limits = config.apply_limits(stet::Limits::default());
+    for (name, value) in flags {
+        limits.set(name, *value);
+    }
+    limits
 }
 
 /// Renders the report where asked and returns the exit status.
@@ -522,10 +554,26 @@ fn write_output(path: Option<&std::path::Path>, text: &str) -> anyhow::Result<()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_else(|| "output".into());
             let temp = dir.join(format!(".{name}.stet-{}.tmp", std::process::id()));
-            std::fs::write(&temp, text)
-                .with_context(|| format!("cannot write {}", temp.display()))?;
-            std::fs::rename(&temp, path)
-                .with_context(|| format!("cannot write {}", path.display()))?;
+            // `create_new` refuses an existing file or link at the temporary name, so nothing
+            // planted there is written through; the rename then replaces `path` itself (a
+            // link at `path` is replaced, not followed).
+            let written = std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&temp)
+                .and_then(|mut file| {
+                    file.write_all(text.as_bytes())?;
+                    file.sync_all()
+                })
+                .with_context(|| format!("cannot write {}", temp.display()))
+                .and_then(|()| {
+                    std::fs::rename(&temp, path)
+                        .with_context(|| format!("cannot write {}", path.display()))
+                });
+            if written.is_err() {
+                let _ = std::fs::remove_file(&temp);
+            }
+            written?;
         }
         None => {
             let mut stdout = std::io::stdout().lock();

@@ -429,3 +429,191 @@ fn check_base_reports_only_new_findings_and_change_rules() {
         "{stdout}"
     );
 }
+
+/// The changes of a JSON report as (address, action, file).
+fn changes_of(report: &serde_json::Value) -> Vec<(String, String, String)> {
+    report["changes"]
+        .as_array()
+        .map(|changes| {
+            changes
+                .iter()
+                .map(|c| {
+                    (
+                        c["address"].as_str().unwrap_or_default().to_string(),
+                        c["action"].as_str().unwrap_or_default().to_string(),
+                        c["file"].as_str().unwrap_or_default().to_string(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+const DIFF_JSON: &[&str] = &["--format", "json", "--fail-on", "never"];
+
+fn diff_base(dir: &Path, base: &str, extra: &[&str]) -> (Option<i32>, serde_json::Value, String) {
+    let mut args = vec!["diff", "--base", base];
+    args.extend(extra);
+    args.extend(DIFF_JSON);
+    let (code, stdout, stderr) = stet_in(dir, &args);
+    let report = serde_json::from_str(&stdout).unwrap_or(serde_json::Value::Null);
+    (code, report, stderr)
+}
+
+#[test]
+fn a_shallow_clone_without_the_base_says_to_fetch_it() {
+    let repo = Repo::new("shallow-origin");
+    repo.write("main.tf", &BUCKET.replace("NAME", "a"));
+    repo.commit("first");
+    repo.write("main.tf", &BUCKET.replace("NAME", "b"));
+    repo.commit("second");
+    let clone = std::env::temp_dir().join(format!("stet-git-shallow-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&clone);
+    let status = Command::new("git")
+        .args(["clone", "-q", "--depth", "1"])
+        .arg(format!("file://{}", repo.dir.display()))
+        .arg(&clone)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let (code, _, stderr) = stet_in(&clone, &["diff", "--base", "HEAD~1"]);
+    let _ = std::fs::remove_dir_all(&clone);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("unknown revision `HEAD~1`")
+            && stderr.contains("shallow clone")
+            && stderr.contains("fetch-depth: 0"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn renamed_and_deleted_folders_and_unusual_file_names() {
+    let repo = Repo::new("renames");
+    repo.write("infra/main.tf", &BUCKET.replace("NAME", "logs"));
+    repo.write("old/main.tf", &BUCKET.replace("NAME", "old"));
+    repo.write(
+        "my stack/テンプレート.yaml",
+        "Resources:\n  Q:\n    Type: AWS::SQS::Queue\n",
+    );
+    repo.write(
+        "a b %20.tf",
+        &BUCKET.replace("NAME", "spaced").replace("logs", "spaced"),
+    );
+    repo.commit("first");
+    repo.git(&["mv", "infra", "platform"]);
+    std::fs::remove_dir_all(repo.dir.join("old")).unwrap();
+    repo.write(
+        "my stack/テンプレート.yaml",
+        "Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties:\n      QueueName: q\n",
+    );
+    repo.write(
+        "a b %20.tf",
+        &BUCKET.replace("NAME", "renamed").replace("logs", "spaced"),
+    );
+    let (code, report, stderr) = diff_base(&repo.dir, "HEAD", &[]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let changes = changes_of(&report);
+    let expect = |address: &str, action: &str, file: &str| {
+        assert!(
+            changes.contains(&(address.into(), action.into(), file.into())),
+            "no {action} of {address} in {file}: {changes:#?}"
+        );
+    };
+    // A moved root module is another Terraform working directory: its resources leave one
+    // and appear in the other.
+    expect("aws_s3_bucket.logs", "delete", "infra/main.tf");
+    expect("aws_s3_bucket.logs", "create", "platform/main.tf");
+    expect("aws_s3_bucket.logs", "delete", "old/main.tf");
+    expect("Q", "replace", "my stack/テンプレート.yaml");
+    expect("aws_s3_bucket.spaced", "replace", "a b %20.tf");
+    assert_eq!(changes.len(), 5, "{changes:#?}");
+}
+
+#[test]
+fn submodules_are_left_out_with_a_warning() {
+    let sub = Repo::new("submodule-inner");
+    sub.write("main.tf", &BUCKET.replace("NAME", "inner"));
+    sub.commit("inner");
+    let repo = Repo::new("submodule-outer");
+    repo.write("main.tf", &BUCKET.replace("NAME", "outer"));
+    let status = Command::new("git")
+        .args(["-c", "protocol.file.allow=always", "submodule", "add", "-q"])
+        .arg(&sub.dir)
+        .arg("vendor/inner")
+        .current_dir(&repo.dir)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    repo.commit("with a submodule");
+    // A change inside the checked-out submodule is not this repository's change.
+    repo.write("vendor/inner/main.tf", &BUCKET.replace("NAME", "changed"));
+    let (code, report, stderr) = diff_base(&repo.dir, "HEAD", &[]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(changes_of(&report), Vec::<(String, String, String)>::new());
+    let warnings = report["warnings"].to_string();
+    assert!(
+        warnings.contains("vendor/inner") && warnings.contains("submodule not compared"),
+        "{warnings}"
+    );
+}
+
+#[test]
+fn dirty_trees_detached_heads_and_subfolders() {
+    let repo = Repo::new("states");
+    repo.write("infra/main.tf", &BUCKET.replace("NAME", "a"));
+    repo.commit("first");
+    repo.write("infra/main.tf", &BUCKET.replace("NAME", "b"));
+    repo.commit("second");
+    // Detached HEAD: revisions still resolve.
+    repo.git(&["checkout", "-q", "--detach", "HEAD~1"]);
+    let (code, report, stderr) = diff_base(&repo.dir, "main", &["--head", "HEAD"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(
+        changes_of(&report),
+        [(
+            "aws_s3_bucket.logs".to_string(),
+            "replace".to_string(),
+            "infra/main.tf".to_string()
+        )]
+    );
+    // A dirty working tree: an uncommitted edit and an untracked file are part of the head.
+    repo.write("infra/main.tf", &BUCKET.replace("NAME", "c"));
+    repo.write(
+        "infra/queue.tf",
+        "resource \"aws_sqs_queue\" \"q\" {\n  name = \"q\"\n}\n",
+    );
+    // From a subfolder, with no path: that folder only, files named from there.
+    let (code, report, stderr) = diff_base(&repo.dir.join("infra"), "HEAD", &[]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(
+        changes_of(&report),
+        [
+            (
+                "aws_s3_bucket.logs".to_string(),
+                "replace".to_string(),
+                "main.tf".to_string()
+            ),
+            (
+                "aws_sqs_queue.q".to_string(),
+                "create".to_string(),
+                "queue.tf".to_string()
+            )
+        ]
+    );
+    // Pull-request mode on a detached HEAD.
+    let (code, stdout, stderr) = stet_in(
+        &repo.dir,
+        &[
+            "check",
+            "--base",
+            "main",
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+        ],
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(json(&stdout)["findings"].is_array());
+}

@@ -233,14 +233,24 @@ impl<'a> Loader<'a> {
     fn scan_error(&self, e: &ScanError) -> Error {
         let position = self.position(e.marker());
         if e.info() == "recursion limit exceeded" {
-            // saphyr-parser's own nesting guard.
-            return Error::TooDeep {
-                span: Span {
-                    file: self.file.clone(),
-                    start: position,
-                    end: position,
-                },
-                limit: self.limits.max_depth.min(saphyr_nesting_limit()),
+            let span = Span {
+                file: self.file.clone(),
+                start: position,
+                end: position,
+            };
+            // saphyr-parser's own nesting guard: not ours to raise.
+            if self.limits.max_depth < saphyr_nesting_limit() {
+                return Error::TooDeep {
+                    span,
+                    limit: self.limits.max_depth,
+                };
+            }
+            return Error::Syntax {
+                span,
+                message: format!(
+                    "collections nest deeper than {} levels, the YAML parser's own limit",
+                    saphyr_nesting_limit()
+                ),
             };
         }
         Error::Syntax {

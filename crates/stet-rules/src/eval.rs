@@ -13,8 +13,8 @@ use std::collections::HashMap;
 use std::rc::Rc;
 use stet_graph::{Span, Value, ValueKind};
 
-/// Most clause and query steps one document may cost before evaluation stops (a rule file
-/// that loops through a huge document is reported, not left running).
+/// Most clause and query steps one document may cost before evaluation stops, by default
+/// (a rule file that loops through a huge document is reported, not left running).
 pub(crate) const MAX_STEPS: u64 = 50_000_000;
 
 /// Evaluation ran over its step budget.
@@ -30,6 +30,7 @@ pub(crate) struct Evaluator<'a> {
     status: RefCell<HashMap<&'a str, Status>>,
     pub failures: RefCell<Vec<Failure>>,
     steps: Cell<u64>,
+    max_steps: u64,
 }
 
 /// A variable binding: not yet evaluated, or its values.
@@ -61,7 +62,7 @@ impl<'a, 'p> Env<'a, 'p> {
 }
 
 impl<'a> Evaluator<'a> {
-    pub fn new(file: &'a RuleFile) -> Evaluator<'a> {
+    pub fn new(file: &'a RuleFile, max_steps: u64) -> Evaluator<'a> {
         let mut rules: HashMap<&str, Vec<&Rule>> = HashMap::new();
         for rule in &file.rules {
             rules.entry(rule.name.as_str()).or_default().push(rule);
@@ -77,13 +78,14 @@ impl<'a> Evaluator<'a> {
             status: RefCell::new(HashMap::new()),
             failures: RefCell::new(Vec::new()),
             steps: Cell::new(0),
+            max_steps,
         }
     }
 
     fn step(&self) -> R<()> {
         let steps = self.steps.get() + 1;
         self.steps.set(steps);
-        if steps > MAX_STEPS {
+        if steps > self.max_steps {
             return Err(Exhausted);
         }
         Ok(())

@@ -116,6 +116,7 @@ pub struct RuleSet {
     path: String,
     file: RuleFile,
     meta: RuleMeta,
+    max_steps: u64,
 }
 
 impl RuleSet {
@@ -126,7 +127,27 @@ impl RuleSet {
             path: path.to_string(),
             file: parse::parse_rule_file(path, text)?,
             meta: meta::read_meta(path, text)?,
+            max_steps: eval::MAX_STEPS,
         })
+    }
+
+    /// Sets how many clause and query steps one document may cost (default 50,000,000);
+    /// beyond it [`RuleSet::evaluate`] returns [`EvalError::Budget`].
+    ///
+    /// ```
+    /// let rules = stet_rules::RuleSet::parse("r.guard", "Resources exists")
+    ///     .unwrap()
+    ///     .with_max_steps(1_000);
+    /// assert_eq!(rules.max_steps(), 1_000);
+    /// ```
+    pub fn with_max_steps(mut self, steps: u64) -> RuleSet {
+        self.max_steps = steps;
+        self
+    }
+
+    /// The step budget per document.
+    pub fn max_steps(&self) -> u64 {
+        self.max_steps
     }
 
     /// The file's metadata header (empty for files without one).
@@ -146,13 +167,13 @@ impl RuleSet {
 
     /// Evaluates every named rule over `document`.
     pub fn evaluate(&self, document: &Value) -> Result<Vec<RuleResult>, EvalError> {
-        let evaluator = eval::Evaluator::new(&self.file);
+        let evaluator = eval::Evaluator::new(&self.file, self.max_steps);
         let env = evaluator.root_env(document);
         let statuses = evaluator
             .evaluate_all(&env)
             .map_err(|_| EvalError::Budget {
                 file: self.path.clone(),
-                steps: eval::MAX_STEPS,
+                steps: self.max_steps,
             })?;
         let failures = evaluator.failures.into_inner();
         Ok(statuses

@@ -111,6 +111,18 @@ pub enum Error {
         /// The limit.
         limit: usize,
     },
+    /// A function or template would build a string longer than
+    /// [`stet_graph::Limits::max_string_len`]; the value is kept as written (warning,
+    /// reported once per module).
+    #[error(
+        "{span}: this string would be over the {limit}-byte string length limit; kept as written"
+    )]
+    StringTooLong {
+        /// The call or template.
+        span: Span,
+        /// The limit.
+        limit: usize,
+    },
 }
 
 impl Error {
@@ -126,6 +138,7 @@ impl Error {
                 | Error::EvalBudget { .. }
                 | Error::TooManyInstances { .. }
                 | Error::TooManyResources { .. }
+                | Error::StringTooLong { .. }
         )
     }
 
@@ -141,7 +154,8 @@ impl Error {
             | Error::ModuleDepth { span, .. }
             | Error::EvalBudget { span, .. }
             | Error::TooManyInstances { span, .. }
-            | Error::TooManyResources { span, .. } => Some(span),
+            | Error::TooManyResources { span, .. }
+            | Error::StringTooLong { span, .. } => Some(span),
             Error::Read { .. } | Error::TooLarge { .. } => None,
         }
     }

@@ -5,7 +5,7 @@
 //! expressions is `eval`'s job; reading files is `source`'s.
 
 use crate::eval::{iteration_items, Ctx, Env, Scope};
-use crate::source::{is_inside, normalize, read_text, FileText};
+use crate::source::{normalize, read_text, FileText};
 use crate::syntax::{AttrRef, BlockRef, BodyRef, ExprRef, ParsedFile};
 use crate::{Error, FileSource};
 use std::collections::{HashMap, HashSet};
@@ -35,6 +35,9 @@ pub struct Module {
     /// How many of the module folder's own configuration files parsed (0 when every one
     /// failed: the graph then holds nothing worth reporting).
     pub parsed_files: usize,
+    /// Files not read because a symbolic link leads them out of the repository (each also
+    /// has an [`Error::OutsideRoot`] warning).
+    pub outside_files: usize,
     /// Errors ([`Error::is_warning`] tells the warnings apart), in the order met.
     pub errors: Vec<Error>,
 }
@@ -93,12 +96,14 @@ pub fn load_module(files: &dyn FileSource, dir: &Path, options: &LoadOptions) ->
         parsed: HashMap::new(),
         seen_files: HashSet::new(),
         stack: vec![root.clone()],
+        outside_files: 0,
     };
     loader.load(&root, "", ".", None, 0);
     let parsed_files = loader.parsed.get(&root).map_or(0, |files| files.len());
     let Loader {
         mut graph,
         mut errors,
+        outside_files,
         ..
     } = loader;
     errors.extend(ctx.diagnostics.take());
@@ -106,6 +111,7 @@ pub fn load_module(files: &dyn FileSource, dir: &Path, options: &LoadOptions) ->
     Module {
         graph,
         parsed_files,
+        outside_files,
         errors,
     }
 }
@@ -126,6 +132,7 @@ struct Loader<'c, 'a> {
     parsed: HashMap<PathBuf, Rc<Vec<ParsedFile>>>,
     seen_files: HashSet<Arc<str>>,
     stack: Vec<PathBuf>,
+    outside_files: usize,
 }
 
 /// The blocks of one module, grouped by type, borrowed from its parsed files.
@@ -268,6 +275,15 @@ impl<'c, 'a> Loader<'c, 'a> {
 
     fn read_file(&mut self, path: &Path) -> Option<ParsedFile> {
         let display: Arc<str> = display_path(&normalize(path)).into();
+        if self.ctx.outside(path) {
+            // A symbolic link in the module's folder that leads out of the repository.
+            self.outside_files += 1;
+            self.errors.push(Error::OutsideRoot {
+                span: Span::file_start(display.clone()),
+                target: display.to_string(),
+            });
+            return None;
+        }
         let text = match read_text(
             self.ctx.files,
             path,
@@ -829,16 +845,18 @@ impl<'c, 'a> Loader<'c, 'a> {
             let (Some(local), Some(source)) = (local, &source) else {
                 continue;
             };
-            let child = normalize(&dir.join(local));
+            // `./` from the current folder normalises to the empty path, the root's `.`.
+            let child = match normalize(&dir.join(local)) {
+                child if child.as_os_str().is_empty() => PathBuf::from("."),
+                child => child,
+            };
             let source_span = source.expr.span();
-            if let Some(root) = &self.ctx.confine {
-                if !is_inside(&child, root) {
-                    self.errors.push(Error::OutsideRoot {
-                        span: source_span,
-                        target: local.to_string(),
-                    });
-                    continue;
-                }
+            if self.ctx.outside(&child) {
+                self.errors.push(Error::OutsideRoot {
+                    span: source_span,
+                    target: local.to_string(),
+                });
+                continue;
             }
             if !self.ctx.files.is_dir(&child) {
                 self.errors.push(Error::ModuleNotFound {

@@ -1,7 +1,7 @@
 //! Where module files come from: the [`FileSource`] trait, the operating system's files
 //! ([`OsFiles`]) and in-memory files ([`MemoryFiles`], for tests and git revisions), and
-//! reading a file as UTF-8 within the size limit. Paths are handled lexically: nothing here
-//! resolves symlinks or touches the current directory.
+//! reading a file as UTF-8 within the size limit. Paths are handled lexically; only
+//! [`FileSource::real_path`] resolves symbolic links, for the confinement check.
 
 use crate::Error;
 use std::collections::BTreeMap;
@@ -20,6 +20,13 @@ pub trait FileSource: Sync {
     fn read(&self, path: &Path) -> io::Result<Vec<u8>>;
     /// Whether `path` is a folder.
     fn is_dir(&self, path: &Path) -> bool;
+    /// Where `path` really leads once symbolic links are resolved; `None` when the source
+    /// has no links (the default) or the path does not exist. Confinement checks it, so a
+    /// link inside the repository cannot lead a read outside.
+    fn real_path(&self, path: &Path) -> Option<PathBuf> {
+        let _ = path;
+        None
+    }
 }
 
 /// The operating system's files.
@@ -29,7 +36,7 @@ pub struct OsFiles;
 impl FileSource for OsFiles {
     fn list_files(&self, dir: &Path) -> io::Result<Vec<PathBuf>> {
         let mut files = Vec::new();
-        for entry in std::fs::read_dir(dir)? {
+        for entry in std::fs::read_dir(here(dir))? {
             let entry = entry?;
             let path = entry.path();
             if path.is_file() {
@@ -49,7 +56,20 @@ impl FileSource for OsFiles {
     }
 
     fn is_dir(&self, path: &Path) -> bool {
-        path.is_dir()
+        here(path).is_dir()
+    }
+
+    fn real_path(&self, path: &Path) -> Option<PathBuf> {
+        std::fs::canonicalize(here(path)).ok()
+    }
+}
+
+/// The empty path (what [`normalize`] makes of `.` and `./`) as the current folder.
+fn here(path: &Path) -> &Path {
+    if path.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        path
     }
 }
 

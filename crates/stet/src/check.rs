@@ -311,10 +311,13 @@ fn check_subject(subject: &Subject<'_>, rules: &[RuleSet]) -> (Vec<Finding>, Vec
     for ruleset in rules.iter().filter(|r| applies(r.meta(), format)) {
         let results = match ruleset.evaluate(&document) {
             Ok(r) => r,
-            Err(e) => {
+            Err(stet_rules::EvalError::Budget { steps, .. }) => {
                 diagnostics.push(Diagnostic::file(
                     Path::new(ruleset.path()),
-                    format!("{e} ({name})"),
+                    format!(
+                        "rule evaluation stopped after {steps} steps on `{name}`, so this rule file's findings there are missing{}",
+                        crate::diagnostic::raise_hint("max-rule-steps")
+                    ),
                     Level::Error,
                 ));
                 continue;

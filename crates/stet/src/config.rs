@@ -49,6 +49,8 @@ struct RawConfig {
     inline_suppressions: Option<bool>,
     #[serde(default)]
     severity: BTreeMap<String, String>,
+    #[serde(default)]
+    limits: BTreeMap<String, u64>,
 }
 
 /// The configuration in effect.
@@ -70,6 +72,8 @@ pub struct Config {
     pub inline_suppressions: bool,
     /// Severity overrides by rule ID.
     pub severity: BTreeMap<String, Severity>,
+    /// `[limits]`: bounds on the work done (names of [`stet_graph::Limits::NAMES`]).
+    pub limits: BTreeMap<String, u64>,
 }
 
 impl Config {
@@ -173,6 +177,17 @@ impl Config {
             })?;
             severity.insert(rule.clone(), s);
         }
+        for name in raw.limits.keys() {
+            if !stet_graph::Limits::NAMES.contains(&name.as_str()) {
+                return Err(at(
+                    find(&format!("{name} =")).max(find(name)),
+                    format!(
+                        "no limit named `{name}` (known: {})",
+                        stet_graph::Limits::NAMES.join(", ")
+                    ),
+                ));
+            }
+        }
         Ok(Config {
             file: Some(path.to_path_buf()),
             fail_on,
@@ -182,7 +197,21 @@ impl Config {
             disable: raw.disable,
             inline_suppressions: raw.inline_suppressions.unwrap_or(true),
             severity,
+            limits: raw.limits,
         })
+    }
+
+    /// `limits` with this configuration's `[limits]` applied.
+    ///
+    /// ```
+    /// let config = stet::Config::parse("stet.toml".as_ref(), "[limits]\nmax-depth = 64\n").unwrap();
+    /// assert_eq!(config.apply_limits(stet::Limits::default()).max_depth, 64);
+    /// ```
+    pub fn apply_limits(&self, mut limits: stet_graph::Limits) -> stet_graph::Limits {
+        for (name, value) in &self.limits {
+            limits.set(name, *value);
+        }
+        limits
     }
 
     /// Whether findings in `file` (relative to the current folder) are excluded.

@@ -68,13 +68,22 @@ impl Diagnostic {
         } else {
             Level::Error
         };
+        use stet_terraform::Error as E;
+        let limit = match error {
+            E::TooLarge { .. } => Some("max-file-size"),
+            E::ModuleDepth { .. } => Some("max-module-depth"),
+            E::EvalBudget { .. } => Some("max-eval-steps"),
+            E::TooManyResources { .. } => Some("max-resources"),
+            E::TooManyInstances { .. } => Some("max-instances"),
+            E::StringTooLong { .. } => Some("max-string-len"),
+            _ => None,
+        };
+        let message = error.message() + &limit.map(raise_hint).unwrap_or_default();
         match (error, error.span()) {
-            (_, Some(span)) => Diagnostic::at(span, error.message(), level),
-            (
-                stet_terraform::Error::Read { path, .. }
-                | stet_terraform::Error::TooLarge { path, .. },
-                None,
-            ) => Diagnostic::file(path, error.message(), level),
+            (_, Some(span)) => Diagnostic::at(span, message, level),
+            (E::Read { path, .. } | E::TooLarge { path, .. }, None) => {
+                Diagnostic::file(path, message, level)
+            }
             (_, None) => Diagnostic::file(Path::new(""), error.to_string(), level),
         }
     }
@@ -85,8 +94,21 @@ impl Diagnostic {
         } else {
             Level::Error
         };
-        Diagnostic::at(error.span(), error.message(), level)
+        use stet_cloudformation::Error as E;
+        let limit = match error {
+            E::TooDeep { .. } => Some("max-depth"),
+            E::AliasExpansion { .. } => Some("max-yaml-nodes"),
+            _ => None,
+        };
+        let message = error.message() + &limit.map(raise_hint).unwrap_or_default();
+        Diagnostic::at(error.span(), message, level)
     }
+}
+
+/// How to raise the limit `name` when it was hit: ` (raise it with `--limit NAME=N` or
+/// `[limits]` in stet.toml)`.
+pub(crate) fn raise_hint(name: &str) -> String {
+    format!(" (raise it with `--limit {name}=N` or `{name}` under `[limits]` in stet.toml)")
 }
 
 impl std::fmt::Display for Diagnostic {

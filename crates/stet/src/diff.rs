@@ -147,10 +147,54 @@ pub fn diff_revisions(
             (load(&shown, &options), None)
         }
     };
+    let mut old = old;
+    let mut new = new;
+    leave_out_submodules(
+        &repo,
+        &base_commit,
+        head_commit.as_deref(),
+        &mut old,
+        &mut new,
+    )?;
     let root = repo.root.clone();
     let key = move |g: &Graph| key_under(g, &root);
     let changes = pair_and_diff(&old, &key, &new, &key, false, kb);
     Ok(finish(changes, old, new))
+}
+
+/// Submodules are other repositories: their files (checked out in the working tree, absent
+/// from a revision's copy) are left out of both sides, with a warning naming each.
+fn leave_out_submodules(
+    repo: &Repository,
+    base: &str,
+    head: Option<&str>,
+    old: &mut Loaded,
+    new: &mut Loaded,
+) -> Result<(), DiffError> {
+    let mut submodules = repo.submodules(Some(base))?;
+    submodules.extend(repo.submodules(head)?);
+    submodules.sort();
+    submodules.dedup();
+    if submodules.is_empty() {
+        return Ok(());
+    }
+    let shown: Vec<PathBuf> = submodules
+        .iter()
+        .map(|s| shown_path(&repo.root.join(s)))
+        .collect();
+    let inside = |file: &str| shown.iter().any(|s| Path::new(file).starts_with(s));
+    for side in [&mut *old, &mut *new] {
+        side.graphs.retain(|g| !inside(&g.path));
+        side.diagnostics.retain(|d| !inside(&d.file));
+    }
+    for path in shown {
+        new.diagnostics.push(Diagnostic::file(
+            &path,
+            "submodule not compared: it is another repository (run stet inside it to check it)",
+            Level::Warning,
+        ));
+    }
+    Ok(())
 }
 
 /// Loads `relative` paths of a commit from a temporary copy, then names its files as the

@@ -108,11 +108,42 @@ impl Repository {
             ],
         )?;
         if !output.status.success() {
-            return Err(unknown(
-                "no such branch, tag or commit (fetch it first if it lives on a remote; CI checkouts are often shallow)".into(),
-            ));
+            return Err(unknown(if self.is_shallow() {
+                "not in this shallow clone: fetch it first (`git fetch origin BRANCH`, or `git fetch --deepen=N` for older commits; with actions/checkout, set `fetch-depth: 0`)".into()
+            } else {
+                "no such branch, tag or commit (fetch it first if it lives on a remote)".into()
+            }));
         }
         Ok(String::from_utf8_lossy(&output.stdout).trim().to_string())
+    }
+
+    /// Whether the repository is a shallow clone (part of its history is missing).
+    pub fn is_shallow(&self) -> bool {
+        git(&self.root, &["rev-parse", "--is-shallow-repository"])
+            .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "true")
+    }
+
+    /// The submodules (paths relative to the top folder) of `commit`, or of the index when
+    /// `commit` is `None` (the working tree's).
+    pub fn submodules(&self, commit: Option<&str>) -> Result<Vec<PathBuf>, GitError> {
+        let output = match commit {
+            Some(commit) => git(&self.root, &["ls-tree", "-r", "-z", commit])?,
+            None => git(&self.root, &["ls-files", "--stage", "-z"])?,
+        };
+        if !output.status.success() {
+            return Err(failed("ls-tree", &output.stderr));
+        }
+        Ok(output
+            .stdout
+            .split(|b| *b == 0)
+            .filter_map(|record| {
+                let record = String::from_utf8_lossy(record);
+                let (info, name) = record.split_once('\t')?;
+                info.starts_with("160000 ")
+                    .then(|| safe_relative(name))
+                    .flatten()
+            })
+            .collect())
     }
 
     /// Writes the regular files of `commit` under `prefixes` (paths relative to the top

@@ -46,6 +46,8 @@ impl Loaded {
         self.diagnostics.extend(other.diagnostics);
         self.summary.files += other.summary.files;
         self.summary.skipped_not_templates += other.summary.skipped_not_templates;
+        self.summary.skipped_outside += other.summary.skipped_outside;
+        self.summary.skipped_over_total += other.summary.skipped_over_total;
         self.summary.failed += other.summary.failed;
     }
 
@@ -64,8 +66,42 @@ pub struct LoadSummary {
     pub documents: usize,
     /// JSON and YAML files skipped because they are not templates.
     pub skipped_not_templates: usize,
+    /// Files not read because a symbolic link leads them out of the repository.
+    pub skipped_outside: usize,
+    /// Module folders and templates not read because the input was over
+    /// [`Limits::max_total_size`].
+    pub skipped_over_total: usize,
     /// Files that could not be read or parsed.
     pub failed: usize,
+}
+
+impl LoadSummary {
+    /// Adds the counts of `other` (the revision before, in diff mode).
+    pub fn add(&mut self, other: &LoadSummary) {
+        self.files += other.files;
+        self.documents += other.documents;
+        self.skipped_not_templates += other.skipped_not_templates;
+        self.skipped_outside += other.skipped_outside;
+        self.skipped_over_total += other.skipped_over_total;
+        self.failed += other.failed;
+    }
+
+    /// The files skipped, by reason (reasons with none left out).
+    ///
+    /// ```
+    /// let summary = stet::LoadSummary { skipped_not_templates: 2, ..Default::default() };
+    /// assert_eq!(summary.skipped(), [("not a template", 2)]);
+    /// ```
+    pub fn skipped(&self) -> Vec<(&'static str, usize)> {
+        [
+            ("not a template", self.skipped_not_templates),
+            ("outside the repository", self.skipped_outside),
+            ("over the total size limit", self.skipped_over_total),
+        ]
+        .into_iter()
+        .filter(|(_, n)| *n > 0)
+        .collect()
+    }
 }
 
 /// Loads every Terraform module and CloudFormation template under `paths`.
@@ -84,11 +120,13 @@ pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Loaded {
         .clone()
         .or_else(|| paths.first().map(|p| repository_root(p)))
         .map(|r| absolute(&r));
-    let found = discover(&paths);
+    let mut found = discover(&paths);
     let mut loaded = Loaded {
-        diagnostics: found.diagnostics,
+        diagnostics: std::mem::take(&mut found.diagnostics),
         ..Loaded::default()
     };
+    keep_within_total_size(&mut found, options.limits.max_total_size, &mut loaded);
+    let real_root = root.as_deref().and_then(|r| std::fs::canonicalize(r).ok());
     let tf_options = stet_terraform::LoadOptions {
         limits: options.limits.clone(),
         confine: root.clone(),
@@ -101,7 +139,16 @@ pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Loaded {
             .map(|dir| load_module_dir(dir, &tf_options));
         let templates = found.templates.par_iter().map(|(path, explicit)| {
             let mut part = Loaded::default();
-            load_template(path, *explicit, options, &mut part);
+            if leads_outside(path, real_root.as_deref()) {
+                part.summary.skipped_outside += 1;
+                part.diagnostics.push(Diagnostic::file(
+                    path,
+                    "not followed: a symbolic link leads outside the repository",
+                    Level::Warning,
+                ));
+            } else {
+                load_template(path, *explicit, options, &mut part);
+            }
             part
         });
         modules.chain(templates).collect()
@@ -134,6 +181,7 @@ fn load_module_dir(dir: &Path, options: &stet_terraform::LoadOptions) -> Loaded 
         .collect();
     part.summary.failed = failed.len();
     part.summary.files = module.graph.files.len();
+    part.summary.skipped_outside = module.outside_files;
     part.diagnostics
         .extend(module.errors.iter().map(Diagnostic::from_terraform));
     // A folder whose every file failed to parse has no document, only its errors.
@@ -158,8 +206,9 @@ fn load_template(path: &Path, explicit: bool, options: &LoadOptions, loaded: &mu
             loaded.fail(
                 path,
                 format!(
-                    "not read: {size} bytes is over the {}-byte file size limit",
-                    options.limits.max_file_size
+                    "not read: {size} bytes is over the {}-byte file size limit{}",
+                    options.limits.max_file_size,
+                    crate::diagnostic::raise_hint("max-file-size")
                 ),
             );
         } else {
@@ -194,6 +243,82 @@ fn load_template(path: &Path, explicit: bool, options: &LoadOptions, loaded: &mu
             loaded.diagnostics.push(Diagnostic::from_cloudformation(&e));
         }
         Err(_) => loaded.summary.skipped_not_templates += 1,
+    }
+}
+
+/// Drops the module folders and templates that come after the input reached `max_total`
+/// bytes (in path order, so the same ones whatever the threads), with one error naming the
+/// first one dropped and how many followed.
+fn keep_within_total_size(
+    found: &mut crate::discover::Discovered,
+    max_total: u64,
+    loaded: &mut Loaded,
+) {
+    let size_of = |path: &Path| std::fs::metadata(path).map_or(0, |m| m.len());
+    let dir_size = |dir: &Path| -> u64 {
+        std::fs::read_dir(dir).map_or(0, |entries| {
+            entries
+                .flatten()
+                .filter(|e| {
+                    let name = e.file_name().to_string_lossy().into_owned();
+                    stet_terraform::is_config_file(&name) || stet_terraform::is_vars_file(&name)
+                })
+                .map(|e| size_of(&e.path()))
+                .sum()
+        })
+    };
+    let mut items: Vec<(PathBuf, bool)> = found
+        .terraform_dirs
+        .iter()
+        .map(|d| (d.clone(), true))
+        .chain(found.templates.iter().map(|(p, _)| (p.clone(), false)))
+        .collect();
+    items.sort();
+    let mut total = 0u64;
+    let mut dropped: Vec<(PathBuf, bool)> = Vec::new();
+    for (path, is_dir) in items {
+        if !dropped.is_empty() {
+            dropped.push((path, is_dir));
+            continue;
+        }
+        total = total.saturating_add(if is_dir {
+            dir_size(&path)
+        } else {
+            size_of(&path)
+        });
+        if total > max_total {
+            dropped.push((path, is_dir));
+        }
+    }
+    let Some((first, _)) = dropped.first() else {
+        return;
+    };
+    loaded.diagnostics.push(Diagnostic::file(
+        first,
+        format!(
+            "not read: the input is over the {max_total}-byte total size limit; this and {} more module folders and templates were skipped{}",
+            dropped.len() - 1,
+            crate::diagnostic::raise_hint("max-total-size")
+        ),
+        Level::Error,
+    ));
+    loaded.summary.skipped_over_total = dropped.len();
+    let mut templates = std::collections::HashSet::new();
+    for (path, is_dir) in dropped {
+        if is_dir {
+            found.terraform_dirs.remove(&path);
+        } else {
+            templates.insert(path);
+        }
+    }
+    found.templates.retain(|(p, _)| !templates.contains(p));
+}
+
+/// Whether `path`, its symbolic links resolved, lies outside `real_root`.
+fn leads_outside(path: &Path, real_root: Option<&Path>) -> bool {
+    match (real_root, std::fs::canonicalize(path)) {
+        (Some(root), Ok(real)) => !real.starts_with(root),
+        _ => false,
     }
 }
 

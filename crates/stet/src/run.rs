@@ -83,6 +83,11 @@ fn rules(options: &RunOptions) -> Rules {
     };
     configuration.retain(enabled);
     changes.retain(enabled);
+    let steps = options.load.limits.max_rule_steps;
+    let budget = |rules: Vec<RuleSet>| -> Vec<RuleSet> {
+        rules.into_iter().map(|r| r.with_max_steps(steps)).collect()
+    };
+    let (configuration, changes) = (budget(configuration), budget(changes));
     Rules {
         configuration,
         changes,
@@ -98,6 +103,19 @@ fn rules(options: &RunOptions) -> Rules {
 /// std::process::exit(report.exit_status(Some(stet::Severity::Low)).into());
 /// ```
 pub fn check_paths(paths: &[PathBuf], options: &RunOptions) -> Report {
+    with_jobs(options.load.jobs, || check_paths_here(paths, options))
+}
+
+/// Runs `work` on a pool of `jobs` threads (default: rayon's global pool, one per core), so
+/// that `--jobs` bounds loading and rule evaluation alike.
+fn with_jobs<T: Send>(jobs: Option<usize>, work: impl FnOnce() -> T + Send) -> T {
+    match jobs.and_then(|n| rayon::ThreadPoolBuilder::new().num_threads(n).build().ok()) {
+        Some(pool) => pool.install(work),
+        None => work(),
+    }
+}
+
+fn check_paths_here(paths: &[PathBuf], options: &RunOptions) -> Report {
     let rules = rules(options);
     let loaded = load(paths, &options.load);
     let (findings, problems) = check(&loaded, &rules.configuration);
@@ -125,6 +143,17 @@ pub fn check_revisions(
     paths: &[PathBuf],
     options: &RunOptions,
 ) -> Result<Report, DiffError> {
+    with_jobs(options.load.jobs, || {
+        check_revisions_here(base, head, paths, options)
+    })
+}
+
+fn check_revisions_here(
+    base: &str,
+    head: Option<&str>,
+    paths: &[PathBuf],
+    options: &RunOptions,
+) -> Result<Report, DiffError> {
     let diffed = diff_revisions(base, head, paths, &options.load)?;
     let rules = rules(options);
     let (mut findings, problems) = new_findings(&diffed, &rules.configuration);
@@ -142,6 +171,10 @@ pub fn check_revisions(
 /// The report of a diff (`diff_paths`, `diff_revisions`, a plan or a change set) with the
 /// change rules' findings.
 pub fn report_diff(diffed: Diffed, options: &RunOptions) -> Report {
+    with_jobs(options.load.jobs, || report_diff_here(diffed, options))
+}
+
+fn report_diff_here(diffed: Diffed, options: &RunOptions) -> Report {
     let rules = rules(options);
     let mut ran = rules.changes;
     // Extra rules without a CHG ID run on the changes too when asked for explicitly.
@@ -256,7 +289,12 @@ fn finish(
         });
     }
     let files = loaded.summary.files + before.map_or(0, |b| b.summary.files);
+    let mut inputs = loaded.summary.clone();
+    if let Some(before) = before {
+        inputs.add(&before.summary);
+    }
     Report {
+        inputs,
         findings,
         suppressed,
         changes: Vec::new(),

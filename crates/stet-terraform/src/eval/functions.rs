@@ -4,7 +4,7 @@
 //! moment (`timestamp`, `uuid`, `abspath`, hashes of files) are never evaluated.
 
 use super::{as_f64, normalize_number, to_number, Fail, Scope};
-use crate::source::{is_inside, normalize, read_text};
+use crate::source::{normalize, read_text};
 use crate::Error;
 use std::path::{Path, PathBuf};
 use stet_graph::{format_float, Map, Span, Value, ValueKind};
@@ -79,7 +79,7 @@ pub(crate) fn call(scope: &Scope<'_, '_>, name: &str, args: Vec<Value>, span: Sp
                 return Ok(Some(Value::string(text, span)));
             }
             let out = text.replace(&from, &to);
-            if out.len() > max {
+            if scope.env.ctx.too_long(&out, &span) {
                 return Err(Fail);
             }
             s(out)
@@ -151,7 +151,7 @@ pub(crate) fn call(scope: &Scope<'_, '_>, name: &str, args: Vec<Value>, span: Sp
                 }
             }
             let out = parts.join(&sep);
-            if out.len() > max {
+            if scope.env.ctx.too_long(&out, &span) {
                 return Err(Fail);
             }
             s(out)
@@ -521,7 +521,7 @@ pub(crate) fn call(scope: &Scope<'_, '_>, name: &str, args: Vec<Value>, span: Sp
             let arg = args.first().ok_or(Fail)?;
             let mut out = String::new();
             json_encode(arg, &mut out);
-            if out.len() > max {
+            if scope.env.ctx.too_long(&out, &span) {
                 return Err(Fail);
             }
             s(out)
@@ -577,14 +577,12 @@ pub(crate) fn call(scope: &Scope<'_, '_>, name: &str, args: Vec<Value>, span: Sp
             let path = string_arg(&args, 0)?;
             let ctx = scope.env.ctx;
             let full = normalize(&ctx.root_dir.join(&path));
-            if let Some(root) = &ctx.confine {
-                if Path::new(&path).is_absolute() || !is_inside(&full, root) {
-                    ctx.warn(Error::OutsideRoot {
-                        span: span.clone(),
-                        target: path,
-                    });
-                    return Ok(None);
-                }
+            if ctx.confine.is_some() && (Path::new(&path).is_absolute() || ctx.outside(&full)) {
+                ctx.warn(Error::OutsideRoot {
+                    span: span.clone(),
+                    target: path,
+                });
+                return Ok(None);
             }
             if name == "fileexists" {
                 let exists = ctx.files.file_size(&full).is_ok();

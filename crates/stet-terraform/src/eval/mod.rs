@@ -22,7 +22,7 @@ use hcl_edit::template::{Directive, Element, Template};
 use hcl_edit::Span as _;
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use stet_graph::{Expr, Limits, Map, Span, Value, ValueKind};
 
 /// What Terraform would reject while evaluating (a missing key, a wrong type). Unknown
@@ -41,8 +41,11 @@ pub(crate) struct Ctx<'a> {
     pub root_dir: PathBuf,
     /// Nothing outside this folder is read.
     pub confine: Option<PathBuf>,
+    /// `confine` with its symbolic links resolved.
+    real_confine: Option<PathBuf>,
     steps: Cell<u64>,
     budget_reported: Cell<bool>,
+    string_reported: Cell<bool>,
     pub diagnostics: RefCell<Vec<Error>>,
 }
 
@@ -57,10 +60,27 @@ impl<'a> Ctx<'a> {
             limits,
             files,
             root_dir,
+            real_confine: confine.as_deref().and_then(|r| files.real_path(r)),
             confine,
             steps: Cell::new(0),
             budget_reported: Cell::new(false),
+            string_reported: Cell::new(false),
             diagnostics: RefCell::new(Vec::new()),
+        }
+    }
+
+    /// Whether reading `path` would leave the repository: lexically (`../..`, an absolute
+    /// path) or through a symbolic link that leads outside.
+    pub fn outside(&self, path: &Path) -> bool {
+        let Some(root) = &self.confine else {
+            return false;
+        };
+        if !crate::source::is_inside(path, root) {
+            return true;
+        }
+        match (&self.real_confine, self.files.real_path(path)) {
+            (Some(real_root), Some(real)) => !real.starts_with(real_root),
+            _ => false,
         }
     }
 
@@ -78,6 +98,20 @@ impl<'a> Ctx<'a> {
             });
         }
         false
+    }
+
+    /// Whether `text` is over the string length limit; the first time, a warning at `span`.
+    pub fn too_long(&self, text: &str, span: &Span) -> bool {
+        if text.len() <= self.limits.max_string_len {
+            return false;
+        }
+        if !self.string_reported.replace(true) {
+            self.warn(Error::StringTooLong {
+                span: span.clone(),
+                limit: self.limits.max_string_len,
+            });
+        }
+        true
     }
 
     pub fn warn(&self, error: Error) {
@@ -532,7 +566,7 @@ impl<'e, 'a> Scope<'e, 'a> {
                                 text.truncate(text.trim_end().len());
                             }
                             out.push_str(&text);
-                            if out.len() > self.env.ctx.limits.max_string_len {
+                            if self.env.ctx.too_long(&out, span) {
                                 return Err(Fail);
                             }
                         }
@@ -540,7 +574,7 @@ impl<'e, 'a> Scope<'e, 'a> {
                     }
                 },
             }
-            if out.len() > self.env.ctx.limits.max_string_len {
+            if self.env.ctx.too_long(&out, span) {
                 return Err(Fail);
             }
         }

@@ -20,6 +20,8 @@ pub(super) fn render(report: &Report, options: &RenderOptions) -> String {
             "changes": report.changes.len(),
             "errors": errors.len(),
             "suppressed": report.suppressed.len(),
+            "failed": report.inputs.failed,
+            "skipped": report.inputs.skipped().into_iter().collect::<std::collections::BTreeMap<_, _>>(),
             "actions": {
                 "create": tally.create,
                 "delete": tally.delete,

@@ -34,7 +34,7 @@ pub(super) fn render(report: &Report) -> String {
             f.line,
             escape(&f.message),
             escape(&f.severity),
-            escape(&body)
+            escape_text(&body)
         ));
     }
     let mut errors: BTreeMap<&str, Vec<String>> = BTreeMap::new();
@@ -46,7 +46,7 @@ pub(super) fn render(report: &Report) -> String {
             escape(&d.file),
             d.line,
             escape(&d.message),
-            escape(&d.to_string())
+            escape_text(&d.to_string())
         ));
     }
     let failures = report.findings.len();
@@ -81,8 +81,18 @@ pub(super) fn render(report: &Report) -> String {
     out
 }
 
-/// Text for an XML attribute or element: markup escaped, characters XML 1.0 forbids dropped.
+/// Text for an XML attribute: markup escaped, tabs and line breaks as character references
+/// (a parser turns them into spaces in an attribute otherwise), characters XML 1.0 forbids
+/// dropped.
 fn escape(text: &str) -> String {
+    escape_text(text)
+        .replace('\t', "&#9;")
+        .replace('\n', "&#10;")
+        .replace('\r', "&#13;")
+}
+
+/// Text for an element's content: markup escaped, characters XML 1.0 forbids dropped.
+fn escape_text(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

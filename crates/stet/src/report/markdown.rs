@@ -37,7 +37,7 @@ pub(super) fn render(report: &Report, options: &RenderOptions) -> String {
                         Replacement::Always | Replacement::Conditional
                     )
                 })
-                .map(|a| format!("`{}`", a.path))
+                .map(|a| code(&a.path))
                 .collect();
             let mark = if c.action == Action::Replace {
                 "🔁"
@@ -45,12 +45,11 @@ pub(super) fn render(report: &Report, options: &RenderOptions) -> String {
                 "❔ maybe"
             };
             table.push_str(&format!(
-                "| {mark} | `{}` | `{}` | {} | `{}:{}` |\n",
-                cell(&c.address),
-                cell(&c.resource_type),
+                "| {mark} | {} | {} | {} | {} |\n",
+                cell(&code(&c.address)),
+                cell(&code(&c.resource_type)),
                 cell(&forcing.join(", ")),
-                cell(&c.span.file),
-                c.span.start.line
+                cell(&code(&format!("{}:{}", c.span.file, c.span.start.line))),
             ));
         }
         out.push_str(&fold(&table, replaced.len(), "replacements"));
@@ -88,9 +87,8 @@ pub(super) fn render(report: &Report, options: &RenderOptions) -> String {
                 .map(|u| format!(" ([{}]({u}))", f.rule))
                 .unwrap_or_else(|| format!(" ({})", f.rule));
             section.push_str(&format!(
-                "- `{}:{}` {}{}\n",
-                f.file,
-                f.line,
+                "- {} {}{}\n",
+                code(&format!("{}:{}", f.file, f.line)),
                 escape(&f.message),
                 docs
             ));
@@ -103,12 +101,11 @@ pub(super) fn render(report: &Report, options: &RenderOptions) -> String {
         let mut section = String::new();
         for s in &report.suppressed {
             section.push_str(&format!(
-                "- `{}:{}` {} ({}) — suppressed at `{}`: {}\n",
-                s.finding.file,
-                s.finding.line,
+                "- {} {} ({}) — suppressed at {}: {}\n",
+                code(&format!("{}:{}", s.finding.file, s.finding.line)),
                 escape(&s.finding.message),
-                s.finding.rule,
-                s.suppressed_at,
+                escape(&s.finding.rule),
+                code(&s.suppressed_at),
                 escape(&s.reason)
             ));
         }
@@ -129,10 +126,8 @@ pub(super) fn render(report: &Report, options: &RenderOptions) -> String {
         let mut section = String::new();
         for d in &errors {
             section.push_str(&format!(
-                "- `{}:{}:{}` {}\n",
-                d.file,
-                d.line,
-                d.column,
+                "- {} {}\n",
+                code(&format!("{}:{}:{}", d.file, d.line, d.column)),
                 escape(&d.message)
             ));
         }
@@ -202,20 +197,80 @@ fn fold(section: &str, count: usize, what: &str) -> String {
     }
 }
 
-/// Markdown-significant characters in free text escaped.
+/// Free text as inline Markdown: line breaks and other control characters made spaces;
+/// code spans (a run of backticks closed by a run of the same length, as CommonMark reads
+/// them) kept; outside them, characters that could open a tag, a link, emphasis or a table
+/// cell escaped, and so are backticks that close nothing.
 fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if matches!(c, '<' | '>' | '*' | '_' | '[' | ']' | '|') {
+    let chars: Vec<char> = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    let run_at = |i: usize| chars.iter().skip(i).take_while(|&&c| c == '`').count();
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut i = 0;
+    while let Some(&c) = chars.get(i) {
+        if c == '`' {
+            let n = run_at(i);
+            // The next run of exactly `n` backticks closes the span.
+            let mut j = i + n;
+            let mut close = None;
+            while j < chars.len() {
+                let m = run_at(j);
+                if m == n {
+                    close = Some(j);
+                    break;
+                }
+                j += m.max(1);
+            }
+            match close {
+                Some(j) => {
+                    out.extend(chars.get(i..j + n).unwrap_or_default());
+                    i = j + n;
+                }
+                None => {
+                    for _ in 0..n {
+                        out.push_str("\\`");
+                    }
+                    i += n;
+                }
+            }
+            continue;
+        }
+        if matches!(c, '<' | '>' | '*' | '_' | '[' | ']' | '|' | '\\') {
             out.push('\\');
         }
         out.push(c);
+        i += 1;
     }
     out
 }
 
+/// `text` as one code span, whatever it holds: the fence is longer than any run of
+/// backticks inside, and line breaks become spaces.
+fn code(text: &str) -> String {
+    let text: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    let mut longest = 0;
+    let mut run = 0;
+    for c in text.chars() {
+        run = if c == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    let fence = "`".repeat(longest + 1);
+    let pad = if text.is_empty() || text.starts_with('`') || text.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{text}{pad}{fence}")
+}
+
+/// A table cell: `|` escaped (GitHub unescapes it inside code spans too).
 fn cell(text: &str) -> String {
-    text.replace('|', "\\|").replace('`', "'")
+    text.replace('|', "\\|")
 }
 
 /// The comment cut at a line boundary under GitHub's limit, with a note.

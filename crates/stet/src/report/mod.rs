@@ -99,6 +99,8 @@ pub struct Report {
     pub rules: Vec<RuleInfo>,
     /// Files read.
     pub files: usize,
+    /// Files read, skipped (and why) and failed, before and after in diff mode.
+    pub inputs: crate::LoadSummary,
     /// Resources in the documents read (after the change, in diff mode).
     pub resources: usize,
     /// The text of the files read, for snippets.

@@ -40,7 +40,7 @@ pub(super) fn render(report: &Report, options: &RenderOptions) -> String {
     let mut out = String::new();
     // In diff mode, what happens comes first, then what the rules say about it.
     if !report.changes.is_empty() {
-        out.push_str(&crate::changes_text(&report.changes));
+        out.push_str(&printable(&crate::changes_text(&report.changes)));
         out.push('\n');
     }
     for finding in &report.findings {
@@ -64,9 +64,9 @@ pub(super) fn render(report: &Report, options: &RenderOptions) -> String {
         };
         out.push_str(&format!(
             "{level}: {}\n  {} {}:{}:{}\n",
-            d.message,
+            printable(&d.message),
             paint.dim("-->"),
-            d.file,
+            printable(&d.file),
             d.line,
             d.column
         ));
@@ -83,16 +83,24 @@ fn write_finding(
     out: &mut String,
 ) {
     let head = match suppressed {
-        Some(_) => format!("{} {}", paint.dim("suppressed"), paint.bold(&f.rule)),
-        None => format!("{}[{}]", paint.severity(&f.severity), paint.bold(&f.rule)),
+        Some(_) => format!(
+            "{} {}",
+            paint.dim("suppressed"),
+            paint.bold(&printable(&f.rule))
+        ),
+        None => format!(
+            "{}[{}]",
+            paint.severity(&printable(&f.severity)),
+            paint.bold(&printable(&f.rule))
+        ),
     };
-    out.push_str(&format!("{head}: {}\n", paint.bold(&f.message)));
+    out.push_str(&format!("{head}: {}\n", paint.bold(&printable(&f.message))));
     let gutter = f.line.to_string().len().max(2);
     let pad = " ".repeat(gutter);
     out.push_str(&format!(
         "{pad}{} {}:{}:{}\n",
         paint.dim("-->"),
-        f.file,
+        printable(&f.file),
         f.line,
         f.column
     ));
@@ -101,7 +109,7 @@ fn write_finding(
         .get(&f.file)
         .and_then(|t| t.lines().nth(f.line.saturating_sub(1) as usize))
     {
-        let line = line.trim_end();
+        let line = printable(line.trim_end());
         let start = (f.column.max(1) - 1) as usize;
         let chars = line.chars().count();
         let end = if f.end_line == f.line && f.end_column > f.column {
@@ -125,21 +133,43 @@ fn write_finding(
     }
     if let Some((reason, at)) = suppressed {
         out.push_str(&format!(
-            "{pad} {} suppressed at {at}: {reason}\n",
-            paint.dim("=")
+            "{pad} {} suppressed at {}: {}\n",
+            paint.dim("="),
+            printable(at),
+            printable(reason)
         ));
     }
     if let Some(fix) = &f.remediation {
         out.push_str(&format!(
             "{pad} {} help: {}\n",
             paint.dim("="),
-            fix.replace('\n', " ")
+            printable(&fix.replace('\n', " "))
         ));
     }
     if let Some(uri) = report.rule(&f.rule).and_then(|r| r.help_uri.as_ref()) {
         out.push_str(&format!("{pad} {} see: {uri}\n", paint.dim("=")));
     }
     out.push('\n');
+}
+
+/// `text` with control characters other than newline and tab shown as escapes (`\u{1b}`),
+/// so that a message or a file's content cannot send terminal escape sequences.
+fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t')
+    {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_control() && c != '\n' && c != '\t' {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 impl Paint {
@@ -162,6 +192,15 @@ fn summary(report: &Report) -> String {
         line.push_str(&format!(" ({})", parts.join(", ")));
     }
     line.push_str(&format!(" in {}", plural(report.files, "file")));
+    let skipped = report.inputs.skipped();
+    if !skipped.is_empty() {
+        let total: usize = skipped.iter().map(|(_, n)| n).sum();
+        let why: Vec<String> = skipped.iter().map(|(r, n)| format!("{n} {r}")).collect();
+        line.push_str(&format!("; {total} skipped ({})", why.join(", ")));
+    }
+    if report.inputs.failed > 0 {
+        line.push_str(&format!("; {} failed", report.inputs.failed));
+    }
     if !report.changes.is_empty() {
         line.push_str(&format!("; {}", plural(report.changes.len(), "change")));
     }

@@ -1,0 +1,105 @@
+//! Any finding message and any path — with `::`, newlines, `%`, `<`, `|`, backticks, quotes,
+//! control characters — renders into valid JSON, SARIF, JUnit XML, GitHub workflow commands
+//! and Markdown that read back as written, and nothing in them escapes its field.
+
+mod support {
+    pub mod render_checks;
+}
+
+use proptest::prelude::*;
+use std::sync::Arc;
+use stet::{Diagnostic, Finding, Level, Report};
+use support::render_checks::check_rendered;
+
+/// Text mixing the characters each format treats specially with ordinary ones.
+fn hostile_text() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        Just("::".to_string()),
+        Just("::error file=x::".to_string()),
+        Just("\n".to_string()),
+        Just("\r\n".to_string()),
+        Just("%".to_string()),
+        Just("%0A".to_string()),
+        Just("<".to_string()),
+        Just("<img src=x>".to_string()),
+        Just("</details>".to_string()),
+        Just("|".to_string()),
+        Just("`".to_string()),
+        Just("```".to_string()),
+        Just("\"".to_string()),
+        Just("'".to_string()),
+        Just("&".to_string()),
+        Just(",".to_string()),
+        Just("\\".to_string()),
+        Just("#".to_string()),
+        Just("\n### heading".to_string()),
+        Just("\u{1b}[31m".to_string()),
+        Just("\u{0}".to_string()),
+        Just("\u{7}".to_string()),
+        Just("\u{fffe}".to_string()),
+        Just("é😀".to_string()),
+        "[a-z ]{0,8}",
+        any::<char>().prop_map(String::from),
+    ];
+    prop::collection::vec(piece, 0..8).prop_map(|p| p.concat())
+}
+
+fn finding() -> impl Strategy<Value = Finding> {
+    (
+        hostile_text(),
+        hostile_text(),
+        hostile_text(),
+        prop::sample::select(vec!["high", "medium", "low", "info"]),
+        1u32..50,
+        1u32..80,
+    )
+        .prop_map(
+            |(file, message, resource, severity, line, column)| Finding {
+                file: if file.is_empty() { "f".into() } else { file },
+                line,
+                column,
+                end_line: line,
+                end_column: column + 3,
+                rule: "R001".into(),
+                severity: severity.into(),
+                message,
+                remediation: Some("fix it".into()),
+                resource,
+                resource_type: "aws_s3_bucket".into(),
+                clause: "r.guard:1:1".into(),
+                aliases: Vec::new(),
+            },
+        )
+}
+
+fn diagnostic() -> impl Strategy<Value = Diagnostic> {
+    (hostile_text(), hostile_text()).prop_map(|(file, message)| Diagnostic {
+        file: if file.is_empty() { "d".into() } else { file },
+        line: 1,
+        column: 1,
+        end_line: 1,
+        end_column: 1,
+        message,
+        level: Level::Error,
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+
+    #[test]
+    fn every_format_reads_back_what_was_written(
+        findings in prop::collection::vec(finding(), 0..6),
+        diagnostics in prop::collection::vec(diagnostic(), 0..3),
+        source in hostile_text(),
+    ) {
+        let mut report = Report { findings, diagnostics, ..Report::default() };
+        for f in &report.findings {
+            let text: Arc<str> = format!("{source}\n{source}\n").repeat(30).into();
+            report.sources.insert(f.file.clone(), text);
+        }
+        if let Err(problem) = check_rendered(&report) {
+            prop_assert!(false, "{}", problem);
+        }
+    }
+}
