@@ -490,21 +490,24 @@ impl<'a> Evaluator<'a> {
         Some(
             lhs.iter()
                 .map(|r| {
-                    let (result, at, shown) = match r {
+                    let (result, at) = match r {
                         QueryResult::Resolved(i) | QueryResult::Literal(i) => {
-                            (unary_on_value(a.op, i), value_span(i), i.describe())
+                            (unary_on_value(a.op, i), value_span(i))
                         }
-                        QueryResult::Unresolved(ur) => (
-                            matches!(a.op, CmpOp::Empty),
-                            value_span(&ur.traversed_to),
-                            format!("missing ({})", ur.reason),
-                        ),
+                        QueryResult::Unresolved(ur) => {
+                            (matches!(a.op, CmpOp::Empty), value_span(&ur.traversed_to))
+                        }
                     };
                     let pass = (result != not) != inverse;
-                    Outcome {
-                        pass,
-                        at,
-                        explanation: format!(
+                    // Only a failure is ever shown: passing outcomes skip the text.
+                    let explanation = if pass {
+                        String::new()
+                    } else {
+                        let shown = match r {
+                            QueryResult::Resolved(i) | QueryResult::Literal(i) => i.describe(),
+                            QueryResult::Unresolved(ur) => format!("missing ({})", ur.reason),
+                        };
+                        format!(
                             "`{}` {} {}: {}",
                             query_text(&a.query),
                             if not != inverse {
@@ -514,7 +517,12 @@ impl<'a> Evaluator<'a> {
                             },
                             op_word(a.op),
                             shown
-                        ),
+                        )
+                    };
+                    Outcome {
+                        pass,
+                        at,
+                        explanation,
                     }
                 })
                 .collect(),
@@ -967,13 +975,18 @@ pub(crate) fn binary(
         [QueryResult::Literal(item)] => Some(item),
         _ => None,
     };
-    let mut push = |pass: bool, at: Option<Span>, explanation: String| {
-        out.push(Outcome {
-            pass,
-            at,
-            explanation,
-        })
-    };
+    // The explanation is built only for a failure (the only outcomes ever shown).
+    macro_rules! push {
+        ($pass:expr, $at:expr, $explanation:expr $(,)?) => {{
+            let pass: bool = $pass;
+            let at: Option<Span> = $at;
+            out.push(Outcome {
+                pass,
+                at,
+                explanation: if pass { String::new() } else { $explanation },
+            })
+        }};
+    }
     let describe = |l: &Item<'_>, r: &Item<'_>, negated: bool| {
         format!(
             "{} {} {}",
@@ -1020,14 +1033,14 @@ pub(crate) fn binary(
                     } else {
                         cmp(l, r)
                     };
-                    push(verdict(result), value_span(l), describe(l, r, negated));
+                    push!(verdict(result), value_span(l), describe(l, r, negated));
                 }
                 (_, Some(r)) => {
                     for result in lhs {
                         let l = match result {
                             QueryResult::Unresolved(ur) => {
                                 let (p, a, e) = unresolved_lhs(ur);
-                                push(p, a, e);
+                                push!(p, a, e);
                                 continue;
                             }
                             QueryResult::Resolved(i) | QueryResult::Literal(i) => i,
@@ -1036,27 +1049,27 @@ pub(crate) fn binary(
                             match (r.elements(), l.elements()) {
                                 (Some(rl), _) if l.is_scalar() && rl.len() == 1 => {
                                     let only = &rl[0];
-                                    push(
+                                    push!(
                                         verdict(compare_eq(l, only)),
                                         value_span(l),
                                         describe(l, only, negated),
                                     );
                                 }
-                                (Some(_), _) => push(
+                                (Some(_), _) => push!(
                                     verdict(compare_eq(l, r)),
                                     value_span(l),
                                     describe(l, r, negated),
                                 ),
                                 (None, Some(items)) => {
                                     for item in items {
-                                        push(
+                                        push!(
                                             verdict(compare_eq(&item, r)),
                                             value_span(&item).or_else(|| value_span(l)),
                                             describe(&item, r, negated),
                                         );
                                     }
                                 }
-                                (None, None) => push(
+                                (None, None) => push!(
                                     verdict(compare_eq(l, r)),
                                     value_span(l),
                                     describe(l, r, negated),
@@ -1071,14 +1084,14 @@ pub(crate) fn binary(
                                     }
                                     _ => Err(NotComparable),
                                 };
-                                push(
+                                push!(
                                     verdict(result),
                                     value_span(&t).or_else(|| value_span(l)),
                                     describe(&t, r, negated),
                                 );
                             }
                         } else {
-                            push(
+                            push!(
                                 verdict(in_cmp(l, r)),
                                 value_span(l),
                                 describe(l, r, negated),
@@ -1094,37 +1107,33 @@ pub(crate) fn binary(
                         let l = match result {
                             QueryResult::Unresolved(ur) => {
                                 let (p, a, e) = unresolved_lhs(ur);
-                                push(p, a, e);
+                                push!(p, a, e);
                                 continue;
                             }
                             QueryResult::Resolved(i) | QueryResult::Literal(i) => i,
                         };
                         if rhs_unresolved {
-                            push(false, value_span(l), format!("{} could not be compared: the right-hand query did not resolve", l.describe()));
+                            push!(false, value_span(l), format!("{} could not be compared: the right-hand query did not resolve", l.describe()));
                             continue;
                         }
                         let matched = rights.iter().any(|r| cmp(l, r).unwrap_or(false));
-                        let shown = format!(
-                            "[{}]",
-                            rights
-                                .iter()
-                                .map(|r| r.describe())
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        );
-                        push(
+                        push!(
                             matched != negated,
                             value_span(l),
                             format!(
-                                "{} {} {}",
+                                "{} {} [{}]",
                                 l.describe(),
                                 if negated {
                                     "must not be in"
                                 } else {
                                     "must be in"
                                 },
-                                shown
-                            ),
+                                rights
+                                    .iter()
+                                    .map(|r| r.describe())
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            )
                         );
                     }
                 }
@@ -1150,7 +1159,7 @@ pub(crate) fn binary(
                     Ok(l) => l,
                     Err(ur) => {
                         let (p, a, e) = unresolved_lhs(&ur);
-                        push(p, a, e);
+                        push!(p, a, e);
                         continue;
                     }
                 };
@@ -1161,9 +1170,9 @@ pub(crate) fn binary(
                                 Ok(b) => b != negated,
                                 Err(NotComparable) => false,
                             };
-                            push(pass, value_span(&l), describe(&l, r, negated));
+                            push!(pass, value_span(&l), describe(&l, r, negated));
                         }
-                        Err(_) => push(
+                        Err(_) => push!(
                             false,
                             value_span(&l),
                             format!(

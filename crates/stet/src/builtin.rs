@@ -56,13 +56,17 @@ impl BuiltinRule {
 /// The built-in rules of one part of the pack, parsed. A rule that does not parse is a
 /// defect of the build, reported as a diagnostic rather than a crash.
 pub fn builtin_rules(pack: Pack) -> (Vec<RuleSet>, Vec<Diagnostic>) {
+    use rayon::prelude::*;
+    // Parsed on every core, in the pack's order.
+    let parsed: Vec<(&BuiltinRule, Result<RuleSet, stet_rules::Error>)> = BUILTIN
+        .par_iter()
+        .filter(|rule| rule.is_change_rule() == (pack == Pack::Changes))
+        .map(|rule| (rule, RuleSet::parse(rule.path, rule.source)))
+        .collect();
     let mut rules = Vec::new();
     let mut diagnostics = Vec::new();
-    for rule in BUILTIN {
-        if rule.is_change_rule() != (pack == Pack::Changes) {
-            continue;
-        }
-        match RuleSet::parse(rule.path, rule.source) {
+    for (rule, result) in parsed {
+        match result {
             Ok(r) => rules.push(r),
             Err(e) => diagnostics.push(Diagnostic::file(
                 std::path::Path::new(rule.path),

@@ -153,8 +153,10 @@ pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Loaded {
         });
         modules.chain(templates).collect()
     };
+    // A pool of its own only when the caller's (see `run`) is not already that size.
     let parts = match options
         .jobs
+        .filter(|&n| n != rayon::current_num_threads())
         .and_then(|n| rayon::ThreadPoolBuilder::new().num_threads(n).build().ok())
     {
         Some(pool) => pool.install(work),

@@ -54,7 +54,16 @@ struct Rules {
     diagnostics: Vec<Diagnostic>,
 }
 
-fn rules(options: &RunOptions) -> Rules {
+/// Which parts of the built-in pack a run needs (parsing them is most of a small run's
+/// start-up).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Needs {
+    Configuration,
+    Changes,
+    Both,
+}
+
+fn rules(options: &RunOptions, needs: Needs) -> Rules {
     let mut paths = options.config.rules.clone();
     paths.extend(options.rules.iter().cloned());
     let (user, mut diagnostics) = load_rules(&paths);
@@ -70,6 +79,13 @@ fn rules(options: &RunOptions) -> Rules {
             (Pack::Configuration, &mut configuration),
             (Pack::Changes, &mut changes),
         ] {
+            let wanted = match pack {
+                Pack::Configuration => needs != Needs::Changes,
+                Pack::Changes => needs != Needs::Configuration,
+            };
+            if !wanted {
+                continue;
+            }
             let (builtin, problems) = builtin_rules(pack);
             into.splice(0..0, builtin);
             diagnostics.extend(problems);
@@ -116,8 +132,11 @@ fn with_jobs<T: Send>(jobs: Option<usize>, work: impl FnOnce() -> T + Send) -> T
 }
 
 fn check_paths_here(paths: &[PathBuf], options: &RunOptions) -> Report {
-    let rules = rules(options);
-    let loaded = load(paths, &options.load);
+    // Rules parse while the files load.
+    let (rules, loaded) = rayon::join(
+        || rules(options, Needs::Configuration),
+        || load(paths, &options.load),
+    );
     let (findings, problems) = check(&loaded, &rules.configuration);
     let mut diagnostics = rules.diagnostics;
     diagnostics.extend(loaded.diagnostics.iter().cloned());
@@ -155,7 +174,7 @@ fn check_revisions_here(
     options: &RunOptions,
 ) -> Result<Report, DiffError> {
     let diffed = diff_revisions(base, head, paths, &options.load)?;
-    let rules = rules(options);
+    let rules = rules(options, Needs::Both);
     let (mut findings, problems) = new_findings(&diffed, &rules.configuration);
     let (change_findings, change_problems) = check_changes(&diffed, &rules.changes);
     findings.extend(change_findings);
@@ -175,7 +194,7 @@ pub fn report_diff(diffed: Diffed, options: &RunOptions) -> Report {
 }
 
 fn report_diff_here(diffed: Diffed, options: &RunOptions) -> Report {
-    let rules = rules(options);
+    let rules = rules(options, Needs::Changes);
     let mut ran = rules.changes;
     // Extra rules without a CHG ID run on the changes too when asked for explicitly.
     ran.extend(
