@@ -9,6 +9,7 @@
 #
 #   benches/peers.sh [CORPUS_DIR]        (default ../shared/corpus/files)
 #   RUNS=3 TIMEOUT=600 STET=target/release/stet benches/peers.sh
+#   CHECKOV_RUNS=1 (checkov's repetitions; default RUNS) — one per-repository pass takes ~30 min
 set -uo pipefail
 cd "$(dirname "$0")/.."
 CORPUS=${1:-../shared/corpus/files}
@@ -71,6 +72,8 @@ CFN_COUNT=$(wc -l <"$WORK/cfn.txt")
 
 # 1. Whole corpus, full pack, against checkov.
 if [ -n "$CHECKOV" ]; then
+    # checkov takes minutes per run: CHECKOV_RUNS (default RUNS) bounds its repetitions.
+    runs_saved=$RUNS; RUNS=${CHECKOV_RUNS:-$RUNS}
     compare "$STET check '$CORPUS' --fail-on never --format json >/dev/null" \
             "$CHECKOV -d '$CORPUS' --framework terraform,cloudformation --quiet --skip-download -o json >/dev/null"
     if [ "$P_STATUS" = ok ]; then
@@ -89,6 +92,7 @@ if [ -n "$CHECKOV" ]; then
         row "whole corpus, full pack — checkov (whole corpus: $P_STATUS after ${TIMEOUT} s; per repository: $done_repos finished, $failed did not)" \
             "$st" "$sm" "$pt s, $(mb "$pm")" "per repository" "$(ratio "$pt" "$st")"
     fi
+    RUNS=$runs_saved
 else
     row "whole corpus — checkov" "-" "-" "absent" "-" "-"
 fi
@@ -97,7 +101,25 @@ fi
 if [ -n "$CFN_LINT" ]; then
     compare "xargs -a '$WORK/cfn.txt' $STET check --fail-on never --format json >/dev/null" \
             "xargs -a '$WORK/cfn.txt' $CFN_LINT --format json >/dev/null"
-    row "$CFN_COUNT CloudFormation templates — cfn-lint" "$S_T" "$S_M" "$P_T s, $(mb "$P_M")" "$P_STATUS" "$(ratio "$P_T" "$S_T" "$P_STATUS")"
+    if [ "$P_STATUS" = ok ]; then
+        row "$CFN_COUNT CloudFormation templates — cfn-lint" "$S_T" "$S_M" "$P_T s, $(mb "$P_M")" ok "$(ratio "$P_T" "$S_T")"
+    else
+        # Per repository: the templates of each repository, for both tools, summed over the
+        # repositories cfn-lint finishes.
+        st=0; pt=0; done_repos=0; failed=0; pm=0; sm=0; whole=$P_STATUS
+        for repo in "$CORPUS"/*/; do
+            grep -F "$repo" "$WORK/cfn.txt" >"$WORK/repo.txt" || continue
+            read -r t m s <<<"$(timed xargs -a "$WORK/repo.txt" "$CFN_LINT" --format json)"
+            # cfn-lint exits non-zero when it finds problems; only a timeout or a crash counts.
+            if [ "$s" = timeout ] || grep -q "Traceback" "$WORK/err"; then failed=$((failed + 1)); continue; fi
+            pt=$(awk -v a="$pt" -v b="$t" 'BEGIN{print a+b}'); [ "$m" -gt "$pm" ] && pm=$m
+            read -r t m s <<<"$(timed xargs -a "$WORK/repo.txt" "$STET" check --fail-on never --format json)"
+            st=$(awk -v a="$st" -v b="$t" 'BEGIN{print a+b}'); [ "$m" -gt "$sm" ] && sm=$m
+            done_repos=$((done_repos + 1))
+        done
+        row "$CFN_COUNT CloudFormation templates — cfn-lint (all at once: $whole after ${TIMEOUT} s; per repository: $done_repos finished, $failed did not)" \
+            "$st" "$sm" "$pt s, $(mb "$pm")" "per repository" "$(ratio "$pt" "$st")"
+    fi
 else
     row "CloudFormation templates — cfn-lint" "-" "-" "absent" "-" "-"
 fi
@@ -108,7 +130,26 @@ if [ -n "$CFN_GUARD" ] && [ -d "$RULES" ]; then
     n=0; while read -r f; do n=$((n + 1)); ln -s "$(realpath "$f")" "$WORK/templates/$n.${f##*.}"; done <"$WORK/cfn.txt"
     compare "$STET check '$WORK/templates' --no-builtin --rules '$RULES' --fail-on never --format json >/dev/null" \
             "$CFN_GUARD validate -r '$RULES' -d '$WORK/templates' -o json >/dev/null"
-    row "registry rules over the templates — cfn-guard" "$S_T" "$S_M" "$P_T s, $(mb "$P_M")" "$P_STATUS" "$(ratio "$P_T" "$S_T" "$P_STATUS")"
+    if [ "$P_STATUS" = crash ]; then
+        # cfn-guard stops at the first template it cannot parse: find the ones it reads (one
+        # small rule each) and compare both tools on those.
+        whole=$P_STATUS
+        mkdir -p "$WORK/readable"
+        probe=$(find "$RULES" -name '*.guard' | sort | head -1)
+        for f in "$WORK"/templates/*; do
+            timeout 30 "$CFN_GUARD" validate -r "$probe" -d "$f" -o json >/dev/null 2>"$WORK/err"
+            # 0 (pass) or 19 (rule failures): read; 255 (parse error), a panic or a timeout: not.
+            if [ $? -lt 128 ] && ! grep -q "Error occurred\|panicked" "$WORK/err"; then
+                ln -s "$(readlink "$f")" "$WORK/readable/${f##*/}"
+            fi
+        done
+        readable=$(find "$WORK/readable" -type l | wc -l)
+        compare "$STET check '$WORK/readable' --no-builtin --rules '$RULES' --fail-on never --format json >/dev/null" \
+                "$CFN_GUARD validate -r '$RULES' -d '$WORK/readable' -o json >/dev/null"
+        row "registry rules over the $readable templates cfn-guard reads (all $CFN_COUNT: $whole) — cfn-guard" "$S_T" "$S_M" "$P_T s, $(mb "$P_M")" "$P_STATUS" "$(ratio "$P_T" "$S_T" "$P_STATUS")"
+    else
+        row "registry rules over the templates — cfn-guard" "$S_T" "$S_M" "$P_T s, $(mb "$P_M")" "$P_STATUS" "$(ratio "$P_T" "$S_T" "$P_STATUS")"
+    fi
 else
     row "registry rules — cfn-guard" "-" "-" "absent" "-" "-"
 fi

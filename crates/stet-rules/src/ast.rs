@@ -255,13 +255,40 @@ pub enum Literal {
     List(Vec<Literal>, Span),
 }
 
-/// A compiled `/regex/`.
+/// A `/regex/`: its syntax is checked when the rule file is parsed, and it is compiled the
+/// first time a comparison uses it (most of a small run's start-up was compiling regexes of
+/// clauses that never ran).
 #[derive(Debug, Clone)]
 pub struct RegexLiteral {
     /// The pattern as written.
     pub source: String,
-    /// The compiled pattern.
-    pub regex: Regex,
+    compiled: std::sync::OnceLock<Option<Regex>>,
+}
+
+impl RegexLiteral {
+    /// A pattern whose syntax is valid.
+    ///
+    /// # Errors
+    /// The regex engine's reason when `source` is not a valid pattern.
+    pub fn new(source: String) -> Result<RegexLiteral, String> {
+        fancy_regex::Expr::parse_tree(&source).map_err(|e| e.to_string())?;
+        let compiled = std::sync::OnceLock::new();
+        // Plain regex syntax is checked fully without compiling; a pattern with lookaround
+        // or backreferences is compiled now, so its errors still show at parse time.
+        if regex_syntax::Parser::new().parse(&source).is_err() {
+            let regex = Regex::new(&source).map_err(|e| e.to_string())?;
+            let _ = compiled.set(Some(regex));
+        }
+        Ok(RegexLiteral { source, compiled })
+    }
+
+    /// The compiled pattern; `None` when a pattern with valid syntax still cannot be compiled
+    /// (over the engine's size limit), so that it matches nothing.
+    pub fn regex(&self) -> Option<&Regex> {
+        self.compiled
+            .get_or_init(|| Regex::new(&self.source).ok())
+            .as_ref()
+    }
 }
 
 /// `r[a, b]`, `r(a, b)`, mixed bounds.
@@ -294,5 +321,19 @@ impl Range {
             x < self.upper
         };
         above && below
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RegexLiteral;
+
+    #[test]
+    fn regex_syntax_is_checked_when_parsed_and_compiled_when_used() {
+        for bad in ["(", "[z-a]", "a{2,1}", "(?<=a+)b", "\\"] {
+            assert!(RegexLiteral::new(bad.into()).is_err(), "{bad} was accepted");
+        }
+        let ok = RegexLiteral::new("^ami-[0-9a-f]+$".into()).unwrap();
+        assert!(ok.regex().unwrap().is_match("ami-0abc").unwrap());
     }
 }

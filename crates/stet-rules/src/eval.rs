@@ -357,7 +357,7 @@ impl<'a> Evaluator<'a> {
     fn access(&self, a: &'a AccessClause, env: &Env<'a, '_>, report: bool) -> R<Status> {
         let lhs = self.query(&a.query.parts, env.root.clone(), env)?;
         let results = if a.op.is_unary() {
-            match self.unary(a, &lhs) {
+            match self.unary(a, &lhs, report) {
                 Some(results) => results,
                 None => return Ok(Status::Skip),
             }
@@ -371,7 +371,7 @@ impl<'a> Evaluator<'a> {
                 return Ok(Status::Skip);
             }
             let negated = a.op_negated != a.negated;
-            binary(a.op, negated, &lhs, &rhs)
+            binary(a.op, negated, &lhs, &rhs, report)
         };
         if results.is_empty() {
             return Ok(Status::Skip);
@@ -442,8 +442,14 @@ impl<'a> Evaluator<'a> {
         Some(out)
     }
 
-    /// Unary operators; `None` when the clause skips (nothing selected).
-    fn unary(&self, a: &AccessClause, lhs: &[QueryResult<'a>]) -> Option<Vec<Outcome>> {
+    /// Unary operators; `None` when the clause skips (nothing selected). Failures are
+    /// explained only when `explain` (a reported clause, not a filter or a `when`).
+    fn unary(
+        &self,
+        a: &AccessClause,
+        lhs: &[QueryResult<'a>],
+        explain: bool,
+    ) -> Option<Vec<Outcome>> {
         let inverse = a.negated;
         let not = a.op_negated;
         let empty_on_expression = match a.query.parts.last() {
@@ -500,7 +506,7 @@ impl<'a> Evaluator<'a> {
                     };
                     let pass = (result != not) != inverse;
                     // Only a failure is ever shown: passing outcomes skip the text.
-                    let explanation = if pass {
+                    let explanation = if pass || !explain {
                         String::new()
                     } else {
                         let shown = match r {
@@ -816,7 +822,7 @@ impl<'a> Evaluator<'a> {
                     } else {
                         *op
                     };
-                    let outcomes = binary(op, *negated, &lhs, &rhs_values);
+                    let outcomes = binary(op, *negated, &lhs, &rhs_values, false);
                     if !outcomes.is_empty() && outcomes.iter().any(|o| o.pass) {
                         if let Some(item) = child(&current, &key) {
                             out.extend(self.retrieve(index + 1, parts, item, env)?);
@@ -965,6 +971,7 @@ pub(crate) fn binary(
     negated: bool,
     lhs: &[QueryResult<'_>],
     rhs: &[QueryResult<'_>],
+    explain: bool,
 ) -> Vec<Outcome> {
     let mut out = Vec::new();
     let rhs_literal = match rhs {
@@ -983,7 +990,11 @@ pub(crate) fn binary(
             out.push(Outcome {
                 pass,
                 at,
-                explanation: if pass { String::new() } else { $explanation },
+                explanation: if pass || !explain {
+                    String::new()
+                } else {
+                    $explanation
+                },
             })
         }};
     }

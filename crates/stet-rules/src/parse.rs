@@ -499,11 +499,11 @@ impl Builder<'_> {
             Rule::string => value(ValueKind::String(unquote(&pair))),
             Rule::regex => {
                 let source = pair.into_inner().as_str().replace("\\/", "/");
-                let regex = fancy_regex::Regex::new(&source).map_err(|e| Error::Regex {
+                let regex = RegexLiteral::new(source).map_err(|message| Error::Regex {
                     span: span.clone(),
-                    message: e.to_string(),
+                    message,
                 })?;
-                Ok(Literal::Regex(RegexLiteral { source, regex }))
+                Ok(Literal::Regex(regex))
             }
             Rule::range => {
                 let mut open = true;

@@ -175,7 +175,9 @@ fn text(kind: &ValueKind) -> Option<&str> {
 pub(crate) fn compare_eq(lhs: &Item<'_>, rhs: &Item<'_>) -> Cmp {
     match (lhs, rhs) {
         (Item::Regex(r), other) | (other, Item::Regex(r)) => match other.kind().and_then(text) {
-            Some(s) => Ok(r.regex.is_match(s).unwrap_or(false)),
+            Some(s) => Ok(r
+                .regex()
+                .is_some_and(|regex| regex.is_match(s).unwrap_or(false))),
             None => Err(NotComparable),
         },
         (Item::Range(r), other) | (other, Item::Range(r)) => {
