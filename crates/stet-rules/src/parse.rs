@@ -19,9 +19,12 @@ struct GuardParser;
 /// levels; the limit keeps the grammar's backtracking bounded on hostile text.
 const MAX_NESTING: usize = 48;
 
-/// Most grammar rule calls one parse may make (a pest setting): text that would make the
-/// parser backtrack without end fails with an error instead.
-const CALL_LIMIT: usize = 20_000_000;
+/// Grammar rule calls one parse may make per byte of text, with [`MIN_CALLS`] as a floor (a
+/// pest setting): text that would make the parser backtrack without end fails with an error
+/// in time proportional to its size. Real rule files need a few dozen calls per byte.
+const CALLS_PER_BYTE: usize = 400;
+/// The call budget of a small file.
+const MIN_CALLS: usize = 200_000;
 
 /// Parses a rule file's `text`, named `file` in errors.
 pub fn parse_rule_file(file: &str, text: &str) -> Result<RuleFile, Error> {
@@ -37,7 +40,9 @@ pub fn parse_rule_file(file: &str, text: &str) -> Result<RuleFile, Error> {
             &format!("brackets nest deeper than {MAX_NESTING} levels"),
         )
     })?;
-    pest::set_call_limit(std::num::NonZeroUsize::new(CALL_LIMIT));
+    pest::set_call_limit(std::num::NonZeroUsize::new(
+        text.len().saturating_mul(CALLS_PER_BYTE).max(MIN_CALLS),
+    ));
     let mut pairs =
         GuardParser::parse(Rule::rules_file, text).map_err(|e| builder.syntax_error(&e))?;
     let root = pairs

@@ -389,6 +389,17 @@ fn hostile_nesting_ends_in_an_error() {
         .unwrap_err()
         .to_string()
         .contains("nests queries and filters so deeply"));
+    // Found by the `guard` fuzz target in #8: 25 `[` after a key (under the nesting cap)
+    // still backtracked through 20,000,000 calls; the call budget now follows the text's
+    // size, so a 551-byte file gives up after 220,000.
+    let fuzzed = format!(
+        "guard.SuppressedVules not exists or\n  Metadata.guard.Suppressed{}rd.SuppressedRules.* ==!= \"CW_LOGGROUP\"\n",
+        "[".repeat(25)
+    );
+    assert!(RuleSet::parse("t.guard", &fuzzed)
+        .unwrap_err()
+        .to_string()
+        .contains("nests queries and filters so deeply"));
 }
 
 #[test]
