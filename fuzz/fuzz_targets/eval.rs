@@ -5,6 +5,16 @@ use libfuzzer_sys::fuzz_target;
 use stet::{builtin_rules, check, Loaded, Pack};
 use stet_terraform::{load_module, LoadOptions, MemoryFiles};
 
+/// The built-in pack, parsed once for the whole run.
+fn rules() -> &'static [stet::RuleSet] {
+    static RULES: std::sync::OnceLock<Vec<stet::RuleSet>> = std::sync::OnceLock::new();
+    RULES.get_or_init(|| {
+        let (rules, diagnostics) = builtin_rules(Pack::Configuration);
+        assert!(diagnostics.is_empty());
+        rules
+    })
+}
+
 fuzz_target!(|data: &[u8]| {
     let limits = stet_graph::Limits::default();
     let mut loaded = Loaded::default();
@@ -21,7 +31,5 @@ fuzz_target!(|data: &[u8]| {
     options.limits.max_eval_steps = 200_000;
     options.confine = Some("m".into());
     loaded.graphs.push(load_module(&files, "m".as_ref(), &options).graph);
-    let (rules, diagnostics) = builtin_rules(Pack::Configuration);
-    assert!(diagnostics.is_empty());
-    let _ = check(&loaded, &rules);
+    let _ = check(&loaded, rules());
 });
