@@ -36,6 +36,17 @@ fuzz_target!(|data: &[u8]| {
             aliases: Vec::new(),
         });
     }
+    // A rule with a help link, for the first finding's rule ID.
+    if let Some(first) = report.findings.first() {
+        report.rules.push(stet::RuleInfo {
+            id: first.rule.clone(),
+            title: next(),
+            severity: stet::Severity::High,
+            description: next(),
+            remediation: None,
+            help_uri: Some(next()),
+        });
+    }
     let file = next();
     report.diagnostics.push(Diagnostic {
         file: if file.is_empty() { "d".into() } else { file },

@@ -100,8 +100,12 @@ pub fn diff_graphs(
 }
 
 /// The resources a diff looks at: managed resources, and module calls whose source stet
-/// does not read (registry and git modules), whose effect is otherwise invisible.
+/// does not read (registry and git modules), whose effect is otherwise invisible. An address
+/// declared twice (Terraform refuses it; `override.tf` files redeclare on purpose) counts
+/// once, by its first declaration, on both sides alike — so a version never differs from
+/// itself (found by the `diff` fuzz target).
 fn compared(graph: &Graph) -> Vec<&Resource> {
+    let mut seen = HashSet::new();
     graph
         .resources
         .iter()
@@ -110,6 +114,7 @@ fn compared(graph: &Graph) -> Vec<&Resource> {
             ResourceKind::Module => !is_local_module(r),
             _ => false,
         })
+        .filter(|r| seen.insert(r.address.as_str()))
         .collect()
 }
 

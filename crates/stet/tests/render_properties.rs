@@ -52,15 +52,18 @@ fn finding() -> impl Strategy<Value = Finding> {
         prop::sample::select(vec!["high", "medium", "low", "info"]),
         1u32..50,
         1u32..80,
+        hostile_text(),
     )
         .prop_map(
-            |(file, message, resource, severity, line, column)| Finding {
+            |(file, message, resource, severity, line, column, rule)| Finding {
                 file: if file.is_empty() { "f".into() } else { file },
                 line,
                 column,
                 end_line: line,
                 end_column: column + 3,
-                rule: "R001".into(),
+                // A rule ID comes from a rule file's header: anything (the `render` fuzz
+                // target found one that opened a code span in Markdown).
+                rule: if rule.is_empty() { "R001".into() } else { rule },
                 severity: severity.into(),
                 message,
                 remediation: Some("fix it".into()),
@@ -94,6 +97,17 @@ proptest! {
         source in hostile_text(),
     ) {
         let mut report = Report { findings, diagnostics, ..Report::default() };
+        // Some rules with a help link built from the same hostile text.
+        for (i, f) in report.findings.iter().enumerate().filter(|(i, _)| i % 2 == 0) {
+            report.rules.push(stet::RuleInfo {
+                id: f.rule.clone(),
+                title: f.message.clone(),
+                severity: stet::Severity::High,
+                description: f.message.clone(),
+                remediation: None,
+                help_uri: Some(format!("https://example.com/{}/{i}", f.resource)),
+            });
+        }
         for f in &report.findings {
             let text: Arc<str> = format!("{source}\n{source}\n").repeat(30).into();
             report.sources.insert(f.file.clone(), text);

@@ -84,8 +84,8 @@ pub(super) fn render(report: &Report, options: &RenderOptions) -> String {
             let docs = report
                 .rule(&f.rule)
                 .and_then(|r| r.help_uri.as_ref())
-                .map(|u| format!(" ([{}]({u}))", f.rule))
-                .unwrap_or_else(|| format!(" ({})", f.rule));
+                .map(|u| format!(" ([{}]({}))", escape(&f.rule), link(u)))
+                .unwrap_or_else(|| format!(" ({})", escape(&f.rule)));
             section.push_str(&format!(
                 "- {} {}{}\n",
                 code(&format!("{}:{}", f.file, f.line)),
@@ -242,6 +242,23 @@ fn escape(text: &str) -> String {
         }
         out.push(c);
         i += 1;
+    }
+    out
+}
+
+/// A link destination: the characters that could end it or open markup (space, parentheses,
+/// angle brackets, backslash, backtick, control characters) percent-encoded.
+fn link(uri: &str) -> String {
+    let mut out = String::with_capacity(uri.len());
+    for c in uri.chars() {
+        if c.is_control() || matches!(c, ' ' | '(' | ')' | '<' | '>' | '\\' | '`') {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        } else {
+            out.push(c);
+        }
     }
     out
 }

@@ -147,7 +147,11 @@ fn write_finding(
         ));
     }
     if let Some(uri) = report.rule(&f.rule).and_then(|r| r.help_uri.as_ref()) {
-        out.push_str(&format!("{pad} {} see: {uri}\n", paint.dim("=")));
+        out.push_str(&format!(
+            "{pad} {} see: {}\n",
+            paint.dim("="),
+            printable(uri)
+        ));
     }
     out.push('\n');
 }
