@@ -10,6 +10,7 @@
 #   benches/peers.sh [CORPUS_DIR]        (default ../shared/corpus/files)
 #   RUNS=3 TIMEOUT=600 STET=target/release/stet benches/peers.sh
 #   CHECKOV_RUNS=1 (checkov's repetitions; default RUNS) — one per-repository pass takes ~30 min
+#   ONLY="cfn-guard startup" (some comparisons; the other rows are kept from the current table)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 CORPUS=${1:-../shared/corpus/files}
@@ -70,8 +71,16 @@ grep -rlE --include='*.json' --include='*.yaml' --include='*.yml' --include='*.t
     'AWSTemplateFormatVersion|"Type" *: *"AWS::|Type: *AWS::' "$CORPUS" | sort >"$WORK/cfn.txt"
 CFN_COUNT=$(wc -l <"$WORK/cfn.txt")
 
+# ONLY (default: all) runs some of the comparisons — checkov cfn-lint cfn-guard startup — and
+# keeps the rows of the others from the table already in $OUT.
+ONLY=${ONLY:-checkov cfn-lint cfn-guard startup}
+wanted() { case " $ONLY " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
+keep() { while IFS= read -r line; do ROWS+=("$line"); done < <(sed '/^## /q' "$OUT" 2>/dev/null | grep -F "$1" | grep '^| '); }
+
 # 1. Whole corpus, full pack, against checkov.
-if [ -n "$CHECKOV" ]; then
+if ! wanted checkov; then
+    keep "— checkov (whole" ; keep "whole corpus, full pack — checkov |"
+elif [ -n "$CHECKOV" ]; then
     # checkov takes minutes per run: CHECKOV_RUNS (default RUNS) bounds its repetitions.
     runs_saved=$RUNS; RUNS=${CHECKOV_RUNS:-$RUNS}
     compare "$STET check '$CORPUS' --fail-on never --format json >/dev/null" \
@@ -98,7 +107,9 @@ else
 fi
 
 # 2. CloudFormation files, against cfn-lint.
-if [ -n "$CFN_LINT" ]; then
+if ! wanted cfn-lint; then
+    keep "CloudFormation templates — cfn-lint"
+elif [ -n "$CFN_LINT" ]; then
     compare "xargs -a '$WORK/cfn.txt' $STET check --fail-on never --format json >/dev/null" \
             "xargs -a '$WORK/cfn.txt' $CFN_LINT --format json >/dev/null"
     if [ "$P_STATUS" = ok ]; then
@@ -125,9 +136,12 @@ else
 fi
 
 # 3. The Guard Rules Registry over the CloudFormation files, against cfn-guard.
-if [ -n "$CFN_GUARD" ] && [ -d "$RULES" ]; then
+if ! wanted cfn-guard; then
+    keep "| registry rules"
+elif [ -n "$CFN_GUARD" ] && [ -d "$RULES" ]; then
     mkdir -p "$WORK/templates"
-    n=0; while read -r f; do n=$((n + 1)); ln -s "$(realpath "$f")" "$WORK/templates/$n.${f##*.}"; done <"$WORK/cfn.txt"
+    # Copies, not links: stet does not follow a link that leads out of the scanned folder.
+    n=0; while read -r f; do n=$((n + 1)); cp "$f" "$WORK/templates/$n.${f##*.}"; done <"$WORK/cfn.txt"
     compare "$STET check '$WORK/templates' --no-builtin --rules '$RULES' --fail-on never --format json >/dev/null" \
             "$CFN_GUARD validate -r '$RULES' -d '$WORK/templates' -o json >/dev/null"
     if [ "$P_STATUS" = crash ]; then
@@ -140,10 +154,10 @@ if [ -n "$CFN_GUARD" ] && [ -d "$RULES" ]; then
             timeout 30 "$CFN_GUARD" validate -r "$probe" -d "$f" -o json >/dev/null 2>"$WORK/err"
             # 0 (pass) or 19 (rule failures): read; 255 (parse error), a panic or a timeout: not.
             if [ $? -lt 128 ] && ! grep -q "Error occurred\|panicked" "$WORK/err"; then
-                ln -s "$(readlink "$f")" "$WORK/readable/${f##*/}"
+                cp "$f" "$WORK/readable/${f##*/}"
             fi
         done
-        readable=$(find "$WORK/readable" -type l | wc -l)
+        readable=$(find "$WORK/readable" -type f | wc -l)
         compare "$STET check '$WORK/readable' --no-builtin --rules '$RULES' --fail-on never --format json >/dev/null" \
                 "$CFN_GUARD validate -r '$RULES' -d '$WORK/readable' -o json >/dev/null"
         row "registry rules over the $readable templates cfn-guard reads (all $CFN_COUNT: $whole) — cfn-guard" "$S_T" "$S_M" "$P_T s, $(mb "$P_M")" "$P_STATUS" "$(ratio "$P_T" "$S_T" "$P_STATUS")"
@@ -158,7 +172,8 @@ fi
 mkdir -p "$WORK/small"
 printf 'terraform {\n  required_version = ">= 1.5"\n}\n\nresource "aws_s3_bucket" "logs" {\n  bucket = "logs"\n}\n' >"$WORK/small/main.tf"
 printf 'Resources:\n  Logs:\n    Type: AWS::S3::Bucket\n' >"$WORK/small/template.yaml"
-for peer in checkov cfn-lint cfn-guard; do
+wanted startup || keep "| one small file"
+wanted startup && for peer in checkov cfn-lint cfn-guard; do
     case $peer in
         checkov) bin=$CHECKOV; file=main.tf; cmd="$CHECKOV -f '$WORK/small/main.tf' --quiet --skip-download -o json" ;;
         cfn-lint) bin=$CFN_LINT; file=template.yaml; cmd="$CFN_LINT '$WORK/small/template.yaml'" ;;
@@ -175,7 +190,7 @@ VERSIONS="stet $($STET --version | cut -d' ' -f2); checkov ${CHECKOV:+$($CHECKOV
     echo "# Performance"
     echo
     echo "Measured by \`benches/peers.sh\` on $(date -u +%Y-%m-%d): $MACHINE. Versions: $VERSIONS."
-    echo "Each cell is the median of $RUNS alternating runs (wall time, peak resident memory from"
+    echo "Each cell is the median of $RUNS alternating runs${CHECKOV_RUNS:+ (checkov: $CHECKOV_RUNS)} (wall time, peak resident memory from"
     echo "\`/usr/bin/time\`); every peer run has a ${TIMEOUT}-second timeout. Corpus: \`$CORPUS\`"
     echo "($CFN_COUNT CloudFormation templates)."
     echo
