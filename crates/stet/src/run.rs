@@ -307,19 +307,18 @@ fn finish(
             )),
         });
     }
-    let files = loaded.summary.files + before.map_or(0, |b| b.summary.files);
     let mut inputs = loaded.summary.clone();
     if let Some(before) = before {
         inputs.add(&before.summary);
     }
     Report {
+        files: inputs.files,
         inputs,
         findings,
         suppressed,
         changes: Vec::new(),
         diagnostics,
         rules,
-        files,
         resources: loaded.graphs.iter().map(|g| g.resources.len()).sum(),
         sources,
         root: options.load.root.clone().or_else(|| {
