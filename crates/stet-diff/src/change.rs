@@ -133,6 +133,10 @@ pub struct AttributeChange {
     pub docs: Option<String>,
     /// Where the changed value is written (after, else before).
     pub span: Span,
+    /// For a knock-on change: the address of the resource whose replacement changes this
+    /// value (its `Ref`/`Fn::GetAtt` or attribute reference becomes a new, unknown value),
+    /// as `terraform plan` and CloudFormation propagate it. `None` for a direct edit.
+    pub caused_by: Option<String>,
 }
 
 impl AttributeChange {
@@ -277,6 +281,9 @@ fn attribute_json(a: &AttributeChange) -> Json {
     out.insert("reason".into(), json!(a.reason));
     if let Some(docs) = &a.docs {
         out.insert("docs".into(), json!(docs));
+    }
+    if let Some(cause) = &a.caused_by {
+        out.insert("caused_by".into(), json!(cause));
     }
     out.insert("line".into(), json!(a.span.start.line));
     out.insert("column".into(), json!(a.span.start.column));

@@ -176,6 +176,7 @@ fn detail(d: &Value) -> Option<AttributeChange> {
         reason,
         docs: None,
         span: d.span.clone(),
+        caused_by: None,
     })
 }
 

@@ -236,6 +236,7 @@ impl Differ<'_> {
                     reason: fact.reason,
                     docs: fact.docs,
                     span,
+                    caused_by: None,
                 }
             })
             .collect();

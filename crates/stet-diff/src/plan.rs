@@ -186,6 +186,7 @@ fn plan_attributes(change: &Value, entry_span: &Span) -> Vec<AttributeChange> {
             },
             docs: None,
             span,
+            caused_by: None,
         });
     }
     // A replace path with no visible difference (an attribute known only after apply).
@@ -203,6 +204,7 @@ fn plan_attributes(change: &Value, entry_span: &Span) -> Vec<AttributeChange> {
             reason: "listed in `replace_paths` of the plan".into(),
             docs: None,
             span: entry_span.clone(),
+            caused_by: None,
         });
     }
     out
