@@ -214,9 +214,18 @@ fn number(text: &str) -> ValueKind {
         }
     }
     match text.parse::<f64>() {
-        Ok(f) => ValueKind::Float(f),
+        // Up to 15 significant digits a float64 reads and prints back exactly.
+        Ok(f) if f.is_finite() && significant_digits(text) <= 15 => ValueKind::Float(f),
+        Ok(_) => ValueKind::Decimal(text.to_string()),
         Err(_) => ValueKind::String(text.to_string()),
     }
+}
+
+/// The significant digits of a JSON number's mantissa (`0.0012300` has 3).
+fn significant_digits(text: &str) -> usize {
+    let mantissa = text.split(['e', 'E']).next().unwrap_or(text);
+    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    digits.trim_start_matches('0').trim_end_matches('0').len()
 }
 
 #[cfg(test)]

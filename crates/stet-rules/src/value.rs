@@ -83,7 +83,7 @@ impl<'a> Item<'a> {
                 Some(ValueKind::Null) => "null",
                 Some(ValueKind::Bool(_)) => "bool",
                 Some(ValueKind::Int(_)) => "int",
-                Some(ValueKind::Float(_)) => "float",
+                Some(ValueKind::Float(_) | ValueKind::Decimal(_)) => "float",
                 Some(ValueKind::String(_) | ValueKind::Expr(_)) => "string",
                 Some(ValueKind::List(_)) => "list",
                 Some(ValueKind::Map(_)) => "struct",
@@ -158,6 +158,7 @@ fn number(kind: &ValueKind) -> Option<f64> {
     match kind {
         ValueKind::Int(i) => Some(*i as f64),
         ValueKind::Float(f) => Some(*f),
+        ValueKind::Decimal(d) => d.parse().ok(),
         _ => None,
     }
 }

@@ -1,0 +1,5 @@
+//! IP network functions: `cidrhost`, `cidrnetmask`, `cidrsubnet`, `cidrsubnets`.
+
+use super::Function;
+
+pub(super) static FUNCTIONS: &[Function] = &[];

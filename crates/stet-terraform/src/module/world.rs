@@ -1,0 +1,716 @@
+//! Every module instance of one load and the values they make, evaluated lazily and once:
+//! input variables (a caller's argument, a `.tfvars` entry or the default, with the type
+//! constraint and `optional()` defaults applied), locals, module calls expanded by `count`
+//! or `for_each`, and outputs — so that `module.NAME.OUTPUT` in a caller, `var.x` in a
+//! child and `local.y` anywhere resolve to what Terraform would compute, in any order, and a
+//! reference cycle gives an unknown value instead of a loop.
+
+use super::defs::{read_file, Arenas, ModuleDef, Read};
+use super::remote::Manifest;
+use super::typeexpr::{constraint, Constraint};
+use crate::cty::{convert, Entry, Kind, Type, Val};
+use crate::eval::{Ctx, Fail, Lookup, Namespace, Scope};
+use crate::source::{display_path, normalize};
+use crate::syntax::{BlockRef, ParsedFile};
+use crate::Error;
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+use stet_graph::{SourceFile, Span};
+
+/// An index into [`World`]'s instances.
+pub(crate) type InstanceId = usize;
+
+/// A value being computed, or computed.
+#[derive(Clone)]
+enum Slot<T> {
+    Busy,
+    Done(T),
+}
+
+/// How a module call expands.
+#[derive(Clone)]
+pub(crate) enum Expansion {
+    /// No `count` or `for_each`.
+    Single(InstanceId),
+    /// `count`: instances by index.
+    Counted(Vec<InstanceId>),
+    /// `for_each`: instances by key, in key order.
+    Keyed(Vec<(String, InstanceId)>),
+    /// `count`/`for_each` not known (or over the limit): the instances are not known.
+    Unknown,
+    /// The call is not followed (remote source without a downloaded copy, missing folder,
+    /// a cycle, too deep); the error says why, once.
+    NotFollowed(Option<Error>),
+}
+
+/// Where a module instance was called from.
+#[derive(Clone)]
+pub(crate) struct CallSite<'a> {
+    pub parent: InstanceId,
+    pub block: BlockRef<'a>,
+    pub count_index: Option<Val>,
+    pub each: Option<(Val, Val)>,
+}
+
+/// One module instance.
+pub(crate) struct Instance<'a> {
+    pub def: Rc<ModuleDef<'a>>,
+    /// The instance's address prefix: `""` for the root, `module.app[0].` below it.
+    pub prefix: String,
+    /// `path.module`.
+    pub path_module: String,
+    pub call: Option<CallSite<'a>>,
+    pub depth: usize,
+    /// Folders from the root to this one (for cycles).
+    pub chain: Vec<PathBuf>,
+    /// The module path without instance keys (`app.db`), as `modules.json` names calls.
+    pub key: String,
+    variables: RefCell<HashMap<String, Slot<Val>>>,
+    locals: RefCell<HashMap<String, Slot<Val>>>,
+    outputs: RefCell<HashMap<String, Slot<Val>>>,
+    calls: RefCell<HashMap<String, Expansion>>,
+}
+
+/// Every module instance of a load.
+pub(crate) struct World<'a> {
+    pub ctx: &'a Ctx<'a>,
+    pub arenas: Arenas<'a>,
+    defs: RefCell<HashMap<PathBuf, Result<Rc<ModuleDef<'a>>, Error>>>,
+    instances: RefCell<Vec<Rc<Instance<'a>>>>,
+    /// Values from the root's `terraform.tfvars` and `*.auto.tfvars`.
+    pub tfvars: RefCell<HashMap<String, Val>>,
+    /// Every file read, for the graph.
+    pub sources: RefCell<Vec<SourceFile>>,
+    /// Errors met reading files (syntax, links out of the repository).
+    pub file_errors: RefCell<Vec<Error>>,
+    /// Files not read because a link leads out of the repository.
+    pub outside_files: RefCell<usize>,
+    pub manifest: Option<Manifest>,
+}
+
+impl<'a> World<'a> {
+    pub fn new(ctx: &'a Ctx<'a>, arenas: Arenas<'a>, manifest: Option<Manifest>) -> World<'a> {
+        World {
+            ctx,
+            arenas,
+            defs: RefCell::new(HashMap::new()),
+            instances: RefCell::new(Vec::new()),
+            tfvars: RefCell::new(HashMap::new()),
+            sources: RefCell::new(Vec::new()),
+            file_errors: RefCell::new(Vec::new()),
+            outside_files: RefCell::new(0),
+            manifest,
+        }
+    }
+
+    /// The module in `dir`, parsed once.
+    pub fn def(&self, dir: &Path) -> Result<Rc<ModuleDef<'a>>, Error> {
+        if let Some(found) = self.defs.borrow().get(dir) {
+            return found.clone();
+        }
+        let result = self.parse_dir(dir);
+        self.defs
+            .borrow_mut()
+            .insert(dir.to_path_buf(), result.clone());
+        result
+    }
+
+    fn parse_dir(&self, dir: &Path) -> Result<Rc<ModuleDef<'a>>, Error> {
+        let names = self.ctx.files.list_files(dir).map_err(|e| Error::Read {
+            path: dir.to_path_buf(),
+            message: e.to_string(),
+        })?;
+        let mut files: Vec<(&'a ParsedFile, bool)> = Vec::new();
+        for path in names {
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            if !super::is_config_file(&name) {
+                continue;
+            }
+            if let Some(file) = self.read(&path) {
+                files.push((file, super::defs::is_override_file(&name)));
+            }
+        }
+        Ok(Rc::new(ModuleDef::new(
+            dir.to_path_buf(),
+            files,
+            &self.arenas,
+        )))
+    }
+
+    /// Reads and parses a file into the arena; errors are kept for the report.
+    pub fn read(&self, path: &Path) -> Option<&'a ParsedFile> {
+        let (source, read) = read_file(self.ctx, path, self.ctx.limits);
+        if let Some(source) = source {
+            let mut sources = self.sources.borrow_mut();
+            if !sources.iter().any(|s| s.path == source.path) {
+                sources.push(source);
+            }
+        }
+        match read {
+            Read::Parsed(file) => Some(self.arenas.files.alloc(file)),
+            Read::Failed(error, outside) => {
+                if outside {
+                    *self.outside_files.borrow_mut() += 1;
+                }
+                self.file_errors.borrow_mut().push(error);
+                None
+            }
+        }
+    }
+
+    /// Adds the root instance of the module in `dir`.
+    pub fn root(&self, dir: &Path) -> Result<InstanceId, Error> {
+        let def = self.def(dir)?;
+        Ok(self.push(Instance {
+            def,
+            prefix: String::new(),
+            path_module: ".".into(),
+            call: None,
+            depth: 0,
+            chain: vec![dir.to_path_buf()],
+            key: String::new(),
+            variables: RefCell::new(HashMap::new()),
+            locals: RefCell::new(HashMap::new()),
+            outputs: RefCell::new(HashMap::new()),
+            calls: RefCell::new(HashMap::new()),
+        }))
+    }
+
+    fn push(&self, instance: Instance<'a>) -> InstanceId {
+        let mut all = self.instances.borrow_mut();
+        all.push(Rc::new(instance));
+        all.len() - 1
+    }
+
+    pub fn instance(&self, id: InstanceId) -> Rc<Instance<'a>> {
+        self.instances.borrow()[id].clone()
+    }
+
+    /// The names an instance's expressions see.
+    pub fn names(&self, id: InstanceId) -> Names<'_, 'a> {
+        Names {
+            world: self,
+            id,
+            instance: self.instance(id),
+        }
+    }
+
+    /// Input variable `name` of instance `id`; `None` when it is not declared.
+    pub fn variable(&self, id: InstanceId, name: &str) -> Option<Val> {
+        let inst = self.instance(id);
+        if let Some(slot) = inst.variables.borrow().get(name) {
+            return Some(match slot {
+                Slot::Done(v) => v.clone(),
+                Slot::Busy => Val::unknown(
+                    Type::Dynamic,
+                    Span::file_start(inst.def.dir.to_string_lossy().into()),
+                ),
+            });
+        }
+        let block = inst
+            .def
+            .variables
+            .iter()
+            .find(|b| b.labels.first().is_some_and(|(l, _)| l == name))?
+            .clone();
+        inst.variables
+            .borrow_mut()
+            .insert(name.to_string(), Slot::Busy);
+        let value = self.compute_variable(id, &inst, &block, name);
+        inst.variables
+            .borrow_mut()
+            .insert(name.to_string(), Slot::Done(value.clone()));
+        Some(value)
+    }
+
+    fn compute_variable(
+        &self,
+        id: InstanceId,
+        inst: &Instance<'a>,
+        block: &BlockRef<'a>,
+        name: &str,
+    ) -> Val {
+        let names = self.names(id);
+        let scope = Scope::new(self.ctx, &names);
+        let unknown = || {
+            let mut info = stet_graph::Expr {
+                source: format!("var.{name}"),
+                text: format!("${{var.{name}}}"),
+                references: vec![format!("{}var.{name}", inst.prefix)],
+            };
+            info.references.dedup();
+            Val::new(
+                Kind::Unknown(Type::Dynamic, Some(Rc::new(info))),
+                block.span.clone(),
+            )
+        };
+        let Constraint { ty, defaults } = match block.body.attribute("type") {
+            Some(attr) => match constraint(&scope, attr.expr) {
+                Ok(c) => c,
+                Err(fail) => {
+                    self.ctx.report(fail);
+                    Constraint {
+                        ty: Type::Dynamic,
+                        defaults: None,
+                    }
+                }
+            },
+            None => Constraint {
+                ty: Type::Dynamic,
+                defaults: None,
+            },
+        };
+        let nullable = block
+            .body
+            .attribute("nullable")
+            .map(|a| scope.eval_val(a.expr).as_bool() != Some(false))
+            .unwrap_or(true);
+        let sensitive = block
+            .body
+            .attribute("sensitive")
+            .is_some_and(|a| scope.eval_val(a.expr).as_bool() == Some(true));
+        let default = block.body.attribute("default").map(|a| {
+            // Defaults are constants: nothing is in scope.
+            let empty = super::NoNames;
+            let v = Scope::new(self.ctx, &empty).eval_val(a.expr);
+            prepare(self.ctx, v, &ty, defaults.as_ref())
+        });
+        let given = match &inst.call {
+            Some(site) => site.block.body.attribute(name).map(|attr| {
+                let parent = self.names(site.parent);
+                let mut pscope = Scope::new(self.ctx, &parent);
+                pscope.count_index = site.count_index.clone();
+                pscope.each = site.each.clone();
+                pscope.eval_val(attr.expr)
+            }),
+            None => self.tfvars.borrow().get(name).cloned(),
+        };
+        let value = match given {
+            Some(v) if v.is_null() && !nullable => default.unwrap_or_else(unknown),
+            Some(v) => prepare(self.ctx, v, &ty, defaults.as_ref()),
+            None => match default {
+                Some(d) => d,
+                None => match ty {
+                    Type::Dynamic => unknown(),
+                    t => {
+                        let mut u = unknown();
+                        if let Kind::Unknown(ty, _) = &mut u.kind {
+                            *ty = t.without_optional();
+                        }
+                        u
+                    }
+                },
+            },
+        };
+        value.marked(sensitive)
+    }
+
+    /// Local value `name` of instance `id`; `None` when it is not declared.
+    pub fn local(&self, id: InstanceId, name: &str) -> Option<Val> {
+        let inst = self.instance(id);
+        if let Some(slot) = inst.locals.borrow().get(name) {
+            return Some(match slot {
+                Slot::Done(v) => v.clone(),
+                // A local that refers to itself: Terraform reports a cycle; left unknown.
+                Slot::Busy => Val::unknown(Type::Dynamic, Span::file_start("".into())),
+            });
+        }
+        let attr = inst.def.locals.iter().find(|a| a.name == name)?.clone();
+        inst.locals
+            .borrow_mut()
+            .insert(name.to_string(), Slot::Busy);
+        let names = self.names(id);
+        let value = Scope::new(self.ctx, &names).eval_val(attr.expr);
+        inst.locals
+            .borrow_mut()
+            .insert(name.to_string(), Slot::Done(value.clone()));
+        Some(value)
+    }
+
+    /// Output `name` of instance `id`; `None` when it is not declared.
+    pub fn output(&self, id: InstanceId, name: &str) -> Option<Val> {
+        let inst = self.instance(id);
+        if let Some(slot) = inst.outputs.borrow().get(name) {
+            return Some(match slot {
+                Slot::Done(v) => v.clone(),
+                Slot::Busy => Val::unknown(Type::Dynamic, Span::file_start("".into())),
+            });
+        }
+        let block = inst
+            .def
+            .outputs
+            .iter()
+            .find(|b| b.labels.first().is_some_and(|(l, _)| l == name))?
+            .clone();
+        inst.outputs
+            .borrow_mut()
+            .insert(name.to_string(), Slot::Busy);
+        let names = self.names(id);
+        let scope = Scope::new(self.ctx, &names);
+        let value = match block.body.attribute("value") {
+            Some(attr) => scope.eval_val(attr.expr),
+            None => Val::null(Type::Dynamic, block.span.clone()),
+        };
+        let sensitive = block
+            .body
+            .attribute("sensitive")
+            .is_some_and(|a| scope.eval_val(a.expr).as_bool() == Some(true));
+        let value = value.marked(sensitive);
+        inst.outputs
+            .borrow_mut()
+            .insert(name.to_string(), Slot::Done(value.clone()));
+        Some(value)
+    }
+
+    /// Every output of instance `id`, as the object `module.NAME` is.
+    fn outputs_object(&self, id: InstanceId, span: &Span) -> Val {
+        let inst = self.instance(id);
+        let mut entries = Vec::new();
+        for block in &inst.def.outputs {
+            let Some((name, name_span)) = block.labels.first() else {
+                continue;
+            };
+            if let Some(v) = self.output(id, name) {
+                entries.push(Entry {
+                    key: name.clone(),
+                    key_span: name_span.clone(),
+                    value: v,
+                });
+            }
+        }
+        Val::object(entries, span.clone())
+    }
+
+    /// How module call `name` of instance `id` expands (computed once).
+    pub fn expansion(&self, id: InstanceId, name: &str) -> Option<Expansion> {
+        let inst = self.instance(id);
+        if let Some(e) = inst.calls.borrow().get(name) {
+            return Some(e.clone());
+        }
+        let block = inst
+            .def
+            .modules
+            .iter()
+            .find(|b| b.labels.first().is_some_and(|(l, _)| l == name))?
+            .clone();
+        // Mark the call while it expands, so a count that refers to the module's own
+        // outputs gives "unknown" rather than a loop.
+        inst.calls
+            .borrow_mut()
+            .insert(name.to_string(), Expansion::Unknown);
+        let expansion = self.expand_call(id, &inst, &block, name);
+        inst.calls
+            .borrow_mut()
+            .insert(name.to_string(), expansion.clone());
+        Some(expansion)
+    }
+
+    fn expand_call(
+        &self,
+        id: InstanceId,
+        inst: &Instance<'a>,
+        block: &BlockRef<'a>,
+        name: &str,
+    ) -> Expansion {
+        let dir = match self.call_dir(inst, block, name) {
+            Ok(dir) => dir,
+            Err(e) => return Expansion::NotFollowed(e),
+        };
+        let def = match self.def(&dir) {
+            Ok(def) => def,
+            Err(e) => return Expansion::NotFollowed(Some(e)),
+        };
+        let names = self.names(id);
+        let scope = Scope::new(self.ctx, &names);
+        let (instances, error) =
+            super::expand::instances(&scope, block.body, self.ctx.limits.max_instances);
+        if let Some(e) = error {
+            self.ctx.report_error(e);
+        }
+        let key = if inst.key.is_empty() {
+            name.to_string()
+        } else {
+            format!("{}.{name}", inst.key)
+        };
+        let path_module = display_path(&normalize(
+            &Path::new(&inst.path_module).join(super::relative_to(&inst.def.dir, &dir)),
+        ));
+        let make = |suffix: &str, count_index: Option<Val>, each: Option<(Val, Val)>| {
+            let mut chain = inst.chain.clone();
+            chain.push(dir.clone());
+            self.push(Instance {
+                def: def.clone(),
+                prefix: format!("{}module.{name}{suffix}.", inst.prefix),
+                path_module: path_module.clone(),
+                call: Some(CallSite {
+                    parent: id,
+                    block: block.clone(),
+                    count_index,
+                    each,
+                }),
+                depth: inst.depth + 1,
+                chain,
+                key: key.clone(),
+                variables: RefCell::new(HashMap::new()),
+                locals: RefCell::new(HashMap::new()),
+                outputs: RefCell::new(HashMap::new()),
+                calls: RefCell::new(HashMap::new()),
+            })
+        };
+        match instances {
+            super::expand::Instances::Single => Expansion::Single(make("", None, None)),
+            super::expand::Instances::Counted(n) => Expansion::Counted(
+                (0..n)
+                    .map(|i| {
+                        make(
+                            &format!("[{i}]"),
+                            Some(Val::int(i as i64, block.span.clone())),
+                            None,
+                        )
+                    })
+                    .collect(),
+            ),
+            super::expand::Instances::Keyed(pairs) => Expansion::Keyed(
+                pairs
+                    .into_iter()
+                    .map(|(k, kv, v)| {
+                        let suffix = format!("[{}]", super::quote(&k));
+                        (k, make(&suffix, None, Some((kv, v))))
+                    })
+                    .collect(),
+            ),
+            super::expand::Instances::Unknown => Expansion::Unknown,
+        }
+    }
+
+    /// The folder a module call reads: a local path, or a registry/git module that
+    /// `terraform init` downloaded (`.terraform/modules/modules.json`). `Err(None)` for a
+    /// remote module without a downloaded copy (recorded, not an error).
+    fn call_dir(
+        &self,
+        inst: &Instance<'a>,
+        block: &BlockRef<'a>,
+        name: &str,
+    ) -> Result<PathBuf, Option<Error>> {
+        let Some(source_attr) = block.body.attribute("source") else {
+            return Err(None);
+        };
+        let source_span = source_attr.expr.span();
+        let source = match source_attr.expr.as_reference_text() {
+            Some(s)
+                if matches!(
+                    source_attr.expr,
+                    crate::syntax::ExprRef::Hcl(_, hcl_edit::expr::Expression::String(_), _)
+                        | crate::syntax::ExprRef::Json(..)
+                ) =>
+            {
+                s
+            }
+            _ => {
+                let names = self.names(0);
+                match Scope::new(self.ctx, &names)
+                    .eval_val(source_attr.expr)
+                    .as_str()
+                {
+                    Some(s) => s.to_string(),
+                    None => return Err(None),
+                }
+            }
+        };
+        let local = source.starts_with("./")
+            || source.starts_with("../")
+            || source == "."
+            || source == "..";
+        let dir = if local {
+            match normalize(&inst.def.dir.join(&source)) {
+                d if d.as_os_str().is_empty() => PathBuf::from("."),
+                d => d,
+            }
+        } else {
+            let key = if inst.key.is_empty() {
+                name.to_string()
+            } else {
+                format!("{}.{name}", inst.key)
+            };
+            match &self.manifest {
+                Some(manifest) => match manifest.resolve(self, &key, &source, block) {
+                    Ok(dir) => dir,
+                    Err(e) => return Err(e),
+                },
+                None => return Err(None),
+            }
+        };
+        if self.ctx.outside(&dir) {
+            return Err(Some(Error::OutsideRoot {
+                span: source_span,
+                target: if local { source } else { display_path(&dir) },
+            }));
+        }
+        if !self.ctx.files.is_dir(&dir) {
+            return Err(Some(Error::ModuleNotFound {
+                span: source_span,
+                source_path: if local { source } else { display_path(&dir) },
+            }));
+        }
+        if inst.chain.contains(&dir) {
+            let chain = inst
+                .chain
+                .iter()
+                .chain([&dir])
+                .map(|p| display_path(p))
+                .collect::<Vec<_>>()
+                .join(" -> ");
+            return Err(Some(Error::ModuleCycle {
+                span: source_span,
+                folder: display_path(&dir),
+                chain,
+            }));
+        }
+        if inst.depth + 1 > self.ctx.limits.max_module_depth {
+            return Err(Some(Error::ModuleDepth {
+                span: source_span,
+                limit: self.ctx.limits.max_module_depth,
+            }));
+        }
+        Ok(dir)
+    }
+
+    /// The value of `module.NAME` (or of `module.NAME.OUTPUT` when `output` is given and the
+    /// call has one instance).
+    fn module_value(
+        &self,
+        id: InstanceId,
+        name: &str,
+        output: Option<&str>,
+        span: &Span,
+    ) -> Lookup {
+        let Some(expansion) = self.expansion(id, name) else {
+            return Lookup::Fail(Fail::new(
+                span,
+                "Reference to undeclared module",
+                format!("No module call named {name:?} is declared in this module."),
+            ));
+        };
+        match expansion {
+            Expansion::Single(child) => match output {
+                Some(out) => match self.output(child, out) {
+                    Some(v) => Lookup::Found(v, 2),
+                    None => Lookup::Fail(Fail::new(
+                        span,
+                        "Unsupported attribute",
+                        format!("This object does not have an attribute named {out:?}."),
+                    )),
+                },
+                None => Lookup::Found(self.outputs_object(child, span), 1),
+            },
+            Expansion::Counted(children) => Lookup::Found(
+                Val::tuple(
+                    children
+                        .iter()
+                        .map(|c| self.outputs_object(*c, span))
+                        .collect(),
+                    span.clone(),
+                ),
+                1,
+            ),
+            Expansion::Keyed(children) => Lookup::Found(
+                Val::object(
+                    children
+                        .iter()
+                        .map(|(k, c)| Entry {
+                            key: k.clone(),
+                            key_span: span.clone(),
+                            value: self.outputs_object(*c, span),
+                        })
+                        .collect(),
+                    span.clone(),
+                ),
+                1,
+            ),
+            Expansion::Unknown | Expansion::NotFollowed(_) => Lookup::Unknown,
+        }
+    }
+}
+
+/// A variable's value as Terraform prepares it: `optional()` defaults applied, then
+/// converted to the type constraint (a value that does not convert is reported).
+fn prepare(ctx: &Ctx<'_>, v: Val, ty: &Type, defaults: Option<&super::typeexpr::Defaults>) -> Val {
+    let v = match defaults {
+        Some(d) if !v.is_null() => d.apply(v),
+        _ => v,
+    };
+    let span = v.span.clone();
+    match convert(v, ty) {
+        Ok(v) => v,
+        Err(m) => {
+            ctx.report(Fail::new(
+                &span,
+                "Invalid value for input variable",
+                format!("The given value is not suitable for the variable's declared type: {m}."),
+            ));
+            Val::unknown(ty.without_optional(), span)
+        }
+    }
+}
+
+/// The names one module instance sees.
+pub(crate) struct Names<'w, 'a> {
+    world: &'w World<'a>,
+    id: InstanceId,
+    instance: Rc<Instance<'a>>,
+}
+
+impl Namespace for Names<'_, '_> {
+    fn lookup(&self, root: &str, attrs: &[&str], span: &Span) -> Lookup {
+        let first = attrs.first().copied();
+        match root {
+            "var" => {
+                let Some(name) = first else {
+                    return Lookup::Fail(Fail::new(span, "Invalid reference", "The \"var\" object cannot be accessed directly. Instead, access one of its attributes."));
+                };
+                match self.world.variable(self.id, name) {
+                    Some(v) => Lookup::Found(v, 1),
+                    None => Lookup::Fail(Fail::new(
+                        span,
+                        "Reference to undeclared input variable",
+                        format!("An input variable with the name {name:?} has not been declared. This variable can be declared with a variable {name:?} {{}} block."),
+                    )),
+                }
+            }
+            "local" => {
+                let Some(name) = first else {
+                    return Lookup::Fail(Fail::new(span, "Invalid reference", "The \"local\" object cannot be accessed directly. Instead, access one of its attributes."));
+                };
+                match self.world.local(self.id, name) {
+                    Some(v) => Lookup::Found(v, 1),
+                    None => Lookup::Fail(Fail::new(
+                        span,
+                        "Reference to undeclared local value",
+                        format!("A local value with the name {name:?} has not been declared."),
+                    )),
+                }
+            }
+            "module" => {
+                let Some(name) = first else {
+                    return Lookup::Fail(Fail::new(span, "Invalid reference", "The \"module\" object cannot be accessed directly. Instead, access one of its attributes."));
+                };
+                self.world
+                    .module_value(self.id, name, attrs.get(1).copied(), span)
+            }
+            _ => Lookup::Unknown,
+        }
+    }
+
+    fn path_module(&self) -> &str {
+        &self.instance.path_module
+    }
+
+    fn prefix(&self) -> &str {
+        &self.instance.prefix
+    }
+}
