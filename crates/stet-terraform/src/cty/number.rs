@@ -272,6 +272,11 @@ impl Number {
         self.form == Form::Zero
     }
 
+    /// Whether this is `-0` (Terraform prints it so).
+    pub fn is_negative_zero(&self) -> bool {
+        self.neg && self.form == Form::Zero
+    }
+
     /// Whether the value is negative (and not zero).
     pub fn is_negative(&self) -> bool {
         self.neg && self.form != Form::Zero

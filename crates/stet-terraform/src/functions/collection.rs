@@ -862,9 +862,15 @@ fn merge(c: &Call<'_, '_, '_>) -> FnResult {
     let mut first: Option<Type> = None;
     let mut matching = true;
     let mut attrs_known = true;
+    // A null of no particular type makes cty's result type dynamic: the result is an object.
+    let mut dynamic_null = false;
     for arg in &c.args {
         let ty = arg.ty();
         if ty == Type::Dynamic {
+            if arg.is_null() {
+                dynamic_null = true;
+                continue;
+            }
             return Ok(Val::unknown(Type::Dynamic, span));
         }
         if !matches!(ty, Type::Map(_) | Type::Object(_)) {
@@ -902,7 +908,7 @@ fn merge(c: &Call<'_, '_, '_>) -> FnResult {
             entries.push(e.clone());
         }
     }
-    let out = match (matching, first) {
+    let out = match (matching && !dynamic_null, first) {
         (true, Some(Type::Map(ety))) => Val::map(*ety, entries, span),
         _ => Val::object(entries, span),
     };

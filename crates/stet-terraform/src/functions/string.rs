@@ -88,13 +88,15 @@ pub(super) static FUNCTIONS: &[Function] = &[
                 for (ei, v) in list.elements().unwrap_or_default().iter().enumerate() {
                     match v.as_str() {
                         Some(s) => parts.push(s.to_string()),
-                        None if lists.len() > 1 => return Err(FnError::Arg(
-                            ai + 1,
-                            format!(
+                        None if lists.len() > 1 => {
+                            return Err(FnError::Arg(
+                                ai + 1,
+                                format!(
                                 "element {ei} of list {} is null; cannot concatenate null values",
                                 ai + 1
                             ),
-                        )),
+                            ))
+                        }
                         None => {
                             return Err(FnError::Arg(
                                 ai + 1,
