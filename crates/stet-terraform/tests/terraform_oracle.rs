@@ -141,6 +141,16 @@ fn run(dir: &Path, args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// `terraform init`; a case that carries its own `.terraform/modules/modules.json` (modules
+/// as `terraform init` would have downloaded them) is initialised without fetching.
+fn init(dir: &Path) {
+    if dir.join(".terraform/modules/modules.json").exists() {
+        run(dir, &["init", "-get=false", "-input=false", "-no-color"]);
+    } else {
+        run(dir, &["init", "-input=false", "-no-color"]);
+    }
+}
+
 /// Applies the case with Terraform and returns every `terraform_data` input by address.
 fn terraform_values(case: &Path) -> BTreeMap<String, J> {
     let work = std::env::temp_dir().join(format!(
@@ -375,4 +385,129 @@ fn stet_evaluates_as_terraform_does() {
         equal * 100 >= total * 98,
         "at least 98% of values should resolve: {equal} of {total}"
     );
+}
+
+fn error_fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/terraform-oracle-errors")
+}
+
+/// The errors `terraform plan` reports for a case, as resource name → summaries.
+fn terraform_errors(case: &Path) -> BTreeMap<String, Vec<String>> {
+    let work = std::env::temp_dir().join(format!(
+        "stet-oracle-errors-{}-{}",
+        std::process::id(),
+        case.file_name().unwrap().to_string_lossy()
+    ));
+    let _ = std::fs::remove_dir_all(&work);
+    copy_dir(case, &work);
+    init(&work);
+    let out = Command::new("terraform")
+        .args(["plan", "-input=false", "-no-color"])
+        .current_dir(&work)
+        .env("TF_CLI_CONFIG_FILE", "/dev/null")
+        .env("TF_IN_AUTOMATION", "1")
+        .env("CHECKPOINT_DISABLE", "1")
+        .output()
+        .unwrap();
+    let _ = std::fs::remove_dir_all(&work);
+    let text = String::from_utf8_lossy(&out.stderr);
+    let mut errors: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut summary: Option<String> = None;
+    for line in text.lines() {
+        if let Some(s) = line.strip_prefix("Error: ") {
+            summary = Some(s.trim().to_string());
+        } else if let (Some(s), Some(rest)) = (
+            &summary,
+            line.split("in resource \"terraform_data\" \"").nth(1),
+        ) {
+            let name = rest.split('"').next().unwrap_or_default().to_string();
+            let list = errors.entry(name).or_default();
+            if !list.contains(s) {
+                list.push(s.clone());
+                list.sort();
+            }
+            summary = None;
+        }
+    }
+    errors
+}
+
+fn read_expected_errors(case: &Path) -> Option<BTreeMap<String, Vec<String>>> {
+    let text = std::fs::read_to_string(case.join("expected.json")).ok()?;
+    serde_json::from_str(&text).ok()
+}
+
+/// What Terraform rejects, stet rejects too: for every resource of
+/// `fixtures/terraform-oracle-errors/*/`, stet reports an error inside that resource with each
+/// of the summaries `terraform plan` gives (recorded in `expected.json`).
+#[test]
+fn stet_rejects_what_terraform_rejects() {
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(error_fixtures())
+        .expect("fixtures/terraform-oracle-errors exists")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.join("main.tf").exists())
+        .collect();
+    cases.sort();
+    let bless = std::env::var_os("STET_BLESS").is_some();
+    let terraform = terraform_available();
+    let mut problems = Vec::new();
+    let mut stale = Vec::new();
+    let mut total = 0;
+    for case in &cases {
+        let name = case.file_name().unwrap().to_string_lossy().into_owned();
+        let recorded = read_expected_errors(case);
+        let expected = if terraform {
+            let actual = terraform_errors(case);
+            if recorded.as_ref() != Some(&actual) {
+                if bless {
+                    let text = serde_json::to_string_pretty(&actual).unwrap();
+                    std::fs::write(case.join("expected.json"), text + "\n").unwrap();
+                } else {
+                    stale.push(name.clone());
+                }
+            }
+            actual
+        } else {
+            recorded.unwrap_or_else(|| panic!("{name}: no expected.json"))
+        };
+        let module = load_module(&OsFiles, case, &LoadOptions::default());
+        for (resource_name, summaries) in &expected {
+            total += 1;
+            let address = format!("terraform_data.{resource_name}");
+            let Some(resource) = module.graph.resources.iter().find(|r| r.address == address)
+            else {
+                problems.push(format!("{name}: {address}: stet has no such resource"));
+                continue;
+            };
+            let mut found: Vec<String> = module
+                .errors
+                .iter()
+                .filter_map(|e| match e {
+                    stet_terraform::Error::Eval { span, summary, .. }
+                        if span.start.line >= resource.span.start.line
+                            && span.end.line <= resource.span.end.line =>
+                    {
+                        Some(summary.clone())
+                    }
+                    _ => None,
+                })
+                .collect();
+            found.sort();
+            found.dedup();
+            if &found != summaries {
+                problems.push(format!(
+                    "{name}: {address}: Terraform says {summaries:?}, stet {found:?}"
+                ));
+            }
+        }
+    }
+    eprintln!(
+        "terraform oracle errors: {total} rejected expressions, {} handled differently",
+        problems.len()
+    );
+    assert!(
+        stale.is_empty(),
+        "recorded errors differ from terraform's for {stale:?}: rerun with STET_BLESS=1"
+    );
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

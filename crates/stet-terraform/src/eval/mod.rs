@@ -35,6 +35,9 @@ pub(crate) struct Fail {
     pub span: Span,
     pub summary: String,
     pub detail: String,
+    /// Found by Terraform's static checks, before evaluation (a reference to something not
+    /// declared): `try` and `can` do not catch it.
+    pub static_check: bool,
 }
 
 impl Fail {
@@ -43,6 +46,15 @@ impl Fail {
             span: span.clone(),
             summary: summary.into(),
             detail: detail.into(),
+            static_check: false,
+        }
+    }
+
+    /// A problem Terraform finds before evaluating (an undeclared reference).
+    pub fn static_check(span: &Span, summary: &str, detail: impl Into<String>) -> Fail {
+        Fail {
+            static_check: true,
+            ..Fail::new(span, summary, detail)
         }
     }
 
@@ -370,7 +382,16 @@ impl<'s, 'a> Scope<'s, 'a> {
                         "This string is not a valid template.",
                     ));
                 };
-                let out = self.template(file, &t, &span, false, true)?;
+                // The template's expressions are read from the string itself; what they
+                // compute is placed at the string.
+                let inner = FileText::new(file.path.clone(), std::sync::Arc::from(s.as_str()));
+                let out = self
+                    .template(&inner, &t, &span, false, true)
+                    .map_err(|mut f| {
+                        f.span = span.clone();
+                        f
+                    })?
+                    .respanned(&span);
                 match out.kind {
                     Kind::Unknown(ty, None) => Val::new(
                         Kind::Unknown(
@@ -689,7 +710,7 @@ impl<'s, 'a> Scope<'s, 'a> {
         Some(match (name, first) {
             ("count", Some("index")) => match &self.count_index {
                 Some(v) => Lookup::Found(v.clone().with_span(span.clone()), 1),
-                None => Lookup::Fail(Fail::new(
+                None => Lookup::Fail(Fail::static_check(
                     span,
                     "Reference to \"count\" in non-counted context",
                     "The \"count\" object can only be used in \"module\", \"resource\", and \"data\" blocks, and only when the \"count\" argument is set.",
@@ -700,7 +721,7 @@ impl<'s, 'a> Scope<'s, 'a> {
                     let v = if first == Some("key") { k } else { v };
                     Lookup::Found(v.clone(), 1)
                 }
-                None => Lookup::Fail(Fail::new(
+                None => Lookup::Fail(Fail::static_check(
                     span,
                     "Reference to \"each\" in context without for_each",
                     "The \"each\" object can be used only in \"module\" or \"resource\" blocks, and only when the \"for_each\" argument is set.",
@@ -877,6 +898,7 @@ impl<'s, 'a> Scope<'s, 'a> {
                 return Ok(match self.hcl(file, arg) {
                     Ok(v) if v.is_wholly_known() => Val::bool(true, span.clone()),
                     Ok(_) => Val::unknown(Type::Bool, span.clone()),
+                    Err(f) if f.static_check => return Err(f),
                     Err(_) => Val::bool(false, span.clone()),
                 });
             }
@@ -949,6 +971,7 @@ impl<'s, 'a> Scope<'s, 'a> {
                     return Ok(self.unknown_hcl(file, whole, Type::Dynamic))
                 }
                 Ok(v) => return Ok(v),
+                Err(f) if f.static_check => return Err(f),
                 Err(f) => last = Some(f),
             }
         }
@@ -976,6 +999,32 @@ impl<'s, 'a> Scope<'s, 'a> {
             return Ok(Val::unknown(Type::Dynamic, span.clone()));
         }
         let mut marks = coll.sensitive;
+        if let Some(cond) = &f.cond {
+            // HCL checks the condition once with unknown iteration values first.
+            let mut probe = self.clone();
+            if let Some(k) = &f.intro.key_var {
+                probe = probe.with(k.as_str(), Val::unknown(Type::Dynamic, span.clone()));
+            }
+            probe = probe.with(
+                f.intro.value_var.as_str(),
+                Val::unknown(Type::Dynamic, span.clone()),
+            );
+            let result = probe.hcl(file, &cond.expr)?;
+            if result.is_null() {
+                return Err(Fail::new(
+                    &result.span,
+                    "Condition is null",
+                    "The value of the 'if' clause must not be null.",
+                ));
+            }
+            if let Err(m) = convert(result, &Type::Bool) {
+                return Err(Fail::new(
+                    span,
+                    "Invalid 'for' condition",
+                    format!("The 'if' clause value is invalid: {m}."),
+                ));
+            }
+        }
         let Some(items) = iteration(&coll) else {
             return Err(Fail::new(
                 span,

@@ -49,6 +49,10 @@ pub(crate) struct Param {
     pub allow: Allow,
 }
 
+/// gocty's message for a number that is not a whole `int`.
+pub(crate) const WHOLE_NUMBER: &str =
+    "value must be a whole number, between -9223372036854775808 and 9223372036854775807";
+
 /// What a function's body may fail with.
 pub(crate) enum FnError {
     /// A problem with one argument (index into the arguments).
@@ -78,18 +82,14 @@ impl Call<'_, '_, '_> {
         self.args.get(i).and_then(Val::as_str).unwrap_or_default()
     }
 
-    /// Argument `i` as an integer (`gocty.FromCtyValue` into an `int`).
+    /// Argument `i` as an integer (`gocty.FromCtyValue` into an `int`, whose error is a
+    /// failure of the call, not of the argument).
     pub fn int(&self, i: usize) -> Result<i64, FnError> {
-        let n = self
-            .args
+        self.args
             .get(i)
             .and_then(Val::as_number)
-            .ok_or_else(|| FnError::Arg(i, "a number is required".into()))?;
-        if !n.is_int() {
-            return Err(FnError::Arg(i, "value must be a whole number".into()));
-        }
-        n.to_i64()
-            .ok_or_else(|| FnError::Arg(i, "value must be a whole number, between -9223372036854775808 and 9223372036854775807".into()))
+            .and_then(|n| n.to_i64())
+            .ok_or_else(|| FnError::Call(WHOLE_NUMBER.into()))
     }
 
     pub fn string(&self, s: impl Into<String>) -> FnResult {

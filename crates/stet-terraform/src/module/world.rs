@@ -29,20 +29,34 @@ enum Slot<T> {
     Done(T),
 }
 
-/// How a module call expands.
+/// How a module call expands: its instances (by `count` index or `for_each` key), each
+/// with the module instance it reads when the call is followed.
 #[derive(Clone)]
-pub(crate) enum Expansion {
-    /// No `count` or `for_each`.
-    Single(InstanceId),
-    /// `count`: instances by index.
-    Counted(Vec<InstanceId>),
-    /// `for_each`: instances by key, in key order.
-    Keyed(Vec<(String, InstanceId)>),
-    /// `count`/`for_each` not known (or over the limit): the instances are not known.
-    Unknown,
-    /// The call is not followed (remote source without a downloaded copy, missing folder,
-    /// a cycle, too deep); the error says why, once.
-    NotFollowed(Option<Error>),
+pub(crate) struct Expansion {
+    /// `None`: no `count`/`for_each`; `Some(false)`: `count`; `Some(true)`: `for_each`.
+    pub keyed: Option<bool>,
+    /// The instances; one with an unknown `count.index`/`each` when they are not known.
+    pub instances: Vec<CallInstance>,
+    /// Whether the instances are not known (`count`/`for_each` unknown or over the limit).
+    pub unknown: bool,
+    /// The evaluated `count` or `for_each`, for the graph's meta.
+    pub meta: Option<(String, Span, stet_graph::Value)>,
+    /// Why the module is not read, when it is not (`Some(None)`: a registry or git module
+    /// without a downloaded copy).
+    pub not_followed: Option<Option<Error>>,
+}
+
+/// One instance of a module call.
+#[derive(Clone)]
+pub(crate) struct CallInstance {
+    /// The address suffix: `""`, `[0]`, `["key"]`.
+    pub suffix: String,
+    /// The `for_each` key.
+    pub key: Option<String>,
+    pub count_index: Option<Val>,
+    pub each: Option<(Val, Val)>,
+    /// The module instance, when the call is followed and the instances are known.
+    pub child: Option<InstanceId>,
 }
 
 /// Where a module instance was called from.
@@ -400,9 +414,16 @@ impl<'a> World<'a> {
             .clone();
         // Mark the call while it expands, so a count that refers to the module's own
         // outputs gives "unknown" rather than a loop.
-        inst.calls
-            .borrow_mut()
-            .insert(name.to_string(), Expansion::Unknown);
+        inst.calls.borrow_mut().insert(
+            name.to_string(),
+            Expansion {
+                keyed: None,
+                instances: Vec::new(),
+                unknown: true,
+                meta: None,
+                not_followed: Some(None),
+            },
+        );
         let expansion = self.expand_call(id, &inst, &block, name);
         inst.calls
             .borrow_mut()
@@ -417,74 +438,116 @@ impl<'a> World<'a> {
         block: &BlockRef<'a>,
         name: &str,
     ) -> Expansion {
-        let dir = match self.call_dir(inst, block, name) {
-            Ok(dir) => dir,
-            Err(e) => return Expansion::NotFollowed(e),
-        };
-        let def = match self.def(&dir) {
-            Ok(def) => def,
-            Err(e) => return Expansion::NotFollowed(Some(e)),
-        };
         let names = self.names(id);
         let scope = Scope::new(self.ctx, &names);
-        let (instances, error) =
-            super::expand::instances(&scope, block.body, self.ctx.limits.max_instances);
+        let (instances, meta, error) =
+            super::expand::instances_with_meta(&scope, block.body, self.ctx.limits.max_instances);
         if let Some(e) = error {
             self.ctx.report_error(e);
         }
-        let key = if inst.key.is_empty() {
-            name.to_string()
-        } else {
-            format!("{}.{name}", inst.key)
-        };
-        let path_module = display_path(&normalize(
-            &Path::new(&inst.path_module).join(super::relative_to(&inst.def.dir, &dir)),
-        ));
-        let make = |suffix: &str, count_index: Option<Val>, each: Option<(Val, Val)>| {
-            let mut chain = inst.chain.clone();
-            chain.push(dir.clone());
-            self.push(Instance {
-                def: def.clone(),
-                prefix: format!("{}module.{name}{suffix}.", inst.prefix),
-                path_module: path_module.clone(),
-                call: Some(CallSite {
-                    parent: id,
-                    block: block.clone(),
-                    count_index,
-                    each,
-                }),
-                depth: inst.depth + 1,
-                chain,
-                key: key.clone(),
-                variables: RefCell::new(HashMap::new()),
-                locals: RefCell::new(HashMap::new()),
-                outputs: RefCell::new(HashMap::new()),
-                calls: RefCell::new(HashMap::new()),
-            })
-        };
-        match instances {
-            super::expand::Instances::Single => Expansion::Single(make("", None, None)),
-            super::expand::Instances::Counted(n) => Expansion::Counted(
+        let target = self
+            .call_dir(id, inst, block, name)
+            .and_then(|dir| self.def(&dir).map(|def| (dir, def)).map_err(Some));
+        let (keyed, list, unknown) = match instances {
+            super::expand::Instances::Single => {
+                (None, vec![(String::new(), None, None, None)], false)
+            }
+            super::expand::Instances::Counted(n) => (
+                Some(false),
                 (0..n)
                     .map(|i| {
-                        make(
-                            &format!("[{i}]"),
+                        (
+                            format!("[{i}]"),
+                            None,
                             Some(Val::int(i as i64, block.span.clone())),
                             None,
                         )
                     })
                     .collect(),
+                false,
             ),
-            super::expand::Instances::Keyed(pairs) => Expansion::Keyed(
+            super::expand::Instances::Keyed(pairs) => (
+                Some(true),
                 pairs
                     .into_iter()
                     .map(|(k, kv, v)| {
-                        let suffix = format!("[{}]", super::quote(&k));
-                        (k, make(&suffix, None, Some((kv, v))))
+                        (
+                            format!("[{}]", super::quote(&k)),
+                            Some(k),
+                            None,
+                            Some((kv, v)),
+                        )
                     })
                     .collect(),
+                false,
             ),
-            super::expand::Instances::Unknown => Expansion::Unknown,
+            super::expand::Instances::Unknown => {
+                let counted = block.body.attribute("count").is_some();
+                (
+                    Some(!counted),
+                    vec![(
+                        String::new(),
+                        None,
+                        counted.then(|| super::unknown_name("count.index", &block.span)),
+                        (!counted).then(|| {
+                            (
+                                super::unknown_name("each.key", &block.span),
+                                super::unknown_name("each.value", &block.span),
+                            )
+                        }),
+                    )],
+                    true,
+                )
+            }
+        };
+        let key = if inst.key.is_empty() {
+            name.to_string()
+        } else {
+            format!("{}.{name}", inst.key)
+        };
+        let mut out = Vec::new();
+        for (suffix, for_each_key, count_index, each) in list {
+            let child = match (&target, unknown) {
+                (Ok((dir, def)), false) => {
+                    let mut chain = inst.chain.clone();
+                    chain.push(dir.clone());
+                    let path_module =
+                        display_path(&normalize(&super::relative_to(&self.ctx.root_dir, dir)));
+                    Some(self.push(Instance {
+                        def: def.clone(),
+                        prefix: format!("{}module.{name}{suffix}.", inst.prefix),
+                        path_module,
+                        call: Some(CallSite {
+                            parent: id,
+                            block: block.clone(),
+                            count_index: count_index.clone(),
+                            each: each.clone(),
+                        }),
+                        depth: inst.depth + 1,
+                        chain,
+                        key: key.clone(),
+                        variables: RefCell::new(HashMap::new()),
+                        locals: RefCell::new(HashMap::new()),
+                        outputs: RefCell::new(HashMap::new()),
+                        calls: RefCell::new(HashMap::new()),
+                    }))
+                }
+                _ => None,
+            };
+            out.push(CallInstance {
+                suffix,
+                key: for_each_key,
+                count_index,
+                each,
+                child,
+            });
+        }
+        Expansion {
+            keyed,
+            instances: out,
+            unknown,
+            meta,
+            not_followed: target.err(),
         }
     }
 
@@ -493,6 +556,7 @@ impl<'a> World<'a> {
     /// remote module without a downloaded copy (recorded, not an error).
     fn call_dir(
         &self,
+        id: InstanceId,
         inst: &Instance<'a>,
         block: &BlockRef<'a>,
         name: &str,
@@ -501,26 +565,14 @@ impl<'a> World<'a> {
             return Err(None);
         };
         let source_span = source_attr.expr.span();
-        let source = match source_attr.expr.as_reference_text() {
-            Some(s)
-                if matches!(
-                    source_attr.expr,
-                    crate::syntax::ExprRef::Hcl(_, hcl_edit::expr::Expression::String(_), _)
-                        | crate::syntax::ExprRef::Json(..)
-                ) =>
-            {
-                s
-            }
-            _ => {
-                let names = self.names(0);
-                match Scope::new(self.ctx, &names)
-                    .eval_val(source_attr.expr)
-                    .as_str()
-                {
-                    Some(s) => s.to_string(),
-                    None => return Err(None),
-                }
-            }
+        // Terraform requires a literal string; a template without interpolations is one.
+        let names = self.names(id);
+        let source = match Scope::new(self.ctx, &names)
+            .eval_val(source_attr.expr)
+            .as_str()
+        {
+            Some(s) => s.to_string(),
+            None => return Err(None),
         };
         let local = source.starts_with("./")
             || source.starts_with("../")
@@ -590,40 +642,53 @@ impl<'a> World<'a> {
         span: &Span,
     ) -> Lookup {
         let Some(expansion) = self.expansion(id, name) else {
-            return Lookup::Fail(Fail::new(
+            return Lookup::Fail(Fail::static_check(
                 span,
                 "Reference to undeclared module",
                 format!("No module call named {name:?} is declared in this module."),
             ));
         };
-        match expansion {
-            Expansion::Single(child) => match output {
-                Some(out) => match self.output(child, out) {
-                    Some(v) => Lookup::Found(v, 2),
-                    None => Lookup::Fail(Fail::new(
-                        span,
-                        "Unsupported attribute",
-                        format!("This object does not have an attribute named {out:?}."),
-                    )),
-                },
-                None => Lookup::Found(self.outputs_object(child, span), 1),
-            },
-            Expansion::Counted(children) => Lookup::Found(
+        if expansion.unknown || expansion.not_followed.is_some() {
+            return Lookup::Unknown;
+        }
+        let children: Vec<(Option<String>, InstanceId)> = expansion
+            .instances
+            .iter()
+            .filter_map(|i| i.child.map(|c| (i.key.clone(), c)))
+            .collect();
+        match expansion.keyed {
+            None => {
+                let Some((_, child)) = children.first() else {
+                    return Lookup::Unknown;
+                };
+                match output {
+                    Some(out) => match self.output(*child, out) {
+                        Some(v) => Lookup::Found(v, 2),
+                        None => Lookup::Fail(Fail::new(
+                            span,
+                            "Unsupported attribute",
+                            format!("This object does not have an attribute named {out:?}."),
+                        )),
+                    },
+                    None => Lookup::Found(self.outputs_object(*child, span), 1),
+                }
+            }
+            Some(false) => Lookup::Found(
                 Val::tuple(
                     children
                         .iter()
-                        .map(|c| self.outputs_object(*c, span))
+                        .map(|(_, c)| self.outputs_object(*c, span))
                         .collect(),
                     span.clone(),
                 ),
                 1,
             ),
-            Expansion::Keyed(children) => Lookup::Found(
+            Some(true) => Lookup::Found(
                 Val::object(
                     children
                         .iter()
                         .map(|(k, c)| Entry {
-                            key: k.clone(),
+                            key: k.clone().unwrap_or_default(),
                             key_span: span.clone(),
                             value: self.outputs_object(*c, span),
                         })
@@ -632,7 +697,6 @@ impl<'a> World<'a> {
                 ),
                 1,
             ),
-            Expansion::Unknown | Expansion::NotFollowed(_) => Lookup::Unknown,
         }
     }
 }
@@ -675,7 +739,7 @@ impl Namespace for Names<'_, '_> {
                 };
                 match self.world.variable(self.id, name) {
                     Some(v) => Lookup::Found(v, 1),
-                    None => Lookup::Fail(Fail::new(
+                    None => Lookup::Fail(Fail::static_check(
                         span,
                         "Reference to undeclared input variable",
                         format!("An input variable with the name {name:?} has not been declared. This variable can be declared with a variable {name:?} {{}} block."),
@@ -688,7 +752,7 @@ impl Namespace for Names<'_, '_> {
                 };
                 match self.world.local(self.id, name) {
                     Some(v) => Lookup::Found(v, 1),
-                    None => Lookup::Fail(Fail::new(
+                    None => Lookup::Fail(Fail::static_check(
                         span,
                         "Reference to undeclared local value",
                         format!("A local value with the name {name:?} has not been declared."),
