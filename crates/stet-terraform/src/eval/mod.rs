@@ -224,6 +224,9 @@ pub(crate) struct Scope<'s, 'a> {
     /// Inside a template of `templatefile` or `templatestring` (which may not call the
     /// template functions again): the function's name.
     pub in_template: Option<&'static str>,
+    /// Evaluating what Terraform may never evaluate (a resource whose instances are not
+    /// known, a condition's error message): failures are not reported.
+    pub quiet: bool,
 }
 
 impl<'s, 'a> Scope<'s, 'a> {
@@ -235,6 +238,7 @@ impl<'s, 'a> Scope<'s, 'a> {
             each: None,
             bound: Vec::new(),
             in_template: None,
+            quiet: false,
         }
     }
 
@@ -287,7 +291,9 @@ impl<'s, 'a> Scope<'s, 'a> {
         match self.try_eval(expr) {
             Ok(v) => v,
             Err(fail) => {
-                self.ctx.report(fail);
+                if !self.quiet {
+                    self.ctx.report(fail);
+                }
                 self.unknown(expr, Type::Dynamic)
             }
         }

@@ -494,7 +494,7 @@ impl<'w, 'a> Loader<'w, 'a> {
         &mut self,
         scope: &Scope<'_, 'a>,
         block: &BlockRef<'a>,
-    ) -> (Vec<(String, Option<Val>, Option<(Val, Val)>)>, Map) {
+    ) -> (Vec<(String, Option<Val>, Option<(Val, Val)>)>, Map, bool) {
         let (instances, meta, error) =
             instances_with_meta(scope, block.body, self.world.ctx.limits.max_instances);
         if let Some(e) = error {
@@ -504,6 +504,7 @@ impl<'w, 'a> Loader<'w, 'a> {
         if let Some((key, span, value)) = meta {
             meta_map.insert(key, span, value);
         }
+        let unknown = matches!(instances, Instances::Unknown);
         let list = match instances {
             Instances::Single => vec![(String::new(), None, None)],
             Instances::Counted(n) => (0..n)
@@ -534,7 +535,7 @@ impl<'w, 'a> Loader<'w, 'a> {
                 )]
             }
         };
-        (list, meta_map)
+        (list, meta_map, unknown)
     }
 
     fn push_resource(
@@ -552,7 +553,7 @@ impl<'w, 'a> Loader<'w, 'a> {
             _ => format!("{prefix}{ty}.{name}"),
         };
         let base_scope = self.scope(names);
-        let (list, count_meta) = self.instance_list(&base_scope, block);
+        let (list, count_meta, unknown) = self.instance_list(&base_scope, block);
         let mut meta_base = count_meta;
         for entry in reference_meta(block.body, &["depends_on", "provider"]) {
             meta_base.insert(entry.key, entry.key_span, entry.value);
@@ -564,6 +565,8 @@ impl<'w, 'a> Loader<'w, 'a> {
             let mut scope = self.scope(names);
             scope.count_index = count_index;
             scope.each = each;
+            // Instances that may not exist: Terraform may never evaluate their arguments.
+            scope.quiet = unknown;
             let attributes = eval_body(&scope, block.body, &block.span, RESOURCE_META);
             let mut meta = meta_base.clone();
             if kind == ResourceKind::Managed {
@@ -626,6 +629,7 @@ impl<'w, 'a> Loader<'w, 'a> {
             let mut scope = self.scope(names);
             scope.count_index = instance.count_index.clone();
             scope.each = instance.each.clone();
+            scope.quiet = expansion.unknown;
             let attributes = eval_body(&scope, block.body, &block.span, MODULE_META);
             self.graph.resources.push(Resource {
                 address: format!("{base}{}", instance.suffix),
