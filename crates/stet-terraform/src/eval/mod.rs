@@ -474,7 +474,7 @@ impl<'s, 'a> Scope<'s, 'a> {
                         ),
                         ObjectKey::Expression(k) => {
                             let key_value = self.hcl(file, k)?;
-                            let key_span = key_value.span.clone();
+                            let key_span = self.span(file, k);
                             if key_value.is_null() {
                                 return Err(Fail::new(
                                     &key_span,
@@ -622,7 +622,7 @@ impl<'s, 'a> Scope<'s, 'a> {
         let cond = self.hcl(file, &c.cond_expr)?;
         if cond.is_null() {
             return Err(Fail::new(
-                &cond.span,
+                &self.span(file, &c.cond_expr),
                 "Null condition",
                 "The condition value is null. Conditions must either be true or false.",
             ));
@@ -1018,7 +1018,7 @@ impl<'s, 'a> Scope<'s, 'a> {
             let result = probe.hcl(file, &cond.expr)?;
             if result.is_null() {
                 return Err(Fail::new(
-                    &result.span,
+                    &self.span(file, &cond.expr),
                     "Condition is null",
                     "The value of the 'if' clause must not be null.",
                 ));
@@ -1063,7 +1063,7 @@ impl<'s, 'a> Scope<'s, 'a> {
                 let include = scope.hcl(file, &cond.expr)?;
                 if include.is_null() {
                     return Err(Fail::new(
-                        &include.span,
+                        &self.span(file, &cond.expr),
                         "Invalid 'for' condition",
                         "The value of the 'if' clause must not be null.",
                     ));
@@ -1089,7 +1089,7 @@ impl<'s, 'a> Scope<'s, 'a> {
                     let key = scope.hcl(file, key_expr)?;
                     if key.is_null() {
                         return Err(Fail::new(
-                            &key.span,
+                            &self.span(file, key_expr),
                             "Invalid object key",
                             "Key expression in 'for' expression must not produce a null value.",
                         ));
@@ -1099,7 +1099,7 @@ impl<'s, 'a> Scope<'s, 'a> {
                         known = false;
                         continue;
                     }
-                    let key_span = key.span.clone();
+                    let key_span = self.span(file, key_expr);
                     let key = convert(key, &Type::String).map_err(|m| {
                         Fail::new(
                             &key_span,
