@@ -128,7 +128,7 @@ impl Val {
                 out.push(item);
             }
         }
-        out.sort_by(|a, b| set_order(a, b));
+        out.sort_by(set_order);
         Val::new(Kind::Set(ety, out), span)
     }
 

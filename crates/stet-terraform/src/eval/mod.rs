@@ -1199,12 +1199,10 @@ pub(crate) fn iteration(coll: &Val) -> Option<Vec<(Val, Val)>> {
                 })
                 .collect(),
         ),
-        Kind::Unknown(ty, _) => match ty {
-            Type::List(_) | Type::Set(_) | Type::Map(_) | Type::Tuple(_) | Type::Object(_) => {
-                Some(Vec::new())
-            }
-            _ => None,
-        },
+        Kind::Unknown(
+            Type::List(_) | Type::Set(_) | Type::Map(_) | Type::Tuple(_) | Type::Object(_),
+            _,
+        ) => Some(Vec::new()),
         _ => None,
     }
 }

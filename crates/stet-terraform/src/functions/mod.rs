@@ -23,7 +23,7 @@ mod numeric;
 mod string;
 mod template;
 
-use crate::cty::{convert, Kind, Type, Val};
+use crate::cty::{convert, Type, Val};
 use crate::eval::{Fail, Scope};
 use stet_graph::Span;
 
@@ -186,9 +186,6 @@ pub(crate) fn set_any() -> Type {
 pub(crate) fn map_any() -> Type {
     Type::map(Type::Dynamic)
 }
-pub(crate) fn map_string() -> Type {
-    Type::map(Type::String)
-}
 
 /// Every function, by family.
 fn table() -> impl Iterator<Item = &'static Function> {
@@ -317,14 +314,4 @@ fn arg_fail(span: &Span, param: &str, message: &str) -> Fail {
 /// An unknown result of type `ty`.
 pub(crate) fn unknown(c: &Call<'_, '_, '_>, ty: Type) -> FnResult {
     Ok(Val::unknown(ty, c.span.clone()))
-}
-
-/// Whether the value is a list, set or tuple.
-pub(crate) fn is_sequence(v: &Val) -> bool {
-    matches!(v.ty(), Type::List(_) | Type::Set(_) | Type::Tuple(_))
-}
-
-/// The kind of a value, for functions that branch on it.
-pub(crate) fn kind(v: &Val) -> &Kind {
-    &v.kind
 }

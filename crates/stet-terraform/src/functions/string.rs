@@ -4,7 +4,7 @@
 //! grapheme-aware `substr`/`strrev`, `templatestring`.
 
 use super::{any, list_string, number, p, string, Call, FnError, FnResult, Function};
-use crate::cty::{convert, Entry, Kind, Number, Type, Val};
+use crate::cty::{convert, Entry, Number, Type, Val};
 use unicode_segmentation::UnicodeSegmentation;
 
 pub(super) static FUNCTIONS: &[Function] = &[

@@ -192,6 +192,9 @@ struct Loader<'w, 'a> {
     remote_calls: Vec<Span>,
 }
 
+/// One instance of a block: its address suffix, `count.index` and `each`.
+type InstanceScope = (String, Option<Val>, Option<(Val, Val)>);
+
 /// Arguments of a resource that are meta-arguments, not configuration.
 const RESOURCE_META: &[&str] = &[
     "count",
@@ -494,7 +497,7 @@ impl<'w, 'a> Loader<'w, 'a> {
         &mut self,
         scope: &Scope<'_, 'a>,
         block: &BlockRef<'a>,
-    ) -> (Vec<(String, Option<Val>, Option<(Val, Val)>)>, Map, bool) {
+    ) -> (Vec<InstanceScope>, Map, bool) {
         let (instances, meta, error) =
             instances_with_meta(scope, block.body, self.world.ctx.limits.max_instances);
         if let Some(e) = error {

@@ -590,10 +590,7 @@ impl<'a> World<'a> {
                 format!("{}.{name}", inst.key)
             };
             match &self.manifest {
-                Some(manifest) => match manifest.resolve(self, &key, &source, block) {
-                    Ok(dir) => dir,
-                    Err(e) => return Err(e),
-                },
+                Some(manifest) => manifest.resolve(self, &key, &source, block)?,
                 None => return Err(None),
             }
         };
