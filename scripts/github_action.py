@@ -314,7 +314,7 @@ def run():
         base_repo = ((pull.get("base") or {}).get("repo") or {}).get("full_name")
         fork = head_repo != base_repo
 
-    out_dir = os.path.join(env("RUNNER_TEMP") or tempfile.gettempdir(), "stet")
+    out_dir = os.path.join(env("RUNNER_TEMP") or tempfile.gettempdir(), "stet-reports")
     os.makedirs(out_dir, exist_ok=True)
     files = {}
     for f in formats + ["json"]:
@@ -399,7 +399,8 @@ def sticky_comment(number, markdown):
     try:
         existing = None
         page = 1
-        while existing is None:
+        # 100 comments a page; a pull request with more than 3,000 gets a new comment.
+        while existing is None and page <= 30:
             comments = api(
                 "GET",
                 "%s/repos/%s/issues/%s/comments?per_page=100&page=%d" % (root, repository, number, page),

@@ -542,7 +542,10 @@ fn limits(config: &stet::Config, flags: &[(String, u64)]) -> stet::Limits {
 /// (an empty folder, a path with a typo in a glob, a CI job run in the wrong folder), unless
 /// `--allow-empty`. Problems with the paths themselves were reported already.
 fn refuse_empty(report: &stet::Report, paths: &[PathBuf], allow_empty: bool) -> Option<ExitCode> {
-    if allow_empty || report.files_read() > 0 || report.errors().next().is_some() {
+    // Files found but deliberately not read (a link out of the repository, over the total
+    // size limit) have their own warnings: the scan was not empty, it was refused.
+    let refused = report.inputs.skipped_outside + report.inputs.skipped_over_total;
+    if allow_empty || report.files_read() > 0 || refused > 0 || report.errors().next().is_some() {
         return None;
     }
     let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();

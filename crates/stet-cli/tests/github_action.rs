@@ -127,7 +127,7 @@ impl Api {
                 let mut body = vec![0; length];
                 let _ = reader.read_exact(&mut body);
                 let (status, reply) = match method.as_str() {
-                    "GET" if path.contains("page=1") => ("200 OK", comments),
+                    "GET" if path.ends_with("&page=1") => ("200 OK", comments),
                     "GET" => ("200 OK", "[]"),
                     "POST" => ("201 Created", "{\"id\": 8}"),
                     _ => ("200 OK", "{\"id\": 7}"),
@@ -191,7 +191,8 @@ fn run_step(
     std::fs::write(&event_path, text).unwrap();
     // A stet that logs each run, so the test can count them.
     let log = temp.join("stet-runs.log");
-    let wrapper = temp.join("stet");
+    std::fs::create_dir_all(temp.join("bin")).unwrap();
+    let wrapper = temp.join("bin/stet");
     std::fs::write(
         &wrapper,
         format!(

@@ -182,6 +182,9 @@ fn check_markdown(report: &Report, out: &str) -> Result<(), String> {
     for line in out.lines() {
         let ours = line.is_empty()
             || line.starts_with("- ")
+            || line.starts_with("  - ")
+            || line.starts_with("**Fails the check:** ")
+            || line.starts_with("Passes the check: ")
             || line.starts_with("## ")
             || line.starts_with("### ")
             || line.starts_with("<details><summary>")
@@ -191,7 +194,8 @@ fn check_markdown(report: &Report, out: &str) -> Result<(), String> {
         if !ours {
             return Err(fail("markdown", format!("unexpected line {line:?}"), out));
         }
-        if line.starts_with("- ") {
+        // Findings and the lines under them (their fix, the values behind them).
+        if line.starts_with("- ") || line.starts_with("  - ") {
             // Outside code spans, `<` must be escaped so no HTML tag opens.
             let mut in_code = false;
             let mut previous = ' ';
