@@ -32,7 +32,8 @@ fi
 
 # Tell the person at the terminal now: pre-commit holds a hook's output until it ends.
 say() {
-    if { : >/dev/tty; } 2>/dev/null; then
+    # Tried in a subshell: a failed redirection of a special built-in ends a POSIX shell.
+    if (: >/dev/tty) 2>/dev/null; then
         echo "$1" >/dev/tty
     fi
     echo "$1" >&2
