@@ -520,3 +520,80 @@ fn one_run_writes_several_reports() {
         out.stderr
     );
 }
+
+/// "When a replacement reaches other resources … the comment draws it": end to end on
+/// `fixtures/reports/cascade` (a subnet replaced for its CIDR block, with an instance and a
+/// route table association that reference it). Every knock-on change the diff reports (an
+/// attribute with `caused_by`) is an edge of the DOT graph and of the Mermaid drawing; the
+/// replaced subnet is drawn with the attribute that forces it either way.
+#[test]
+fn replacements_and_what_they_reach_are_drawn() {
+    let case = "fixtures/reports/cascade";
+    let run = |format: &str| {
+        let out = stet(
+            &root(),
+            &[
+                "diff",
+                &format!("{case}/before"),
+                &format!("{case}/after"),
+                "--format",
+                format,
+            ],
+        );
+        assert!(
+            matches!(out.code, Some(0) | Some(1)),
+            "{}{}",
+            out.stdout,
+            out.stderr
+        );
+        out.stdout
+    };
+    let json: serde_json::Value = serde_json::from_str(&run("json")).unwrap();
+    let dot = run("dot");
+    let markdown = run("markdown");
+    assert!(
+        dot.starts_with("digraph stet {") && dot.ends_with("}\n"),
+        "{dot}"
+    );
+    let node = |address: &str| -> String {
+        dot.lines()
+            .find(|l| l.contains(&format!("[label=\"{address}\\n")))
+            .and_then(|l| l.split_whitespace().next())
+            .unwrap_or_else(|| panic!("no node for {address}:\n{dot}"))
+            .to_string()
+    };
+    let subnet = node("aws_subnet.app");
+    assert!(
+        dot.contains(&format!("{subnet}f0 [shape=ellipse, style=dashed, label=\"cidr_block: \\\"10.0.1.0/24\\\" → \\\"10.0.2.0/24\\\"\"];")),
+        "{dot}"
+    );
+    assert!(
+        markdown.contains("`cidr_block: \"10.0.1.0/24\" → \"10.0.2.0/24\"`"),
+        "{markdown}"
+    );
+    let mut knock_on = 0;
+    for change in json["changes"].as_array().unwrap() {
+        for attribute in change["attributes"].as_array().unwrap() {
+            let Some(cause) = attribute["caused_by"].as_str() else {
+                continue;
+            };
+            knock_on += 1;
+            let (from, to) = (node(cause), node(change["address"].as_str().unwrap()));
+            assert!(
+                dot.lines().any(|l| l
+                    .trim_start()
+                    .starts_with(&format!("{from} -> {to} [label=\""))
+                    && l.contains(attribute["path"].as_str().unwrap())),
+                "{cause} → {}:\n{dot}",
+                change["address"]
+            );
+        }
+    }
+    // Mermaid only when a replacement reaches something (until the diff fills `caused_by`,
+    // there is nothing to draw beyond the table).
+    assert_eq!(
+        markdown.contains("```mermaid\nflowchart LR\n"),
+        knock_on > 0,
+        "{markdown}"
+    );
+}
