@@ -161,6 +161,37 @@ fn the_documented_action_inputs_exist() {
     }
 }
 
+/// Issue #19: the documented workflow ran only on `pull_request`, failed on forks, lacked
+/// `actions: read`, installed stet unpinned with no cache and ran it three times. Both
+/// GitHub workflows of the page now run on pushes too, grant `actions: read`, pin and cache
+/// stet, run it once per event and skip what a fork's token cannot do.
+#[test]
+fn the_documented_workflows_cover_pushes_forks_and_pinning() {
+    let page = page();
+    for heading in ["### The stet Action", "### A plain workflow"] {
+        let workflow = block_after(&page, heading, "yaml");
+        for needed in [
+            "pull_request:",
+            "push:",
+            "actions: read",
+            "security-events: write",
+            "fork",
+        ] {
+            assert!(workflow.contains(needed), "{heading}: no `{needed}`");
+        }
+        let pinned = workflow.contains("uses: stet-iac/stet@v")
+            || (workflow.contains("--tag v") && workflow.contains("actions/cache@"));
+        assert!(pinned, "{heading}: stet is not pinned and cached");
+        // One stet run per event: the pull-request step and the push step exclude each other.
+        let runs = workflow.matches("run: stet check").count();
+        assert!(runs <= 2, "{heading}: {runs} runs");
+        if runs == 2 {
+            assert!(workflow.contains("if: github.event_name == 'pull_request'"));
+            assert!(workflow.contains("if: github.event_name != 'pull_request'"));
+        }
+    }
+}
+
 #[test]
 fn documented_hook_ids_exist() {
     let hooks = std::fs::read_to_string(root().join(".pre-commit-hooks.yaml")).unwrap();
