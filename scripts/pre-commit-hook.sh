@@ -30,13 +30,16 @@ if ! command -v "$cargo" >/dev/null 2>&1; then
     exit 2
 fi
 
-# Tell the person at the terminal now: pre-commit holds a hook's output until it ends.
+# Tell the person at the terminal now: pre-commit holds a hook's output until it ends. The
+# terminal is tried in a subshell: a failed redirection of a special built-in ends a POSIX
+# shell. Without one (CI), messages and cargo's progress go to stderr, which pre-commit shows.
+if (: >/dev/tty) 2>/dev/null; then
+    exec 3>/dev/tty
+else
+    exec 3>&2
+fi
 say() {
-    # Tried in a subshell: a failed redirection of a special built-in ends a POSIX shell.
-    if (: >/dev/tty) 2>/dev/null; then
-        echo "$1" >/dev/tty
-    fi
-    echo "$1" >&2
+    echo "$1" >&3
 }
 
 # Where cargo would build by default, as cargo itself resolves it (environment and config).
@@ -49,7 +52,7 @@ if [ -z "$target" ] || [ "$target" = "$here/target" ]; then
 fi
 
 version=$(sed -n 's/^version = "\(.*\)"/\1/p' "$here/Cargo.toml" | head -n 1)
-say "stet hook: building stet $version from source with cargo into $target, once for this version: about 3 minutes on a 4-core laptop from scratch (less when an earlier version was built there); later runs start at once."
+say "stet hook: building stet $version from source with cargo into $target, once for this version: 3 to 5 minutes from scratch (less when an earlier version was built there); later runs start at once."
 
 if [ "$profile" = release ]; then
     flags="--release"
@@ -58,11 +61,11 @@ else
 fi
 log="$here/.stet-hook/build.json"
 mkdir -p "$here/.stet-hook/$profile"
-# Cargo's progress and errors go to the terminal (stderr); its JSON report of what it built
-# names the binary, wherever the configuration put it.
+# Cargo's progress and errors go to the terminal as they come; its JSON report of what it
+# built names the binary, wherever the configuration put it.
 # shellcheck disable=SC2086
 if ! "$cargo" build $flags --locked --manifest-path "$here/Cargo.toml" -p stet-cli --bin stet \
-    --message-format=json-render-diagnostics >"$log"; then
+    --message-format=json-render-diagnostics >"$log" 2>&3; then
     say "stet hook: the build failed (cargo's messages are above)"
     exit 2
 fi
@@ -75,4 +78,5 @@ fi
 cp "$built" "$kept.tmp.$$"
 mv -f "$kept.tmp.$$" "$kept"
 say "stet hook: built $kept"
+exec 3>&-
 exec "$kept" "$@"
