@@ -251,7 +251,7 @@ impl<'w, 'a> Loader<'w, 'a> {
     where
         'w: 'n,
     {
-        Scope::new(self.world.ctx, names)
+        self.world.scope(names)
     }
 
     /// Pushes everything instance `id` declares, then its module calls' instances.

@@ -81,6 +81,9 @@ pub(crate) struct Instance<'a> {
     pub chain: Vec<PathBuf>,
     /// The module path without instance keys (`app.db`), as `modules.json` names calls.
     pub key: String,
+    /// Read although Terraform may not have this instance (its call's `count`/`for_each`
+    /// is not known): failures in it are not reported.
+    pub quiet: bool,
     variables: RefCell<HashMap<String, Slot<Val>>>,
     locals: RefCell<HashMap<String, Slot<Val>>>,
     outputs: RefCell<HashMap<String, Slot<Val>>>,
@@ -188,6 +191,7 @@ impl<'a> World<'a> {
             depth: 0,
             chain: vec![dir.to_path_buf()],
             key: String::new(),
+            quiet: false,
             variables: RefCell::new(HashMap::new()),
             locals: RefCell::new(HashMap::new()),
             outputs: RefCell::new(HashMap::new()),
@@ -203,6 +207,13 @@ impl<'a> World<'a> {
 
     pub fn instance(&self, id: InstanceId) -> Rc<Instance<'a>> {
         self.instances.borrow()[id].clone()
+    }
+
+    /// A scope over `names`, quiet when its instance is.
+    pub fn scope<'n>(&'n self, names: &'n Names<'n, 'a>) -> Scope<'n, 'a> {
+        let mut scope = Scope::new(self.ctx, names);
+        scope.quiet = names.instance.quiet;
+        scope
     }
 
     /// The names an instance's expressions see.
@@ -250,7 +261,7 @@ impl<'a> World<'a> {
         name: &str,
     ) -> Val {
         let names = self.names(id);
-        let scope = Scope::new(self.ctx, &names);
+        let scope = self.scope(&names);
         let unknown = || {
             let mut info = stet_graph::Expr {
                 source: format!("var.{name}"),
@@ -292,12 +303,12 @@ impl<'a> World<'a> {
             // Defaults are constants: nothing is in scope.
             let empty = super::NoNames;
             let v = Scope::new(self.ctx, &empty).eval_val(a.expr);
-            prepare(self.ctx, v, &ty, defaults.as_ref())
+            prepare(self.ctx, v, &ty, defaults.as_ref(), inst.quiet)
         });
         let given = match &inst.call {
             Some(site) => site.block.body.attribute(name).map(|attr| {
                 let parent = self.names(site.parent);
-                let mut pscope = Scope::new(self.ctx, &parent);
+                let mut pscope = self.scope(&parent);
                 pscope.count_index = site.count_index.clone();
                 pscope.each = site.each.clone();
                 pscope.eval_val(attr.expr)
@@ -306,7 +317,7 @@ impl<'a> World<'a> {
         };
         let value = match given {
             Some(v) if v.is_null() && !nullable => default.unwrap_or_else(unknown),
-            Some(v) => prepare(self.ctx, v, &ty, defaults.as_ref()),
+            Some(v) => prepare(self.ctx, v, &ty, defaults.as_ref(), inst.quiet),
             None => match default {
                 Some(d) => d,
                 None => match ty {
@@ -339,7 +350,7 @@ impl<'a> World<'a> {
             .borrow_mut()
             .insert(name.to_string(), Slot::Busy);
         let names = self.names(id);
-        let value = Scope::new(self.ctx, &names).eval_val(attr.expr);
+        let value = self.scope(&names).eval_val(attr.expr);
         inst.locals
             .borrow_mut()
             .insert(name.to_string(), Slot::Done(value.clone()));
@@ -365,7 +376,7 @@ impl<'a> World<'a> {
             .borrow_mut()
             .insert(name.to_string(), Slot::Busy);
         let names = self.names(id);
-        let scope = Scope::new(self.ctx, &names);
+        let scope = self.scope(&names);
         let value = match block.body.attribute("value") {
             Some(attr) => scope.eval_val(attr.expr),
             None => Val::null(Type::Dynamic, block.span.clone()),
@@ -439,7 +450,7 @@ impl<'a> World<'a> {
         name: &str,
     ) -> Expansion {
         let names = self.names(id);
-        let scope = Scope::new(self.ctx, &names);
+        let scope = self.scope(&names);
         let (instances, meta, error) =
             super::expand::instances_with_meta(&scope, block.body, self.ctx.limits.max_instances);
         if let Some(e) = error {
@@ -507,8 +518,10 @@ impl<'a> World<'a> {
         };
         let mut out = Vec::new();
         for (suffix, for_each_key, count_index, each) in list {
-            let child = match (&target, unknown) {
-                (Ok((dir, def)), false) => {
+            // Instances not known are read once, with `count.index`/`each` unknown, so the
+            // module's configuration is still seen (as a resource's is).
+            let child = match &target {
+                Ok((dir, def)) => {
                     let mut chain = inst.chain.clone();
                     chain.push(dir.clone());
                     let path_module =
@@ -526,6 +539,7 @@ impl<'a> World<'a> {
                         depth: inst.depth + 1,
                         chain,
                         key: key.clone(),
+                        quiet: inst.quiet || unknown,
                         variables: RefCell::new(HashMap::new()),
                         locals: RefCell::new(HashMap::new()),
                         outputs: RefCell::new(HashMap::new()),
@@ -567,10 +581,7 @@ impl<'a> World<'a> {
         let source_span = source_attr.expr.span();
         // Terraform requires a literal string; a template without interpolations is one.
         let names = self.names(id);
-        let source = match Scope::new(self.ctx, &names)
-            .eval_val(source_attr.expr)
-            .as_str()
-        {
+        let source = match self.scope(&names).eval_val(source_attr.expr).as_str() {
             Some(s) => s.to_string(),
             None => return Err(None),
         };
@@ -646,6 +657,7 @@ impl<'a> World<'a> {
             ));
         };
         if expansion.unknown || expansion.not_followed.is_some() {
+            // Outputs of instances not known are not known either.
             return Lookup::Unknown;
         }
         let children: Vec<(Option<String>, InstanceId)> = expansion
@@ -700,7 +712,13 @@ impl<'a> World<'a> {
 
 /// A variable's value as Terraform prepares it: `optional()` defaults applied, then
 /// converted to the type constraint (a value that does not convert is reported).
-fn prepare(ctx: &Ctx<'_>, v: Val, ty: &Type, defaults: Option<&super::typeexpr::Defaults>) -> Val {
+fn prepare(
+    ctx: &Ctx<'_>,
+    v: Val,
+    ty: &Type,
+    defaults: Option<&super::typeexpr::Defaults>,
+    quiet: bool,
+) -> Val {
     let v = match defaults {
         Some(d) if !v.is_null() => d.apply(v),
         _ => v,
@@ -708,6 +726,7 @@ fn prepare(ctx: &Ctx<'_>, v: Val, ty: &Type, defaults: Option<&super::typeexpr::
     let span = v.span.clone();
     match convert(v, ty) {
         Ok(v) => v,
+        Err(_) if quiet => Val::unknown(ty.without_optional(), span),
         Err(m) => {
             ctx.report(Fail::new(
                 &span,
