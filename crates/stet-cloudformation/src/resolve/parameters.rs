@@ -54,9 +54,32 @@ impl Resolver<'_> {
                     .or_insert_with(|| (value.to_string(), input.clone()));
             }
         }
-        let Some(section) = section else {
-            return;
-        };
+        let empty = Map::new();
+        let section = section.unwrap_or(&empty);
+        // A value for a parameter the template does not declare is most likely a typo, or a
+        // file meant for another template.
+        for value in &given {
+            if let Some(span) = &value.span {
+                if !section.contains_key(&value.name)
+                    && !PSEUDO_PARAMETERS.contains(&value.name.as_str())
+                {
+                    self.warn(
+                        span,
+                        format!(
+                            "{} gives a value for `{}`, which the template does not declare",
+                            value.via, value.name
+                        ),
+                    );
+                }
+            }
+        }
+        let mut files: Vec<&str> = given
+            .iter()
+            .filter(|v| v.span.is_some())
+            .map(|v| v.via.as_str())
+            .collect();
+        files.sort_unstable();
+        files.dedup();
         for entry in section.iter() {
             let declaration = &entry.value;
             let text = |key: &str| declaration.get(key).and_then(Value::to_display_string);
@@ -90,7 +113,19 @@ impl Resolver<'_> {
                         },
                     )
                 }),
-                (None, None) => None,
+                (None, None) => {
+                    if !files.is_empty() {
+                        self.warn(
+                            &entry.key_span,
+                            format!(
+                                "parameter `{}` has no default and no value in {}: it stays unknown",
+                                entry.key,
+                                files.join(", ")
+                            ),
+                        );
+                    }
+                    None
+                }
             };
             if let Some((text, span, input)) = &value {
                 let at = span.clone().unwrap_or_else(|| entry.key_span.clone());

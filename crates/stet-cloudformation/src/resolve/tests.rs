@@ -392,3 +392,26 @@ Resources:
     let doc = b.resolved.document.to_json().to_string();
     assert!(!doc.contains("other"), "{doc}");
 }
+
+#[test]
+fn parameters_files_naming_unknown_parameters_or_leaving_required_ones_warn() {
+    let file = crate::read_parameters(
+        "params.json".into(),
+        "[{\"ParameterKey\": \"Typo\", \"ParameterValue\": \"x\"}]",
+        "default",
+        &Default::default(),
+    )
+    .unwrap();
+    let r = resolve_template(
+        &template("Parameters:\n  Key: {Type: String}\nResources:\n  A: {Type: AWS::S3::Bucket}\n"),
+        &file.values,
+    );
+    let messages: Vec<String> = r.problems.iter().map(|p| p.to_string()).collect();
+    assert_eq!(
+        messages,
+        [
+            "params.json:1:45: params.json gives a value for `Typo`, which the template does not declare",
+            "t.yaml:2:3: parameter `Key` has no default and no value in params.json: it stays unknown",
+        ]
+    );
+}
