@@ -146,6 +146,20 @@ struct ReportArgs {
     /// max-string-len, max-yaml-nodes, max-resources, max-rule-steps (repeatable).
     #[arg(long, value_name = "NAME=N", value_parser = parse_limit)]
     limit: Vec<(String, u64)>,
+    /// A CloudFormation parameter's value for every template that declares it, over
+    /// parameters files and stet.toml (repeatable; `AWS::Region=...` sets the region).
+    #[arg(long, value_name = "KEY=VALUE", value_parser = parse_parameter)]
+    parameter: Vec<(String, String)>,
+}
+
+/// `KEY=VALUE` of `--parameter`.
+fn parse_parameter(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((key, value)) if !key.trim().is_empty() => {
+            Ok((key.trim().to_string(), value.to_string()))
+        }
+        _ => Err(format!("expected KEY=VALUE, found `{text}`")),
+    }
 }
 
 /// `NAME=N` of `--limit`.
@@ -389,6 +403,7 @@ fn run_options(
         load: stet::LoadOptions {
             jobs,
             limits: limits(&config, &report.limit),
+            cloudformation: config.parameter_sources(&report.parameter),
             ..stet::LoadOptions::default()
         },
         config,

@@ -56,9 +56,15 @@ impl Input {
             .as_deref()
             .map(|v| format!(" = `{v}`"))
             .unwrap_or_default();
-        match &self.span {
-            Some(span) => format!("{}{value} ({}, {span})", self.name, self.via),
-            None => format!("{}{value} ({})", self.name, self.via),
+        let via = match self.via.as_str() {
+            "condition" | "mapping" => None,
+            via => Some(via),
+        };
+        match (via, &self.span) {
+            (Some(via), Some(span)) => format!("{}{value} ({via}, {span})", self.name),
+            (Some(via), None) => format!("{}{value} ({via})", self.name),
+            (None, Some(span)) => format!("{}{value} ({span})", self.name),
+            (None, None) => format!("{}{value}", self.name),
         }
     }
 }

@@ -43,6 +43,23 @@ pub struct Finding {
     /// through module calls), so that a suppression above a call also covers it.
     #[serde(skip)]
     pub aliases: Vec<String>,
+    /// Other places the finding is about: for a value CloudFormation computes, where its
+    /// inputs are written (a parameter's default, a parameters-file entry, a mapping entry).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<Related>,
+}
+
+/// Another place a finding is about, with what it is.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Related {
+    /// The file.
+    pub file: String,
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column.
+    pub column: u32,
+    /// What is there: ``parameter `ImageTag` = `latest` (default)``.
+    pub message: String,
 }
 
 /// Reads every `.guard` file in `paths` (files or folders, recursively). Files that do not
@@ -291,25 +308,37 @@ fn check_subject(subject: &Subject<'_>, rules: &[RuleSet]) -> (Vec<Finding>, Vec
         (None, Some(change)) => Span::file_start(change.span.file.clone()),
         (None, None) => return (findings, diagnostics),
     };
-    let mut document = match subject.graph {
+    let with_changes = |mut document: Value| {
+        if subject.changes.is_some() {
+            if let Some(map) = document.as_map_mut() {
+                map.insert(
+                    "Changes",
+                    fallback.clone(),
+                    changes_section(changes, &fallback),
+                );
+            }
+        }
+        document
+    };
+    let document = with_changes(match subject.graph {
         Some(graph) => render_document(graph),
         None => Value::empty_map(fallback.clone()),
-    };
-    if subject.changes.is_some() {
-        if let Some(map) = document.as_map_mut() {
-            map.insert(
-                "Changes",
-                fallback.clone(),
-                changes_section(changes, &fallback),
-            );
-        }
-    }
+    });
+    // A CloudFormation template as it deploys, for the rules that read it so.
+    let resolved = subject.graph.and_then(|g| g.resolved.as_deref());
+    let resolved_document = resolved
+        .filter(|_| rules.iter().any(wants_resolved))
+        .map(|r| with_changes(r.document.clone()));
     let name = subject
         .graph
         .map_or_else(|| fallback.file.to_string(), |g| g.path.to_string());
     let format = subject.graph.map(|g| g.format);
     for ruleset in rules.iter().filter(|r| applies(r.meta(), format)) {
-        let results = match ruleset.evaluate(&document) {
+        let (document, origins) = match &resolved_document {
+            Some(d) if wants_resolved(ruleset) => (d, resolved),
+            _ => (&document, None),
+        };
+        let results = match ruleset.evaluate(document) {
             Ok(r) => r,
             Err(stet_rules::EvalError::Budget { steps, .. }) => {
                 diagnostics.push(Diagnostic::file(
@@ -341,10 +370,27 @@ fn check_subject(subject: &Subject<'_>, rules: &[RuleSet]) -> (Vec<Finding>, Vec
                 } else {
                     resource.as_str()
                 };
-                let message = match &failure.message {
+                let mut message = match &failure.message {
                     Some(m) => format!("{label}: {}", first_paragraph(m)),
                     None => format!("{label}: {}", failure.explanation),
                 };
+                let inputs = origins.map(|o| o.inputs_at(&span)).unwrap_or_default();
+                if !inputs.is_empty() {
+                    let names: Vec<String> = inputs.iter().map(|i| input_label(i)).collect();
+                    message.push_str(&format!(" (value from {})", names.join("; ")));
+                }
+                let related = inputs
+                    .iter()
+                    .filter_map(|i| {
+                        let at = i.span.as_ref()?;
+                        Some(Related {
+                            file: at.file.to_string(),
+                            line: at.start.line,
+                            column: at.start.column,
+                            message: input_label(i),
+                        })
+                    })
+                    .collect();
                 findings.push(Finding {
                     file: span.file.to_string(),
                     line: span.start.line,
@@ -363,11 +409,40 @@ fn check_subject(subject: &Subject<'_>, rules: &[RuleSet]) -> (Vec<Finding>, Vec
                     resource_type,
                     clause: failure.clause.to_string(),
                     aliases: Vec::new(),
+                    related,
                 });
             }
         }
     }
     (findings, diagnostics)
+}
+
+/// Whether a rule reads CloudFormation templates as they deploy: the built-in rules do, and
+/// a rule file whose header says `view: resolved`; other rule files read templates as
+/// written, as cfn-guard does.
+fn wants_resolved(rule: &RuleSet) -> bool {
+    match rule.meta().view.as_deref() {
+        Some(view) => view == "resolved",
+        None => crate::builtin::BUILTIN
+            .iter()
+            .any(|b| b.path == rule.path() && rule.meta().id.as_deref() == Some(b.id)),
+    }
+}
+
+/// An input of a resolved value for messages, without its line (a finding's message is how
+/// pull-request mode matches it across versions): ``parameter `Tag` = `latest`, its default``.
+fn input_label(input: &stet_graph::Input) -> String {
+    let value = input
+        .value
+        .as_deref()
+        .map(|v| format!(" = `{v}`"))
+        .unwrap_or_default();
+    match input.via.as_str() {
+        "condition" | "mapping" => format!("{}{value}", input.name),
+        "default" => format!("{}{value}, its default", input.name),
+        "--parameter" => format!("{}{value} from --parameter", input.name),
+        via => format!("{}{value} in {via}", input.name),
+    }
 }
 
 /// Whether a rule applies to a document of `format` (`None`: a plan or change set, which

@@ -206,7 +206,13 @@ fn load_revision(
     copy: &TempDir,
     options: &LoadOptions,
 ) -> Result<Loaded, DiffError> {
-    repo.write_tree(commit, relative, &copy.path, options.limits.max_file_size)?;
+    // The parameters files stet.toml names go with the revision too (when only some paths
+    // are copied).
+    let mut prefixes = relative.to_vec();
+    if !relative.iter().any(|p| p.as_os_str().is_empty()) {
+        prefixes.extend(options.cloudformation.named_files_under(&repo.root));
+    }
+    repo.write_tree(commit, &prefixes, &copy.path, options.limits.max_file_size)?;
     let present: Vec<PathBuf> = relative
         .iter()
         .map(|r| copy.path.join(r))
@@ -217,6 +223,7 @@ fn load_revision(
     }
     let options = LoadOptions {
         root: Some(copy.path.clone()),
+        cloudformation: options.cloudformation.rebased(&repo.root, &copy.path),
         ..options.clone()
     };
     let mut loaded = load(&present, &options);

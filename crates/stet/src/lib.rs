@@ -30,6 +30,7 @@
 mod builtin;
 mod changes_text;
 mod check;
+mod cloudformation;
 mod config;
 mod diagnostic;
 mod diff;
@@ -43,7 +44,8 @@ mod suppress;
 
 pub use builtin::{builtin_rule, builtin_rules, BuiltinRule, Pack, BUILTIN};
 pub use changes_text::changes_text;
-pub use check::{check, check_changes, load_rules, new_findings, Finding};
+pub use check::{check, check_changes, load_rules, new_findings, Finding, Related};
+pub use cloudformation::{GivenValue, ParameterSources};
 pub use config::{Config, ConfigError, CONFIG_FILE};
 pub use diagnostic::{Diagnostic, Level};
 pub use diff::{

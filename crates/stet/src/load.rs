@@ -18,6 +18,8 @@ pub struct LoadOptions {
     pub root: Option<PathBuf>,
     /// How many threads read and parse (default: one per core). Results do not depend on it.
     pub jobs: Option<usize>,
+    /// Where CloudFormation parameter values come from (parameters files, `--parameter`).
+    pub cloudformation: crate::cloudformation::ParameterSources,
 }
 
 /// What was loaded.
@@ -154,17 +156,32 @@ pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Loaded {
         modules.chain(templates).collect()
     };
     // A pool of its own only when the caller's (see `run`) is not already that size.
-    let parts = match options
+    let pool = options
         .jobs
         .filter(|&n| n != rayon::current_num_threads())
-        .and_then(|n| rayon::ThreadPoolBuilder::new().num_threads(n).build().ok())
-    {
+        .and_then(|n| rayon::ThreadPoolBuilder::new().num_threads(n).build().ok());
+    let parts = match &pool {
         Some(pool) => pool.install(work),
         None => work(),
     };
     for part in parts {
         loaded.absorb(part);
     }
+    // CloudFormation templates resolved once all are read (a folder's only template takes
+    // its `parameters.json`).
+    let resolve = |graphs: &mut [Graph]| {
+        crate::cloudformation::resolve_all(
+            graphs,
+            &options.cloudformation,
+            &options.limits,
+            real_root.as_deref(),
+        )
+    };
+    let resolution = match &pool {
+        Some(pool) => pool.install(|| resolve(&mut loaded.graphs)),
+        None => resolve(&mut loaded.graphs),
+    };
+    loaded.diagnostics.extend(resolution);
     loaded.graphs.sort_by(|a, b| a.path.cmp(&b.path));
     loaded.summary.documents = loaded.graphs.len();
     loaded.diagnostics.sort();
@@ -367,7 +384,7 @@ pub(crate) fn absolute(path: &Path) -> PathBuf {
 
 /// An absolute path under the current directory, made relative to it, so reports name
 /// files as a person in that folder would.
-fn relative_to_cwd(path: &Path) -> PathBuf {
+pub(crate) fn relative_to_cwd(path: &Path) -> PathBuf {
     if path.is_absolute() {
         if let Ok(cwd) = std::env::current_dir() {
             if let Ok(rest) = path.strip_prefix(&cwd) {

@@ -377,6 +377,7 @@ pub fn read_baseline(path: &Path) -> Result<Vec<Finding>, BaselineError> {
             resource_type: text(f, "resource_type"),
             clause: String::new(),
             aliases: Vec::new(),
+            related: Vec::new(),
         })
         .collect())
 }

@@ -337,6 +337,7 @@ mod tests {
             resource_type: "module".into(),
             clause: String::new(),
             aliases: Vec::new(),
+            related: Vec::new(),
         }
     }
 
