@@ -20,6 +20,7 @@ pub(crate) fn add_knock_on_changes(
     new: &Deployed<'_>,
     kb: &KnowledgeBase,
     document: &str,
+    refine: &dyn Fn(&mut Change),
 ) {
     let mut strength: HashMap<String, Replacement> = HashMap::new();
     let mut queue: VecDeque<String> = VecDeque::new();
@@ -111,6 +112,7 @@ pub(crate) fn add_knock_on_changes(
                     caused_by: Some(cause.clone()),
                 });
             }
+            refine(change);
             super::settle(change);
             if let Some(s) = replaced(change) {
                 let known = strength.get(&change.address).copied();

@@ -50,8 +50,17 @@ pub(crate) fn diff_templates(
         name_inputs(change, &old, &new);
         explain_condition(change, &old, &new);
     }
+    for change in &mut changes {
+        if let Some(resource) = new.resource(&change.address) {
+            apply_update_policy(change, resource);
+        }
+    }
     add_condition_changes(&mut changes, &old, &new, &document);
-    knock_on::add_knock_on_changes(&mut changes, &old, &new, kb, &document);
+    knock_on::add_knock_on_changes(&mut changes, &old, &new, kb, &document, &|change| {
+        if let Some(resource) = new.resource(&change.address) {
+            apply_update_policy(change, resource);
+        }
+    });
     changes.retain(|c| !only_orders_operations(c));
     for change in &mut changes {
         explain_metadata_only(change);
@@ -65,6 +74,57 @@ pub(crate) fn diff_templates(
         ))
     });
     changes
+}
+
+/// The properties of an Auto Scaling group whose change replaces the group only under an
+/// `AutoScalingReplacingUpdate` policy with `WillReplace: true`, and otherwise updates it
+/// (rolling its instances under `AutoScalingRollingUpdate`): the registry lists them as
+/// conditionally create-only, and the `UpdatePolicy` attribute is the condition.
+/// <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-updatepolicy.html>
+const GROUP_POLICY_PATHS: &[&str] = &[
+    "LaunchConfigurationName",
+    "LaunchTemplate",
+    "MixedInstancesPolicy",
+    "VPCZoneIdentifier",
+];
+
+/// Decides the conditional replacements of an Auto Scaling group from its `UpdatePolicy`.
+fn apply_update_policy(change: &mut Change, resource: &Resource) {
+    if change.resource_type != "AWS::AutoScaling::AutoScalingGroup" {
+        return;
+    }
+    let will_replace = resource
+        .meta
+        .get("UpdatePolicy")
+        .and_then(|p| p.get("AutoScalingReplacingUpdate"))
+        .and_then(|p| p.get("WillReplace"))
+        .and_then(Value::to_display_string)
+        .is_some_and(|v| v == "true");
+    for attribute in &mut change.attributes {
+        let top = attribute.path.split(['.', '[']).next().unwrap_or_default();
+        if attribute.scope != Scope::Argument
+            || attribute.replacement != Replacement::Conditional
+            || !GROUP_POLICY_PATHS.contains(&top)
+        {
+            continue;
+        }
+        if will_replace {
+            attribute.replacement = Replacement::Always;
+            attribute.reason.push_str(
+                "; the group's UpdatePolicy has AutoScalingReplacingUpdate with WillReplace: true, so CloudFormation replaces it",
+            );
+        } else {
+            attribute.replacement = Replacement::Never;
+            attribute.reason.push_str(
+                "; without an AutoScalingReplacingUpdate policy CloudFormation updates the group (an AutoScalingRollingUpdate policy rolls its instances)",
+            );
+        }
+        attribute.docs = Some(
+            "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-updatepolicy.html"
+                .to_string(),
+        );
+    }
+    settle(change);
 }
 
 /// Sets a changed resource's replacement and action from its attributes.
@@ -156,6 +216,16 @@ fn name_inputs(change: &mut Change, old: &Deployed<'_>, new: &Deployed<'_>) {
                 "; whether the value changes depends on a condition only deployment knows (`Fn::If`)",
             );
         }
+        let from_ssm = [&attribute.before, &attribute.after]
+            .into_iter()
+            .flatten()
+            .any(read_from_ssm);
+        if from_ssm && attribute.replacement == Replacement::Always {
+            attribute.replacement = Replacement::Conditional;
+            attribute.reason.push_str(
+                "; the value is read from SSM Parameter Store at deployment, so whether it changes is not known",
+            );
+        }
     }
 }
 
@@ -174,10 +244,11 @@ fn changed_inputs(before: &[Input], after: &[Input]) -> Vec<String> {
         if old.is_some_and(|o| o.value == input.value && o.value.is_some()) {
             continue;
         }
-        let shown = |v: &Option<String>| {
-            v.as_deref()
-                .map(|v| format!("`{v}`"))
-                .unwrap_or_else(|| "(not shown)".to_string())
+        // No value: a condition only deployment decides, or a `NoEcho` parameter's secret.
+        let shown = |v: &Option<String>| match v.as_deref() {
+            Some(v) => format!("`{v}`"),
+            None if input.via == "condition" => "unknown".to_string(),
+            None => "(secret, not shown)".to_string(),
         };
         let place = match &input.span {
             Some(span) => format!("{}, {span}", input.via),
@@ -225,7 +296,7 @@ fn explain_condition(change: &mut Change, old: &Deployed<'_>, new: &Deployed<'_>
         if list.is_empty() {
             String::new()
         } else {
-            format!(" ({})", list.join(", "))
+            format!(" — {}", list.join("; "))
         }
     };
     let reason = match (change.action, &current) {
@@ -249,6 +320,12 @@ fn explain_condition(change: &mut Change, old: &Deployed<'_>, new: &Deployed<'_>
         _ => return,
     };
     change.reason = Some(reason);
+    // A deleted resource is still written in the new version: point there.
+    if change.action == Action::Delete {
+        if let Some(span) = new.spans.get(&change.address) {
+            change.span = span.clone();
+        }
+    }
 }
 
 /// Resources on both sides whose condition changes in a way only deployment can decide: a
@@ -329,6 +406,12 @@ fn update_of(resource: &Resource, document: &str) -> Change {
         span: resource.span.clone(),
         attributes: Vec::new(),
     }
+}
+
+/// Whether `value` is an SSM parameter type's value, read at deployment (its canonical form
+/// carries the SSM parameter's name).
+fn read_from_ssm(value: &Value) -> bool {
+    value.as_expr().is_some_and(|e| e.source.contains("#ssm:"))
 }
 
 /// Whether `value` holds an `Fn::If` whose condition only deployment knows.

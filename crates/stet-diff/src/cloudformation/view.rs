@@ -29,6 +29,8 @@ pub(crate) struct Deployed<'g> {
     /// The managed resources written in the template (deployed or not): their `Condition`
     /// name and its span.
     pub written: HashMap<String, Option<(String, Span)>>,
+    /// Where each written managed resource is.
+    pub spans: HashMap<String, Span>,
 }
 
 impl<'g> Deployed<'g> {
@@ -79,7 +81,14 @@ impl<'g> Deployed<'g> {
                 (r.address.clone(), condition)
             })
             .collect();
+        let spans = graph
+            .resources
+            .iter()
+            .filter(|r| r.kind == ResourceKind::Managed)
+            .map(|r| (r.address.clone(), r.span.clone()))
+            .collect();
         Deployed {
+            spans,
             graph: view,
             resolved,
             conditions,
