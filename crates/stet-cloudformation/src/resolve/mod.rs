@@ -169,6 +169,12 @@ impl<'t> Resolver<'t> {
                     Some(r) => self.resources_section(r, &entry.value.span),
                     None => entry.value.clone(),
                 },
+                // SAM's `Globals` hold property values for the resources the transform
+                // reads them into.
+                "Globals" => self
+                    .value(&entry.value)
+                    .0
+                    .unwrap_or_else(|| entry.value.clone()),
                 "Outputs" => match entry.value.as_map() {
                     Some(outputs) => {
                         let outputs = self.expand_loops(outputs);

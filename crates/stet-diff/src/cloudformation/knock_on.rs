@@ -93,9 +93,9 @@ pub(crate) fn add_knock_on_changes(
                     (_, r) => r,
                 };
                 let certainty = if cause_strength == Replacement::Always {
-                    "is replaced"
+                    "is replaced, so its"
                 } else {
-                    "may be replaced"
+                    "may be replaced, and then its"
                 };
                 change.attributes.push(AttributeChange {
                     path: display_path(&path),
@@ -103,10 +103,7 @@ pub(crate) fn add_knock_on_changes(
                     before: old_value.cloned(),
                     after: Some(value.clone()),
                     replacement,
-                    reason: format!(
-                        "`{cause}` {certainty}, so its {what} changes: {}",
-                        fact.reason
-                    ),
+                    reason: format!("`{cause}` {certainty} {what} changes: {}", fact.reason),
                     docs: fact.docs,
                     span: value.span.clone(),
                     caused_by: Some(cause.clone()),

@@ -17,6 +17,7 @@
 //! The resource-by-resource comparison and the knowledge base are shared with Terraform.
 
 mod knock_on;
+mod sam;
 mod view;
 
 use crate::change::{Action, AttributeChange, Change, Replacement, Scope};
@@ -49,6 +50,7 @@ pub(crate) fn diff_templates(
     for change in &mut changes {
         name_inputs(change, &old, &new);
         explain_condition(change, &old, &new);
+        settle(change);
     }
     for change in &mut changes {
         if let Some(resource) = new.resource(&change.address) {
@@ -64,6 +66,7 @@ pub(crate) fn diff_templates(
     changes.retain(|c| !only_orders_operations(c));
     for change in &mut changes {
         explain_metadata_only(change);
+        explain_sam(change, &old, &new);
         settle(change);
     }
     changes.sort_by(|a, b| {
@@ -125,6 +128,38 @@ fn apply_update_policy(change: &mut Change, resource: &Resource) {
         );
     }
     settle(change);
+}
+
+/// For a resource the SAM transform makes: where it comes from, and for one named after a
+/// hash of its content (a function version, an API deployment, a layer version), that a
+/// change makes a new one.
+fn explain_sam(change: &mut Change, old: &Deployed<'_>, new: &Deployed<'_>) {
+    let Some(origin) = new
+        .made_by_sam
+        .get(&change.address)
+        .or_else(|| old.made_by_sam.get(&change.address))
+    else {
+        return;
+    };
+    let made = format!(
+        "made by the SAM transform of `{}` ({})",
+        origin.sam_address, origin.sam_type
+    );
+    let text = match (origin.hashed, change.action) {
+        (true, Action::Create) => format!("{made}, which names it after a hash of its content: the change makes a new one"),
+        (true, Action::Delete) => format!("{made}, which names it after a hash of its content: the new content has a new one, and this one goes"),
+        _ => made,
+    };
+    change.reason = Some(match change.reason.take() {
+        Some(reason) => format!("{reason}; {text}"),
+        None => text,
+    });
+    // The SAM specification documents how each property passes into the resource.
+    if let Some(docs) = sam::Transform::embedded().and_then(|t| t.docs(&origin.sam_type)) {
+        for attribute in change.attributes.iter_mut().filter(|a| a.docs.is_none()) {
+            attribute.docs = Some(docs.to_string());
+        }
+    }
 }
 
 /// Sets a changed resource's replacement and action from its attributes.

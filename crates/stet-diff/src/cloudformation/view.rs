@@ -31,6 +31,8 @@ pub(crate) struct Deployed<'g> {
     pub written: HashMap<String, Option<(String, Span)>>,
     /// Where each written managed resource is.
     pub spans: HashMap<String, Span>,
+    /// The resources the SAM transform makes, by logical ID: what they are made of.
+    pub made_by_sam: HashMap<String, super::sam::Origin>,
 }
 
 impl<'g> Deployed<'g> {
@@ -69,6 +71,17 @@ impl<'g> Deployed<'g> {
                     .collect();
             }
         }
+        let mut made_by_sam = HashMap::new();
+        let sam = super::sam::Transform::embedded();
+        if let Some(transform) =
+            sam.filter(|t| view.resources.iter().any(|r| t.knows(&r.resource_type)))
+        {
+            let globals = resolved.and_then(|r| r.document.get("Globals"));
+            let resources = std::mem::take(&mut view.resources);
+            let (expanded, origins) = transform.expand(resources, globals);
+            view.resources = expanded;
+            made_by_sam = origins;
+        }
         let written = graph
             .resources
             .iter()
@@ -88,6 +101,7 @@ impl<'g> Deployed<'g> {
             .map(|r| (r.address.clone(), r.span.clone()))
             .collect();
         Deployed {
+            made_by_sam,
             spans,
             graph: view,
             resolved,
