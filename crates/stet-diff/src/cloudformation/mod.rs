@@ -18,6 +18,8 @@
 
 mod knock_on;
 mod sam;
+#[cfg(test)]
+mod sam_oracle;
 mod view;
 
 use crate::change::{Action, AttributeChange, Change, Replacement, Scope};

@@ -45,8 +45,12 @@ struct Generated {
     shared: bool,
     #[serde(default)]
     hash: Vec<String>,
-    /// SAM property (dotted path) → generated property (dotted path).
-    properties: BTreeMap<String, String>,
+    /// SAM property (dotted path) → generated property or properties (dotted paths).
+    properties: BTreeMap<String, Targets>,
+    /// The generated property that also names what is invoked (`{Target}`): an implicit
+    /// API's body holds each integration's function or alias.
+    #[serde(default)]
+    target: Option<String>,
     /// Generated properties the transform sets itself: a string, or `{"Ref": id}` /
     /// `{"GetAtt": "id.Attribute"}`.
     #[serde(default)]
@@ -54,6 +58,22 @@ struct Generated {
     /// Resource attributes the transform sets (`DeletionPolicy: Retain` on versions).
     #[serde(default)]
     attributes: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum Targets {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl Targets {
+    fn all(&self) -> Vec<&str> {
+        match self {
+            Targets::One(t) => vec![t.as_str()],
+            Targets::Many(t) => t.iter().map(String::as_str).collect(),
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -154,6 +174,7 @@ impl Transform {
                 None => merged.push(r),
             }
         }
+        settle_shared_hashes(&mut merged);
         // What the transform adds to resources written in the template (an S3 bucket's
         // notifications).
         for (address, addition) in additions {
@@ -236,20 +257,18 @@ impl Made {
             }
         }
         let span = &sam_resource.span;
-        let hash = (!generated.hash.is_empty()).then(|| hash_of(source, &generated.hash));
-        let id = self.id(
-            &generated.id,
-            sam_resource,
-            properties,
-            event,
-            hash.as_deref(),
-        );
+        let hash = (!generated.hash.is_empty()).then(|| hash_of(source, &generated.hash, target));
+        // A resource several events share gets its hash once all have added to it.
+        let own_hash = hash.as_deref().filter(|_| !generated.shared);
+        let id = self.id(&generated.id, sam_resource, properties, event, own_hash);
         self.ids.insert(generated.id.clone(), id.clone());
         let mut attributes = Map::new();
         // SAM properties that pass into the same generated property are kept side by side.
         let mut targets: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
         for (from, to) in &generated.properties {
-            targets.entry(to.as_str()).or_default().push(from.as_str());
+            for to in to.all() {
+                targets.entry(to).or_default().push(from.as_str());
+            }
         }
         for (to, froms) in &targets {
             let values: Vec<(&str, &Value)> = froms
@@ -267,13 +286,35 @@ impl Made {
                     Value::new(ValueKind::Map(map), span.clone())
                 }
             };
+            let value = match &generated.target {
+                Some(t) if t == to => with_target(value, target, span),
+                _ => value,
+            };
             put(&mut attributes, to, value, span);
+        }
+        if let (Some(hash), true) = (&hash, generated.shared) {
+            // Kept aside until the shared resource is complete (see `Transform::expand`).
+            let mut part = Map::new();
+            part.insert(
+                format!("{}{}", sam_resource.address, event.unwrap_or_default()),
+                span.clone(),
+                Value::string(hash.clone(), span.clone()),
+            );
+            attributes.insert(
+                HASH_PARTS,
+                span.clone(),
+                Value::new(ValueKind::Map(part), span.clone()),
+            );
         }
         for (to, default) in &generated.defaults {
             if attributes.contains_key(to) {
                 continue;
             }
-            let value = self.default_value(default, sam_resource, properties, event, target, span);
+            let mut value =
+                self.default_value(default, sam_resource, properties, event, target, span);
+            if let (Some(hash), ValueKind::String(text)) = (own_hash, &mut value.kind) {
+                *text = text.replace('#', hash);
+            }
             attributes.insert(to.clone(), span.clone(), value);
         }
         let attributes = match (generated.shared, event) {
@@ -282,7 +323,7 @@ impl Made {
                 let mut map = Map::new();
                 let mut own = Map::new();
                 for entry in attributes.iter() {
-                    if generated.defaults.contains_key(&entry.key) {
+                    if generated.defaults.contains_key(&entry.key) || entry.key == HASH_PARTS {
                         map.insert(
                             entry.key.clone(),
                             entry.key_span.clone(),
@@ -457,6 +498,90 @@ impl Made {
     }
 }
 
+/// The hidden attribute where a shared resource keeps each contributor's hash.
+const HASH_PARTS: &str = "\u{0}hash";
+
+/// `value` (the SAM values passing into one generated property) with the invoked target.
+fn with_target(value: Value, target: &str, span: &Span) -> Value {
+    let reference = Value::new(
+        ValueKind::Expr(Box::new(Expr {
+            source: serde_json::Value::String(format!("${{{target}.Arn}}")).to_string(),
+            text: format!("${{{target}.Arn}}"),
+            references: vec![format!("{target}.Arn")],
+        })),
+        span.clone(),
+    );
+    let mut map = match value.kind {
+        ValueKind::Map(map) => map,
+        _ => {
+            let mut map = Map::new();
+            map.insert("Value", value.span.clone(), value);
+            map
+        }
+    };
+    map.insert("Target", span.clone(), reference);
+    Value::new(ValueKind::Map(map), span.clone())
+}
+
+/// Names the shared resources whose ID waits for a hash (`ServerlessRestApiDeployment#`)
+/// after the hash of all their contributors, everywhere they are named.
+fn settle_shared_hashes(resources: &mut [Resource]) {
+    let mut renames: Vec<(String, String)> = Vec::new();
+    for resource in resources.iter_mut() {
+        let Some(parts) = resource
+            .attributes
+            .as_map_mut()
+            .and_then(|m| m.remove(HASH_PARTS))
+        else {
+            continue;
+        };
+        let hash = fnv(&canonical(&parts));
+        let new = resource.address.replace('#', &hash);
+        replace_in_strings(&mut resource.attributes, '#', &hash);
+        renames.push((resource.address.clone(), new.clone()));
+        resource.address = new.clone();
+        resource.base_address = new.clone();
+        resource.name = new;
+    }
+    for (old, new) in &renames {
+        for resource in resources.iter_mut() {
+            rename_references(&mut resource.attributes, old, new);
+        }
+    }
+}
+
+fn replace_in_strings(value: &mut Value, from: char, to: &str) {
+    match &mut value.kind {
+        ValueKind::String(s) => *s = s.replace(from, to),
+        ValueKind::List(items) => items
+            .iter_mut()
+            .for_each(|i| replace_in_strings(i, from, to)),
+        ValueKind::Map(map) => map
+            .iter_mut()
+            .for_each(|e| replace_in_strings(e.value, from, to)),
+        _ => {}
+    }
+}
+
+fn rename_references(value: &mut Value, old: &str, new: &str) {
+    match &mut value.kind {
+        ValueKind::Expr(e) => {
+            e.text = e.text.replace(old, new);
+            e.source = e.source.replace(old, new);
+            for r in &mut e.references {
+                *r = r.replace(old, new);
+            }
+        }
+        ValueKind::List(items) => items
+            .iter_mut()
+            .for_each(|i| rename_references(i, old, new)),
+        ValueKind::Map(map) => map
+            .iter_mut()
+            .for_each(|e| rename_references(e.value, old, new)),
+        _ => {}
+    }
+}
+
 /// The SAM resource's properties with the template's `Globals` for its type under them:
 /// the resource's own values win, maps merge, lists add up (as the SAM specification says).
 /// <https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-specification-template-anatomy-globals.html>
@@ -519,16 +644,23 @@ fn put(map: &mut Map, path: &str, value: Value, span: &Span) {
 
 /// Ten hexadecimal digits standing for the values at `paths` (the transform names versions
 /// and deployments after a hash of what they hold, so a change makes a new one).
-fn hash_of(source: &Value, paths: &[String]) -> String {
+fn hash_of(source: &Value, paths: &[String], target: &str) -> String {
     let mut text = String::new();
     for path in paths {
         text.push_str(path);
         text.push('=');
-        if let Some(v) = at(source, path) {
+        if path == "{Target}" {
+            text.push_str(target);
+        } else if let Some(v) = at(source, path) {
             text.push_str(&canonical(v));
         }
         text.push(';');
     }
+    fnv(&text)
+}
+
+/// Ten hexadecimal digits of the FNV-1a hash of `text`.
+fn fnv(text: &str) -> String {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for byte in text.bytes() {
         hash ^= u64::from(byte);
@@ -595,7 +727,13 @@ mod tests {
             Value::string("s3://b/k2.zip", span.clone()),
         );
         let paths = vec!["CodeUri".to_string()];
-        let h = |m: &Map| hash_of(&Value::new(ValueKind::Map(m.clone()), span.clone()), &paths);
+        let h = |m: &Map| {
+            hash_of(
+                &Value::new(ValueKind::Map(m.clone()), span.clone()),
+                &paths,
+                "Fn",
+            )
+        };
         assert_eq!(h(&a), h(&b));
         assert_ne!(h(&a), h(&c));
         assert_eq!(h(&a).len(), 10);
