@@ -136,7 +136,7 @@ impl Resolver<'_> {
             };
             return (value, vec![input]);
         }
-        if self.resources.contains(name) {
+        if self.is_resource(name) {
             return (
                 symbolic::placeholder(name, vec![name.to_string()], span),
                 Vec::new(),
@@ -164,7 +164,7 @@ impl Resolver<'_> {
         let (Some(resource), Some(attribute)) = (parts.first(), parts.get(1)) else {
             return (symbolic::opaque("Fn::GetAtt", &resolved, span), inputs);
         };
-        if !self.resources.contains(resource.as_str()) {
+        if !self.is_resource(resource) {
             self.warn(
                 span,
                 format!(
@@ -213,7 +213,7 @@ impl Resolver<'_> {
                         .split_once('.')
                         .filter(|_| !PSEUDO_PARAMETERS.contains(&name))
                     {
-                        if !self.resources.contains(resource) {
+                        if !self.is_resource(resource) {
                             self.warn(
                                 span,
                                 format!("`${{{name}}}` names `{resource}`, which is not a resource of this template"),

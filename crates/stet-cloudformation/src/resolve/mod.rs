@@ -82,6 +82,52 @@ pub fn resolve_template(root: &Value, values: &[ParameterValue]) -> Resolution {
     }
 }
 
+/// Which resources of `root` another tool makes before deployment.
+fn made_elsewhere(root: &Value) -> MadeElsewhere {
+    let resources = root.get("Resources").and_then(Value::as_map);
+    let types = || {
+        resources
+            .into_iter()
+            .flat_map(|r| r.iter())
+            .filter_map(|e| e.value.get("Type"))
+    };
+    let transforms: Vec<String> = match root.get("Transform").map(|t| &t.kind) {
+        Some(ValueKind::String(s)) => vec![s.clone()],
+        Some(ValueKind::List(items)) => {
+            items.iter().filter_map(|i| i.to_display_string()).collect()
+        }
+        Some(_) => vec!["(a macro)".to_string()],
+        None => Vec::new(),
+    };
+    let macro_in_use = transforms
+        .iter()
+        .any(|t| t != "AWS::Serverless-2016-10-31" && t != "AWS::LanguageExtensions");
+    let modules = types().any(|t| match &t.kind {
+        ValueKind::String(s) => s.ends_with("::MODULE"),
+        _ => true,
+    }) || root.get("Modules").is_some()
+        || root.get("Rain").is_some();
+    if macro_in_use || modules {
+        return MadeElsewhere::Anything;
+    }
+    let sam: Vec<String> = resources
+        .into_iter()
+        .flat_map(|r| r.iter())
+        .filter(|e| {
+            e.value
+                .get("Type")
+                .and_then(Value::as_str)
+                .is_some_and(|t| t.starts_with("AWS::Serverless::"))
+        })
+        .map(|e| e.key.clone())
+        .collect();
+    if sam.is_empty() && !transforms.iter().any(|t| t == "AWS::Serverless-2016-10-31") {
+        MadeElsewhere::Nothing
+    } else {
+        MadeElsewhere::Sam(sam)
+    }
+}
+
 /// The inputs a value was computed from.
 pub(crate) type Inputs = Vec<Input>;
 
@@ -117,6 +163,20 @@ pub(crate) struct Resolver<'t> {
     pub(crate) warned: HashSet<(String, usize)>,
     pub(crate) origins: Vec<Origin>,
     pub(crate) budget: usize,
+    /// Logical IDs other tools add before deployment: the SAM transform (resources named
+    /// after a SAM resource, `ServerlessRestApi`), or any name at all when modules, rain
+    /// directives or other macros make resources stet does not see.
+    pub(crate) made_elsewhere: MadeElsewhere,
+}
+
+/// Which names of resources another tool makes (see [`Resolver::is_resource`]).
+pub(crate) enum MadeElsewhere {
+    /// None: every resource is written in the template.
+    Nothing,
+    /// The SAM transform's: names starting with a SAM resource's logical ID or `Serverless`.
+    Sam(Vec<String>),
+    /// Any: a module, a pre-processor directive or another macro writes resources.
+    Anything,
 }
 
 impl<'t> Resolver<'t> {
@@ -134,6 +194,7 @@ impl<'t> Resolver<'t> {
             warned: HashSet::new(),
             origins: Vec::new(),
             budget: BUDGET,
+            made_elsewhere: made_elsewhere(root),
         };
         resolver.declare_parameters(section("Parameters"), values);
         if let Some(resources) = section("Resources") {
@@ -276,6 +337,20 @@ impl<'t> Resolver<'t> {
             });
         }
         value != Some(false)
+    }
+
+    /// Whether `name` is a resource: written in the template, or made by a tool before
+    /// deployment.
+    pub(crate) fn is_resource(&self, name: &str) -> bool {
+        self.resources.contains(name)
+            || match &self.made_elsewhere {
+                MadeElsewhere::Nothing => false,
+                MadeElsewhere::Anything => true,
+                MadeElsewhere::Sam(prefixes) => {
+                    name.starts_with("Serverless")
+                        || prefixes.iter().any(|p| name.starts_with(p.as_str()))
+                }
+            }
     }
 
     /// Records that the value at `span` came from `inputs`.
