@@ -181,3 +181,103 @@ fn rule_files_read_templates_as_written_unless_they_ask() {
     assert_eq!(findings[0].rule, "USER002");
     assert_eq!(findings[0].related.len(), 2, "{:?}", findings[0].related);
 }
+
+/// Whether a resolved value is fully known: no `${...}` placeholder, no unresolved function.
+fn known(value: &Json) -> bool {
+    match value {
+        Json::String(s) => !s.contains("${"),
+        Json::Array(items) => items.iter().all(known),
+        Json::Object(map) => !map.keys().any(|k| k.starts_with("Fn::")) && map.values().all(known),
+        Json::Null => false,
+        _ => true,
+    }
+}
+
+/// Two values as CloudFormation passes them on (`3` and `"3"` are the same).
+fn same(a: &Json, b: &Json) -> bool {
+    match (a, b) {
+        (Json::String(x), y) | (y, Json::String(x))
+            if !y.is_string() && !y.is_object() && !y.is_array() =>
+        {
+            *x == y.to_string()
+        }
+        _ => a == b,
+    }
+}
+
+/// cfn-lint as a partial oracle (`cfn-lint.json` beside each template, recorded by
+/// `scripts/cfn-lint-oracle.py`): for every intrinsic function cfn-lint resolves, the value stet
+/// resolves with the template's defaults alone is one of the values cfn-lint finds, except
+/// where `cfn-lint-differences.json` explains why not.
+#[test]
+fn resolved_values_are_among_those_cfn_lint_finds() {
+    let known_differences: Json = serde_json::from_str(
+        &std::fs::read_to_string(fixtures().join("cfn-lint-differences.json")).unwrap(),
+    )
+    .unwrap();
+    let (mut compared, mut agreed) = (0, 0);
+    let mut failures = Vec::new();
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(fixtures())
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.join("cfn-lint.json").is_file())
+        .collect();
+    cases.sort();
+    for case in &cases {
+        let name = case.file_name().unwrap().to_string_lossy().into_owned();
+        let oracle: Json =
+            serde_json::from_str(&std::fs::read_to_string(case.join("cfn-lint.json")).unwrap())
+                .unwrap();
+        let path = case.join("template.yaml");
+        let text = std::fs::read_to_string(&path).unwrap();
+        let parsed =
+            stet_cloudformation::parse_template("template.yaml".into(), &text, &Default::default())
+                .unwrap()
+                .unwrap();
+        let template = parsed.graph.template.unwrap();
+        let resolved = stet_cloudformation::resolve_template(&template, &[])
+            .resolved
+            .document
+            .to_json();
+        for entry in oracle["values"].as_array().into_iter().flatten() {
+            let Some(theirs) = entry["values"].as_array().filter(|v| !v.is_empty()) else {
+                continue;
+            };
+            let keys: Vec<String> = entry["path"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|k| match k {
+                    Json::String(s) => s.clone(),
+                    other => other.to_string(),
+                })
+                .collect();
+            let shown = keys.join("/");
+            let Some(ours) = at(&resolved, &shown).filter(|v| known(v)) else {
+                continue;
+            };
+            compared += 1;
+            if theirs.iter().any(|t| same(ours, t)) {
+                agreed += 1;
+                continue;
+            }
+            let explained = known_differences["differences"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .any(|d| d["case"] == name.as_str() && d["path"] == shown.as_str());
+            if !explained {
+                failures.push(format!(
+                    "{name}: {shown} resolves to {ours}, cfn-lint to one of {theirs:?}"
+                ));
+            }
+        }
+    }
+    eprintln!("cfn-lint oracle: {compared} values both resolve, {agreed} agree");
+    assert!(
+        compared >= 15,
+        "only {compared} values compared with cfn-lint"
+    );
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
