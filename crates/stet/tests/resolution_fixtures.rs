@@ -199,7 +199,7 @@ fn same(a: &Json, b: &Json) -> bool {
         (Json::String(x), y) | (y, Json::String(x))
             if !y.is_string() && !y.is_object() && !y.is_array() =>
         {
-            *x == y.to_string()
+            x.as_str() == y.to_string().as_str()
         }
         _ => a == b,
     }
