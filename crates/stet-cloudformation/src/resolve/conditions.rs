@@ -8,6 +8,9 @@
 use super::{join, symbolic, Inputs, Resolver};
 use stet_graph::{Input, Span, Value, ValueKind};
 
+/// How many conditions may be evaluated inside one another.
+const MAX_CHAIN: usize = 128;
+
 impl Resolver<'_> {
     /// The value of condition `name`, referred to at `at`, and the inputs it depends on
     /// (itself included). Unknown, with a warning, when the template does not define it or
@@ -27,6 +30,15 @@ impl Resolver<'_> {
             );
             return (None, Vec::new());
         };
+        // Conditions may refer to each other in chains; a chain deeper than any real template
+        // is cut short rather than allowed to exhaust the stack.
+        if self.evaluating.len() >= MAX_CHAIN {
+            self.warn(
+                at,
+                format!("condition `{name}` is reached through more than {MAX_CHAIN} other conditions; it is left unknown"),
+            );
+            return (None, Vec::new());
+        }
         if self.evaluating.iter().any(|n| n == name) {
             self.warn(
                 at,
