@@ -40,7 +40,7 @@ class NoPolicies:
 
 def base_id(logical_id, hashed_prefixes):
     """A generated logical ID without the content hash the transform appends (versions,
-    deployments, and layer versions, which are named after their SAM resource)."""
+    deployments, stages with non-alphanumeric names, and layer versions)."""
     match = HASHED.match(logical_id)
     if match and match.group(1) in hashed_prefixes:
         return match.group(1) + "#"
@@ -56,7 +56,7 @@ def hashed_prefixes(output, template):
     found = set()
     for key in output:
         match = re.match(r"^(.+?)([0-9a-f]{10})$", key)
-        if match and (match.group(1) in sam or match.group(1).endswith(("Version", "Deployment"))):
+        if match and (match.group(1) in sam or match.group(1).endswith(("Version", "Deployment", "Stage"))):
             found.add(match.group(1))
     return found
 

@@ -110,6 +110,7 @@ impl Transform {
         &self,
         resources: Vec<Resource>,
         globals: Option<&Value>,
+        written: &HashMap<String, Value>,
     ) -> (Vec<Resource>, HashMap<String, Origin>) {
         let mut out: Vec<Resource> = Vec::new();
         let mut additions: Vec<(String, Resource)> = Vec::new();
@@ -120,7 +121,10 @@ impl Transform {
                 continue;
             };
             let properties = with_globals(&resource.attributes, sam, globals);
-            let mut made = Made::default();
+            let mut made = Made {
+                written: written.get(&resource.address).cloned(),
+                ..Made::default()
+            };
             let target = self.target_of(sam, &resource, &properties);
             for generated in &sam.resources {
                 made.build(
@@ -228,6 +232,9 @@ struct Made {
     ids: HashMap<String, String>,
     /// Each made logical ID, and whether it holds a hash of the resource's content.
     origins: HashMap<String, bool>,
+    /// The SAM resource's properties as written (unresolved), for names the transform takes
+    /// from them without resolving them.
+    written: Option<Value>,
 }
 
 impl Made {
@@ -424,6 +431,26 @@ impl Made {
             match name {
                 "Id" => id.push_str(&sam_resource.address),
                 "Event" => id.push_str(event.unwrap_or_default()),
+                // A stage named by the transform from `StageName` as written: the name when it
+                // is alphanumeric, else a hash of it, and nothing for an intrinsic function
+                // (aws-sam-translator's api_generator does not resolve it).
+                _ if name.starts_with("stage:") => {
+                    let property = name.trim_start_matches("stage:");
+                    let written = self.written.as_ref().and_then(|w| w.get(property));
+                    match written.and_then(Value::as_str) {
+                        Some(s)
+                            if !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric()) =>
+                        {
+                            id.push_str(s);
+                            id.push_str("Stage");
+                        }
+                        Some(s) => {
+                            id.push_str("Stage");
+                            id.push_str(&fnv(s));
+                        }
+                        None => id.push_str("Stage"),
+                    }
+                }
                 _ => id.push_str(
                     &properties
                         .get(name)

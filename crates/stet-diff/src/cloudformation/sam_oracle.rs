@@ -29,7 +29,13 @@ fn graph(text: &str, at: Option<(&[Json], &Json)>) -> Graph {
             stet_graph::parse_json("value.json".into(), &value.to_string(), &Default::default())
                 .unwrap()
                 .unwrap();
-        set(&mut template, path, replacement);
+        set(&mut template, path, replacement.clone());
+        // The resources as written follow the template (`["Resources", id, "Properties", …]`).
+        if let (Some(Json::String(id)), Some(rest)) = (path.get(1), path.get(3..)) {
+            if let Some(resource) = graph.resources.iter_mut().find(|r| &r.address == id) {
+                set(&mut resource.attributes, rest, replacement);
+            }
+        }
     }
     let resolution = stet_cloudformation::resolve_template(&template, &[]);
     graph.resolved = Some(Box::new(resolution.resolved));

@@ -78,7 +78,13 @@ impl<'g> Deployed<'g> {
         {
             let globals = resolved.and_then(|r| r.document.get("Globals"));
             let resources = std::mem::take(&mut view.resources);
-            let (expanded, origins) = transform.expand(resources, globals);
+            let written: HashMap<String, Value> = graph
+                .resources
+                .iter()
+                .filter(|r| r.kind == ResourceKind::Managed)
+                .map(|r| (r.address.clone(), r.attributes.clone()))
+                .collect();
+            let (expanded, origins) = transform.expand(resources, globals, &written);
             view.resources = expanded;
             made_by_sam = origins;
         }
