@@ -104,7 +104,10 @@ def known(value):
 def same(a, b):
     if isinstance(a, (dict, list)) or isinstance(b, (dict, list)):
         return json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
-    return str(a).lower() == str(b).lower() if isinstance(a, bool) or isinstance(b, bool) else str(a) == str(b)
+    # cfn-lint offers a boolean parameter's values as Python's True and False.
+    if str(a).lower() in ("true", "false") or str(b).lower() in ("true", "false"):
+        return str(a).lower() == str(b).lower()
+    return str(a) == str(b)
 
 
 def compare(stet, paths):
@@ -158,8 +161,8 @@ def compare(stet, paths):
             else:
                 counts["neither"] += 1
     print(json.dumps(counts, indent=1))
-    for d in disagreements[:40]:
-        print(json.dumps(d, default=str)[:400])
+    for d in disagreements:
+        print(json.dumps(d, default=str))
 
 
 def main():

@@ -150,10 +150,19 @@ impl Resolver<'_> {
 fn default_text(default: &Value) -> Option<String> {
     match &default.kind {
         ValueKind::List(items) => {
-            let parts: Option<Vec<String>> = items.iter().map(Value::to_display_string).collect();
+            let parts: Option<Vec<String>> = items.iter().map(scalar_text).collect();
             parts.map(|p| p.join(","))
         }
-        _ => default.to_display_string(),
+        _ => scalar_text(default),
+    }
+}
+
+/// A scalar as text, a whole float keeping its `.0` (`PHPVersion: 7.0` is `7.0`, as
+/// CloudFormation reads the template).
+fn scalar_text(value: &Value) -> Option<String> {
+    match value.kind {
+        ValueKind::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => Some(format!("{f:.1}")),
+        _ => value.to_display_string(),
     }
 }
 

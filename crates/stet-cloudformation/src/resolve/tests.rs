@@ -415,3 +415,11 @@ fn parameters_files_naming_unknown_parameters_or_leaving_required_ones_warn() {
         ]
     );
 }
+
+#[test]
+fn a_whole_number_default_written_as_a_float_keeps_its_decimal() {
+    let doc = resolved(
+        "Parameters:\n  Version: {Type: String, Default: 7.0}\nResources:\n  R:\n    Type: AWS::X::Y\n    Properties:\n      V: !Ref Version\n",
+    );
+    assert_eq!(property(&doc, "R", "V"), "7.0");
+}
