@@ -110,6 +110,18 @@ pub(crate) fn add_knock_on_changes(
                 });
             }
             refine(change);
+            // A resource that may be replaced makes what refers to it change only maybe.
+            if cause_strength == Replacement::Conditional {
+                for attribute in change
+                    .attributes
+                    .iter_mut()
+                    .filter(|a| a.caused_by.as_deref() == Some(cause.as_str()))
+                {
+                    if attribute.replacement == Replacement::Always {
+                        attribute.replacement = Replacement::Conditional;
+                    }
+                }
+            }
             super::settle(change);
             if let Some(s) = replaced(change) {
                 let known = strength.get(&change.address).copied();
