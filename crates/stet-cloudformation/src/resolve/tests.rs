@@ -57,6 +57,12 @@ Resources:
     Type: AWS::CloudWatch::Alarm
     Condition: IsProd
     Properties: {}
+Outputs:
+  AlarmName:
+    Condition: IsProd
+    Value: !Ref Alarm
+  Size:
+    Value: !FindInMap [Sizes, !Ref Env, Type]
 ";
 
 #[test]
@@ -84,6 +90,8 @@ fn given_values_win_over_defaults_and_false_conditions_drop_resources() {
     assert_eq!(property(&doc, "Web", "InstanceType"), "t3.micro");
     assert_eq!(property(&doc, "Web", "KeyName"), "dev-key");
     assert!(doc["Resources"].get("Alarm").is_none());
+    assert!(doc["Outputs"].get("AlarmName").is_none());
+    assert_eq!(doc["Outputs"]["Size"]["Value"], "t3.micro");
     assert!(r.problems.is_empty(), "{:?}", r.problems);
 }
 
