@@ -209,7 +209,7 @@ impl Resolver<'_> {
                 SubPiece::Variable(name) => {
                     if let Some((_, v)) = local.iter().find(|(k, _)| k == name) {
                         parts.push(v.clone());
-                    } else if let Some((resource, attribute)) = name
+                    } else if let Some((resource, _)) = name
                         .split_once('.')
                         .filter(|_| !PSEUDO_PARAMETERS.contains(&name))
                     {
@@ -219,7 +219,6 @@ impl Resolver<'_> {
                                 format!("`${{{name}}}` names `{resource}`, which is not a resource of this template"),
                             );
                         }
-                        let _ = attribute;
                         parts.push(symbolic::placeholder(name, vec![name.to_string()], span));
                     } else {
                         let (v, used) = self.named(name, span);
@@ -574,14 +573,12 @@ pub(crate) fn cidr_subnets(block: &str, count: u32, bits: u32) -> Option<Vec<Str
         return None;
     }
     let base = u128::from(v6) & mask128(prefix);
-    Some(
-        (0..count)
-            .map(|i| {
-                let net = base.wrapping_add(u128::from(i) << bits);
-                format!("{}/{new_prefix}", std::net::Ipv6Addr::from(net))
-            })
-            .collect(),
-    )
+    (0..count)
+        .map(|i| {
+            let net = base.wrapping_add(u128::from(i).checked_shl(bits)?);
+            Some(format!("{}/{new_prefix}", std::net::Ipv6Addr::from(net)))
+        })
+        .collect()
 }
 
 fn mask32(prefix: u32) -> u32 {
@@ -656,5 +653,7 @@ mod tests {
         );
         assert!(cidr_subnets("10.0.0.0/24", 3, 7).is_none());
         assert!(cidr_subnets("nonsense", 1, 8).is_none());
+        assert!(cidr_subnets("::/0", 1, 128).is_none());
+        assert_eq!(cidr_subnets("0.0.0.0/0", 1, 32).unwrap(), ["0.0.0.0/0"]);
     }
 }
