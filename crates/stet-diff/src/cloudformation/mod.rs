@@ -253,6 +253,24 @@ fn name_inputs(change: &mut Change, old: &Deployed<'_>, new: &Deployed<'_>) {
                 "; whether the value changes depends on a condition only deployment knows (`Fn::If`)",
             );
         }
+        // A value that uses a parameter without a value (no default, none given) may be the
+        // value on the other side: whether it changes is not known.
+        let unknown_parameter = old
+            .parameters
+            .iter()
+            .chain(new.parameters.iter())
+            .find(|p| {
+                [&attribute.before, &attribute.after]
+                    .into_iter()
+                    .flatten()
+                    .any(|v| uses_parameter(v, p))
+            });
+        if let (Some(parameter), Replacement::Always) = (unknown_parameter, attribute.replacement) {
+            attribute.replacement = Replacement::Conditional;
+            attribute.reason.push_str(&format!(
+                "; the value depends on parameter `{parameter}`, which has no value here (no default, none given), so whether it changes is not known"
+            ));
+        }
         let from_ssm = [&attribute.before, &attribute.after]
             .into_iter()
             .flatten()
@@ -442,6 +460,17 @@ fn update_of(resource: &Resource, document: &str) -> Change {
         protection: protection(resource),
         span: resource.span.clone(),
         attributes: Vec::new(),
+    }
+}
+
+/// Whether `value` uses parameter `name` without its value (its placeholder `${name}`).
+fn uses_parameter(value: &Value, name: &str) -> bool {
+    let placeholder = format!("${{{name}}}");
+    match &value.kind {
+        ValueKind::Expr(e) => e.source.contains(&placeholder),
+        ValueKind::List(items) => items.iter().any(|i| uses_parameter(i, name)),
+        ValueKind::Map(map) => map.iter().any(|e| uses_parameter(&e.value, name)),
+        _ => false,
     }
 }
 

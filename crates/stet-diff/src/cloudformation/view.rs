@@ -31,6 +31,8 @@ pub(crate) struct Deployed<'g> {
     pub written: HashMap<String, Option<(String, Span)>>,
     /// Where each written managed resource is.
     pub spans: HashMap<String, Span>,
+    /// The template's parameters.
+    pub parameters: Vec<String>,
     /// The resources the SAM transform makes, by logical ID: what they are made of.
     pub made_by_sam: HashMap<String, super::sam::Origin>,
 }
@@ -106,7 +108,14 @@ impl<'g> Deployed<'g> {
             .filter(|r| r.kind == ResourceKind::Managed)
             .map(|r| (r.address.clone(), r.span.clone()))
             .collect();
+        let parameters = graph
+            .resources
+            .iter()
+            .filter(|r| r.kind == ResourceKind::Variable)
+            .map(|r| r.address.clone())
+            .collect();
         Deployed {
+            parameters,
             made_by_sam,
             spans,
             graph: view,
