@@ -108,6 +108,10 @@ enum Command {
     Plan {
         /// The plan JSON.
         file: PathBuf,
+        /// The configuration the plan was made from, for pointing each change at its code
+        /// (default: the plan file's folder).
+        #[arg(long, value_name = "DIR")]
+        source: Option<PathBuf>,
         #[command(flatten)]
         report: ReportArgs,
     },
@@ -194,6 +198,20 @@ struct ReportArgs {
     /// max-string-len, max-yaml-nodes, max-resources, max-rule-steps (repeatable).
     #[arg(long, value_name = "NAME=N", value_parser = parse_limit)]
     limit: Vec<(String, u64)>,
+    /// A CloudFormation parameter's value for every template that declares it, over
+    /// parameters files and stet.toml (repeatable; `AWS::Region=...` sets the region).
+    #[arg(long, value_name = "KEY=VALUE", value_parser = parse_parameter)]
+    parameter: Vec<(String, String)>,
+}
+
+/// `KEY=VALUE` of `--parameter`.
+fn parse_parameter(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((key, value)) if !key.trim().is_empty() => {
+            Ok((key.trim().to_string(), value.to_string()))
+        }
+        _ => Err(format!("expected KEY=VALUE, found `{text}`")),
+    }
 }
 
 /// `NAME=N` of `--limit`.
@@ -416,9 +434,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let shown = if paths.is_empty() { vec![first] } else { paths };
             Ok(refuse_empty(&result, &shown, allow_empty).unwrap_or(code))
         }
-        Command::Plan { file, report } => {
+        Command::Plan {
+            file,
+            source,
+            report,
+        } => {
             let (options, fail_on) = run_options(&report, file.parent(), None)?;
-            let diffed = stet::read_plan_file(&file, &options.load)?;
+            let diffed = stet::read_plan_file(&file, source.as_deref(), &options.load)?;
             emit(
                 &stet::report_diff(diffed, &options),
                 &report,
@@ -522,6 +544,7 @@ fn run_options(
         load: stet::LoadOptions {
             jobs,
             limits: limits(&config, &report.limit),
+            cloudformation: config.parameter_sources(&report.parameter),
             ..stet::LoadOptions::default()
         },
         config,

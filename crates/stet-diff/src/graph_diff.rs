@@ -28,6 +28,23 @@ pub fn diff_graphs(
     after: Option<&Graph>,
     kb: &KnowledgeBase,
 ) -> Vec<Change> {
+    // CloudFormation is compared as it deploys (resolved, SAM transformed), with its own
+    // semantics on top of the comparison below.
+    if after
+        .or(before)
+        .is_some_and(|g| g.format.is_cloudformation())
+    {
+        return crate::cloudformation::diff_templates(before, after, kb);
+    }
+    diff_resources(before, after, kb)
+}
+
+/// The resource-by-resource comparison of two versions of a document (`graph.resources`).
+pub(crate) fn diff_resources(
+    before: Option<&Graph>,
+    after: Option<&Graph>,
+    kb: &KnowledgeBase,
+) -> Vec<Change> {
     let family = match after.or(before).map(|g| g.format.is_cloudformation()) {
         Some(true) => Family::CloudFormation,
         Some(false) => Family::Terraform,

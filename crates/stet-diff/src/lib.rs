@@ -42,6 +42,7 @@
 
 mod change;
 mod changeset;
+mod cloudformation;
 mod compare;
 mod document;
 mod error;

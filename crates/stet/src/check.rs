@@ -44,12 +44,14 @@ pub struct Finding {
     #[serde(skip)]
     pub aliases: Vec<String>,
     /// Other places the finding concerns: for a change rule anchored on the attribute that
-    /// forces a replacement, the resource's block.
+    /// forces a replacement, the resource's block; for a value CloudFormation computes,
+    /// where its inputs are written (a parameter's default, a parameters-file entry, a
+    /// mapping entry).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub related: Vec<Related>,
 }
 
-/// A secondary place of a [`Finding`] (SARIF's `relatedLocations`).
+/// A secondary place of a [`Finding`] (SARIF's `relatedLocations`), with what it is.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct Related {
     /// The file.
@@ -62,7 +64,7 @@ pub struct Related {
     pub end_line: u32,
     /// Where it ends.
     pub end_column: u32,
-    /// What is there (`the resource`).
+    /// What is there: `the resource`, ``parameter `ImageTag` = `latest` (default)``.
     pub message: String,
 }
 
@@ -312,25 +314,37 @@ fn check_subject(subject: &Subject<'_>, rules: &[RuleSet]) -> (Vec<Finding>, Vec
         (None, Some(change)) => Span::file_start(change.span.file.clone()),
         (None, None) => return (findings, diagnostics),
     };
-    let mut document = match subject.graph {
+    let with_changes = |mut document: Value| {
+        if subject.changes.is_some() {
+            if let Some(map) = document.as_map_mut() {
+                map.insert(
+                    "Changes",
+                    fallback.clone(),
+                    changes_section(changes, &fallback),
+                );
+            }
+        }
+        document
+    };
+    let document = with_changes(match subject.graph {
         Some(graph) => render_document(graph),
         None => Value::empty_map(fallback.clone()),
-    };
-    if subject.changes.is_some() {
-        if let Some(map) = document.as_map_mut() {
-            map.insert(
-                "Changes",
-                fallback.clone(),
-                changes_section(changes, &fallback),
-            );
-        }
-    }
+    });
+    // A CloudFormation template as it deploys, for the rules that read it so.
+    let resolved = subject.graph.and_then(|g| g.resolved.as_deref());
+    let resolved_document = resolved
+        .filter(|_| rules.iter().any(wants_resolved))
+        .map(|r| with_changes(r.document.clone()));
     let name = subject
         .graph
         .map_or_else(|| fallback.file.to_string(), |g| g.path.to_string());
     let format = subject.graph.map(|g| g.format);
     for ruleset in rules.iter().filter(|r| applies(r.meta(), format)) {
-        let results = match ruleset.evaluate(&document) {
+        let (document, origins) = match &resolved_document {
+            Some(d) if wants_resolved(ruleset) => (d, resolved),
+            _ => (&document, None),
+        };
+        let results = match ruleset.evaluate(document) {
             Ok(r) => r,
             Err(stet_rules::EvalError::Budget { steps, .. }) => {
                 diagnostics.push(Diagnostic::file(
@@ -385,7 +399,23 @@ fn check_subject(subject: &Subject<'_>, rules: &[RuleSet]) -> (Vec<Finding>, Vec
                     Some(m) => split_fix(m),
                     None => (failure.explanation.to_string(), None),
                 };
-                let message = format!("{label}: {text}");
+                let mut message = format!("{label}: {text}");
+                let inputs = origins.map(|o| o.inputs_at(&span)).unwrap_or_default();
+                if !inputs.is_empty() {
+                    let names: Vec<String> = inputs.iter().map(|i| input_label(i)).collect();
+                    message.push_str(&format!(" (value from {})", names.join("; ")));
+                }
+                related.extend(inputs.iter().filter_map(|i| {
+                    let at = i.span.as_ref()?;
+                    Some(Related {
+                        file: at.file.to_string(),
+                        line: at.start.line,
+                        column: at.start.column,
+                        end_line: at.end.line,
+                        end_column: at.end.column,
+                        message: input_label(i),
+                    })
+                }));
                 findings.push(Finding {
                     file: span.file.to_string(),
                     line: span.start.line,
@@ -410,6 +440,34 @@ fn check_subject(subject: &Subject<'_>, rules: &[RuleSet]) -> (Vec<Finding>, Vec
         }
     }
     (findings, diagnostics)
+}
+
+/// Whether a rule reads CloudFormation templates as they deploy: the built-in rules do, and
+/// a rule file whose header says `view: resolved`; other rule files read templates as
+/// written, as cfn-guard does.
+fn wants_resolved(rule: &RuleSet) -> bool {
+    match rule.meta().view.as_deref() {
+        Some(view) => view == "resolved",
+        None => crate::builtin::BUILTIN
+            .iter()
+            .any(|b| b.path == rule.path() && rule.meta().id.as_deref() == Some(b.id)),
+    }
+}
+
+/// An input of a resolved value for messages, without its line (a finding's message is how
+/// pull-request mode matches it across versions): ``parameter `Tag` = `latest`, its default``.
+fn input_label(input: &stet_graph::Input) -> String {
+    let value = input
+        .value
+        .as_deref()
+        .map(|v| format!(" = `{v}`"))
+        .unwrap_or_default();
+    match input.via.as_str() {
+        "condition" | "mapping" => format!("{}{value}", input.name),
+        "default" => format!("{}{value}, its default", input.name),
+        "--parameter" => format!("{}{value} from --parameter", input.name),
+        via => format!("{}{value} in {via}", input.name),
+    }
 }
 
 /// Whether a rule applies to a document of `format` (`None`: a plan or change set, which

@@ -30,6 +30,7 @@
 mod builtin;
 mod changes_text;
 mod check;
+mod cloudformation;
 mod config;
 mod diagnostic;
 mod diff;
@@ -37,6 +38,7 @@ mod discover;
 mod git;
 mod graph_output;
 mod load;
+mod plan_source;
 mod report;
 mod run;
 mod suppress;
@@ -44,6 +46,7 @@ mod suppress;
 pub use builtin::{builtin_rule, builtin_rules, BuiltinRule, Pack, BUILTIN};
 pub use changes_text::changes_text;
 pub use check::{check, check_changes, load_rules, new_findings, Finding, Related};
+pub use cloudformation::{GivenValue, ParameterSources};
 pub use config::{Config, ConfigError, CONFIG_FILE};
 pub use diagnostic::{Diagnostic, Level};
 pub use diff::{

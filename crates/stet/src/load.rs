@@ -18,6 +18,8 @@ pub struct LoadOptions {
     pub root: Option<PathBuf>,
     /// How many threads read and parse (default: one per core). Results do not depend on it.
     pub jobs: Option<usize>,
+    /// Where CloudFormation parameter values come from (parameters files, `--parameter`).
+    pub cloudformation: crate::cloudformation::ParameterSources,
 }
 
 /// What was loaded.
@@ -198,11 +200,11 @@ pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Loaded {
         modules.chain(templates).collect()
     };
     // A pool of its own only when the caller's (see `run`) is not already that size.
-    let parts = match options
+    let pool = options
         .jobs
         .filter(|&n| n != rayon::current_num_threads())
-        .and_then(|n| rayon::ThreadPoolBuilder::new().num_threads(n).build().ok())
-    {
+        .and_then(|n| rayon::ThreadPoolBuilder::new().num_threads(n).build().ok());
+    let parts = match &pool {
         Some(pool) => pool.install(work),
         None => work(),
     };
@@ -211,6 +213,21 @@ pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Loaded {
         loaded.absorb(part);
         remote.absorb(calls);
     }
+    // CloudFormation templates resolved once all are read (a folder's only template takes
+    // its `parameters.json`).
+    let resolve = |graphs: &mut [Graph]| {
+        crate::cloudformation::resolve_all(
+            graphs,
+            &options.cloudformation,
+            &options.limits,
+            real_root.as_deref(),
+        )
+    };
+    let resolution = match &pool {
+        Some(pool) => pool.install(|| resolve(&mut loaded.graphs)),
+        None => resolve(&mut loaded.graphs),
+    };
+    loaded.diagnostics.extend(resolution);
     loaded.graphs.sort_by(|a, b| a.path.cmp(&b.path));
     loaded.summary.documents = loaded.graphs.len();
     if let Some(warning) = remote.warning() {
@@ -218,6 +235,25 @@ pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Loaded {
     }
     loaded.diagnostics.sort();
     loaded.diagnostics.dedup();
+    loaded
+}
+
+/// Loads one Terraform module folder (the modules it calls included), not the folders
+/// beneath it: the configuration a plan was made from.
+pub(crate) fn load_root_module(dir: &Path, options: &LoadOptions) -> Loaded {
+    let dir = relative_to_cwd(dir);
+    let root = options
+        .root
+        .clone()
+        .unwrap_or_else(|| repository_root(&dir));
+    let tf_options = stet_terraform::LoadOptions {
+        limits: options.limits.clone(),
+        confine: Some(absolute(&root)),
+    };
+    let (mut loaded, remote) = load_module_dir(&dir, &tf_options);
+    loaded.summary.documents = loaded.graphs.len();
+    loaded.diagnostics.extend(remote.warning());
+    loaded.diagnostics.sort();
     loaded
 }
 
@@ -423,7 +459,7 @@ pub(crate) fn absolute(path: &Path) -> PathBuf {
 
 /// An absolute path under the current directory, made relative to it, so reports name
 /// files as a person in that folder would.
-fn relative_to_cwd(path: &Path) -> PathBuf {
+pub(crate) fn relative_to_cwd(path: &Path) -> PathBuf {
     if path.is_absolute() {
         if let Ok(cwd) = std::env::current_dir() {
             if let Ok(rest) = path.strip_prefix(&cwd) {

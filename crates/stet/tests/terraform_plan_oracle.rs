@@ -176,9 +176,39 @@ fn stet_diff_plans_as_terraform_does() {
         let after = case.join("after");
         let diffed = stet::diff_paths(&before, &after, &LoadOptions::default()).expect("stet diff");
         let from_diff = stet_actions(&diffed.changes, Some("after"));
-        let planned = stet::read_plan_file(&case.join("plan.json"), &LoadOptions::default())
-            .expect("stet plan");
+        let planned = stet::read_plan_file(
+            &case.join("plan.json"),
+            Some(&after),
+            &LoadOptions::default(),
+        )
+        .expect("stet plan");
         let from_plan = stet_actions(&planned.changes, None);
+        // `stet plan` points each change at the resource's block, where `stet diff` does
+        // (a deletion is not in the configuration: it stays in the plan, or points at its
+        // `removed` block).
+        for c in &planned.changes {
+            let located = diffed
+                .changes
+                .iter()
+                .find(|d| d.address == c.address && Path::new(&d.document).ends_with("after"));
+            if let Some(d) = located.filter(|d| {
+                !matches!(c.action, stet::Action::Delete | stet::Action::Forget)
+                    && (&d.span.file, d.span.start.line) != (&c.span.file, c.span.start.line)
+            }) {
+                wrong.push(format!(
+                    "{name}: {}: stet plan points at {}:{}, stet diff at {}:{}",
+                    c.address, c.span.file, c.span.start.line, d.span.file, d.span.start.line
+                ));
+            }
+        }
+        assert!(
+            !planned
+                .diagnostics
+                .iter()
+                .any(|d| d.message.contains("point into the plan")),
+            "{name}: {:?}",
+            planned.diagnostics
+        );
         let all: std::collections::BTreeSet<&String> = expected
             .keys()
             .chain(from_diff.keys())
@@ -215,4 +245,45 @@ fn stet_diff_plans_as_terraform_does() {
         cases.len() >= 40,
         "the plan oracle should hold at least 40 pairs"
     );
+}
+
+/// A plan read against a configuration that does not declare its addresses says so once and
+/// keeps the plan's places; with no configuration at hand it says why it points into the plan.
+#[test]
+fn stet_plan_says_when_it_cannot_point_at_the_code() {
+    let plan = fixtures().join("count-grow/plan.json");
+    let other = fixtures().join("moved-module/after");
+    let read = stet::read_plan_file(&plan, Some(&other), &LoadOptions::default()).unwrap();
+    let warnings: Vec<&String> = read
+        .diagnostics
+        .iter()
+        .map(|d| &d.message)
+        .filter(|m| m.contains("point into the plan"))
+        .collect();
+    assert_eq!(warnings.len(), 1, "{:?}", read.diagnostics);
+    assert!(
+        warnings[0].contains("none of the plan's addresses are there"),
+        "{}",
+        warnings[0]
+    );
+    assert!(read
+        .changes
+        .iter()
+        .all(|c| c.span.file.ends_with("plan.json")));
+
+    let lonely = std::env::temp_dir().join(format!("stet-lonely-plan-{}", std::process::id()));
+    std::fs::create_dir_all(&lonely).unwrap();
+    std::fs::copy(&plan, lonely.join("plan.json")).unwrap();
+    let read =
+        stet::read_plan_file(&lonely.join("plan.json"), None, &LoadOptions::default()).unwrap();
+    let _ = std::fs::remove_dir_all(&lonely);
+    assert!(
+        read.diagnostics.iter().any(|d| d
+            .message
+            .contains("no Terraform configuration beside the plan")
+            && d.message.contains("--source")),
+        "{:?}",
+        read.diagnostics
+    );
+    assert!(!read.changes.is_empty());
 }
