@@ -868,7 +868,7 @@ mod tests {
             "02 Jan 2018 23:12 UTC"
         );
         assert_eq!(format_date("EEEE, h:mmaa", &t).unwrap(), "Tuesday, 23:12pm");
-        assert_eq!(format_date("'It''s' H a", &t).unwrap(), "It's 11 pm");
+        assert_eq!(format_date("'It''s' H aa", &t).unwrap(), "It's 11 pm");
         assert!(format_date("'open", &t).is_err());
     }
 }
