@@ -7,7 +7,7 @@
 //! before fractions, offsets in range); `timecmp` is Terraform's own and takes what Go
 //! takes. Durations are Go's `time.ParseDuration`.
 
-use super::{number, p, string, Call, FnError, FnResult, Function};
+use super::{number, p, string, FnError, Function};
 use crate::cty::{go_quote, Type, Val};
 
 pub(super) static FUNCTIONS: &[Function] = &[
@@ -66,7 +66,7 @@ pub(super) static FUNCTIONS: &[Function] = &[
 
 /// An instant and the UTC offset it was written with.
 #[derive(Debug, Clone, Copy, PartialEq)]
-struct Time {
+pub(super) struct Time {
     /// Seconds since 1970-01-01T00:00:00Z.
     secs: i64,
     nanos: u32,
@@ -87,7 +87,12 @@ struct Civil {
 }
 
 impl Time {
-    fn from_civil(date: (i64, u32, u32), clock: (u32, u32, u32), nanos: u32, offset: i32) -> Time {
+    pub(super) fn from_civil(
+        date: (i64, u32, u32),
+        clock: (u32, u32, u32),
+        nanos: u32,
+        offset: i32,
+    ) -> Time {
         let (y, m, d) = date;
         let (h, mi, s) = clock;
         let local = days_from_civil(y, m, d) * 86_400
@@ -129,7 +134,7 @@ impl Time {
     }
 
     /// Go's `Format(time.RFC3339)`.
-    fn rfc3339(&self) -> String {
+    pub(super) fn rfc3339(&self) -> String {
         let c = self.civil();
         format!(
             "{}-{:02}-{:02}T{:02}:{:02}:{:02}{}",
@@ -196,7 +201,7 @@ fn is_leap(year: i64) -> bool {
     year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
 }
 
-fn days_in(month: u32, year: i64) -> u32 {
+pub(super) fn days_in(month: u32, year: i64) -> u32 {
     match month {
         2 if is_leap(year) => 29,
         2 => 28,
