@@ -66,6 +66,10 @@ struct Decoder<'a> {
     pending: Vec<usize>,
     nodes: usize,
     max_nodes: usize,
+    /// The text's length in characters.
+    chars: usize,
+    /// Whether the text ends in a line with content and no line break.
+    open_last_line: bool,
 }
 
 impl<'a> Decoder<'a> {
@@ -116,6 +120,15 @@ impl<'a> Decoder<'a> {
         match event {
             Event::Scalar(text, style, anchor, tag) => {
                 let tag = tag.map(|t| format!("{}{}", t.handle, t.suffix));
+                // libyaml ends a block scalar on the last line of a text that has no final
+                // line break without one; saphyr adds it.
+                let block = matches!(style, ScalarStyle::Literal | ScalarStyle::Folded);
+                let text = match text.strip_suffix('\n') {
+                    Some(t) if block && self.open_last_line && span.end.index() >= self.chars => {
+                        t.to_string().into()
+                    }
+                    _ => text,
+                };
                 let value = resolve_scalar(tag.as_deref().unwrap_or(""), &text, style, &self.span)
                     .map_err(|m| YamlError::at(span, m))?;
                 let value = match value {
@@ -294,6 +307,23 @@ fn scan_error(e: &ScanError) -> YamlError {
 
 /// `yamldecode`.
 pub(super) fn decode(c: &Call<'_, '_, '_>, text: &str) -> FnResult {
+    if beyond_parser(text) {
+        return super::super::unknown(c, Type::Dynamic);
+    }
+    if !has_content(text) {
+        return c.fail("missing start of document");
+    }
+    // A last line of blanks without a line break adds nothing for libyaml.
+    let text = match text.rfind(['\n', '\r']) {
+        Some(i)
+            if text
+                .get(i + 1..)
+                .is_some_and(|l| l.trim_matches([' ', '\t']).is_empty()) =>
+        {
+            text.get(..=i).unwrap_or(text)
+        }
+        _ => text,
+    };
     let src = if text.is_empty() { "\n" } else { text };
     let mut decoder = Decoder {
         parser: Parser::new_from_str(src),
@@ -302,12 +332,76 @@ pub(super) fn decode(c: &Call<'_, '_, '_>, text: &str) -> FnResult {
         pending: Vec::new(),
         nodes: 0,
         max_nodes: c.scope.ctx.limits.max_yaml_nodes,
+        chars: src.chars().count(),
+        open_last_line: !src.ends_with(['\n', '\r'])
+            && src
+                .rsplit(['\n', '\r'])
+                .next()
+                .is_some_and(|last| !last.trim_matches([' ', '\t']).is_empty()),
     };
     match decoder.document() {
         Ok(v) => Ok(v),
         Err(e) if e.message == "too many values" => super::super::unknown(c, Type::Dynamic),
         Err(e) => Err(FnError::Call(e.text())),
     }
+}
+
+/// Whether `text` has something libyaml (YAML 1.1) and saphyr (YAML 1.2) read apart:
+/// the 1.1 line breaks U+0085, U+2028 and U+2029, a tab or `%` starting a line, an
+/// anchor or alias whose name is not libyaml's letters, digits, `_` and `-`, or a lone
+/// `?` in a flow collection. Such text
+/// is left unknown rather than risk a value Terraform would not give.
+fn beyond_parser(text: &str) -> bool {
+    if text.contains(['\u{85}', '\u{2028}', '\u{2029}']) {
+        return true;
+    }
+    let odd_line = text.lines().any(|line| {
+        let rest = line.trim_start_matches(' ');
+        rest.starts_with('\t') || line.starts_with('%')
+    });
+    let odd_anchor = text.char_indices().any(|(i, ch)| {
+        let starts_token = i == 0
+            || text
+                .get(..i)
+                .and_then(|before| before.chars().last())
+                .is_some_and(|b| matches!(b, ' ' | '\t' | '\n' | '\r' | '[' | '{' | ','));
+        if !(starts_token && (ch == '&' || ch == '*')) {
+            return false;
+        }
+        let name: String = text
+            .get(i + 1..)
+            .unwrap_or_default()
+            .chars()
+            .take_while(|c| !matches!(c, ' ' | '\t' | '\n' | '\r' | ',' | ']' | '}'))
+            .collect();
+        name.is_empty()
+            || !name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    });
+    // A `?` alone in a flow collection opens a mapping with an empty key for libyaml.
+    let bytes = text.as_bytes();
+    let lone_question = bytes.iter().enumerate().any(|(i, &b)| {
+        b == b'?'
+            && matches!(
+                bytes.get(i + 1),
+                None | Some(b' ' | b',' | b']' | b'}' | b'\n')
+            )
+            && bytes
+                .get(..i)
+                .and_then(|before| before.iter().rev().find(|&&c| c != b' '))
+                .is_some_and(|&c| matches!(c, b'[' | b'{' | b','))
+    });
+    odd_line || odd_anchor || lone_question
+}
+
+/// Whether `text` holds anything but blank lines and comments (libyaml finds no
+/// document in it otherwise).
+fn has_content(text: &str) -> bool {
+    text.lines().any(|line| {
+        let rest = line.trim_matches([' ', '\t', '\r']);
+        !rest.is_empty() && !rest.starts_with('#')
+    })
 }
 
 /// A resolved scalar: a value, or the merge key `<<`.
