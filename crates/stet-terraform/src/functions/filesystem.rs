@@ -280,8 +280,9 @@ fn fileexists(c: &Call<'_, '_, '_>) -> FnResult {
 }
 
 /// `fileset(path, pattern)`: the regular files under `path` that match `pattern`
-/// (doublestar's glob syntax), relative to `path`. Patterns whose wildcards are in folder
-/// names (or `**`) would need the folders listed and stay unknown.
+/// (doublestar 1.1's glob syntax, whose malformed parts are errors only once a name is
+/// matched against them), relative to `path`. Patterns that would walk folders (a
+/// wildcard in a folder name, `**`) stay unknown: stet lists files, not folders.
 fn fileset(c: &Call<'_, '_, '_>) -> FnResult {
     let set = Type::set(Type::String);
     let (base, base_sensitive) = path_arg(c, 0);
@@ -292,29 +293,30 @@ fn fileset(c: &Call<'_, '_, '_>) -> FnResult {
     }
     let pattern = pattern_val.as_str().unwrap_or_default();
     let joined = go_clean(&format!("{base}/{pattern}"));
-    let glob_error = || {
-        let shown = if sensitive {
-            "(sensitive value)".to_string()
-        } else {
-            crate::cty::go_quote(&joined)
-        };
-        FnError::Call(format!(
-            "failed to glob pattern {shown}: syntax error in pattern"
-        ))
+    let chars: Vec<char> = joined.chars().collect();
+    let components = split_escaped(&chars, '/');
+    // The literal folders before the first component with glob syntax.
+    let first_meta = components.iter().position(|part| {
+        part.iter()
+            .any(|c| matches!(c, '*' | '?' | '[' | '{' | '\\'))
+    });
+    let Some(at) = first_meta else {
+        // No glob syntax: the path itself, if it is a file.
+        return literal_fileset(c, &base, &joined, sensitive);
     };
-    let parts: Vec<&str> = joined.split('/').collect();
-    let Some((last, dirs)) = parts.split_last() else {
+    let (Some(last), true) = (components.get(at), at + 1 == components.len()) else {
         return unknown_marked(c, set, sensitive);
     };
-    for part in &parts {
-        if !glob_valid(part) {
-            return Err(glob_error());
-        }
-    }
-    if dirs.iter().any(|d| has_meta(d)) {
+    if last.iter().collect::<String>() == "**" {
         return unknown_marked(c, set, sensitive);
     }
-    let dir = dirs.join("/");
+    let dir: String = components
+        .get(..at)
+        .unwrap_or_default()
+        .iter()
+        .map(|part| part.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join("/");
     let dir = if dir.is_empty() && joined.starts_with('/') {
         "/".to_string()
     } else {
@@ -331,20 +333,41 @@ fn fileset(c: &Call<'_, '_, '_>) -> FnResult {
         let Some(name) = file.file_name().and_then(|n| n.to_str()) else {
             continue;
         };
-        if !glob_match(last, name) || ctx.outside(&file) {
-            continue;
+        let name_chars: Vec<char> = name.chars().collect();
+        match match_component(last, &name_chars) {
+            Err(BadPattern) => {
+                let shown = redact(&joined, sensitive);
+                return c.fail(format!(
+                    "failed to glob pattern {shown}: syntax error in pattern"
+                ));
+            }
+            Ok(false) => continue,
+            Ok(true) if ctx.outside(&file) => continue,
+            Ok(true) => {}
         }
-        let full_match = if dir.is_empty() {
-            name.to_string()
-        } else if dir == "/" {
-            format!("/{name}")
-        } else {
-            format!("{dir}/{name}")
+        let full_match = match dir.as_str() {
+            "" => name.to_string(),
+            "/" => format!("/{name}"),
+            _ => format!("{dir}/{name}"),
         };
-        let Some(relative) = go_rel(&clean_base, &full_match) else {
-            continue;
-        };
-        matched.push(Val::string(relative, c.span.clone()));
+        if let Some(relative) = go_rel(&clean_base, &full_match) {
+            matched.push(Val::string(relative, c.span.clone()));
+        }
+    }
+    Ok(Val::set(Type::String, matched, c.span.clone()).marked(sensitive))
+}
+
+/// `fileset` of a pattern without glob syntax: the file it names, if there is one.
+fn literal_fileset(c: &Call<'_, '_, '_>, base: &str, joined: &str, sensitive: bool) -> FnResult {
+    let Some(full) = locate(c, joined) else {
+        return unknown_marked(c, Type::set(Type::String), sensitive);
+    };
+    let files = c.scope.ctx.files;
+    let mut matched = Vec::new();
+    if !files.is_dir(&full) && files.file_size(&full).is_ok() {
+        if let Some(relative) = go_rel(&go_clean(base), joined) {
+            matched.push(Val::string(relative, c.span.clone()));
+        }
     }
     Ok(Val::set(Type::String, matched, c.span.clone()).marked(sensitive))
 }
@@ -427,165 +450,158 @@ fn go_rel(base: &str, target: &str) -> Option<String> {
     Some(out.join("/"))
 }
 
-/// Whether a path component has glob syntax.
-fn has_meta(part: &str) -> bool {
-    part.contains(['*', '?', '[', '{', '\\'])
+/// A malformed pattern (doublestar's `ErrBadPattern`).
+#[derive(Debug, PartialEq)]
+struct BadPattern;
+
+/// doublestar's `indexRuneWithEscaping`: the first `r` not preceded by `\\`.
+fn index_escaped(s: &[char], r: char) -> Option<usize> {
+    let end = s.iter().position(|&c| c == r)?;
+    if end > 0 && s.get(end - 1) == Some(&'\\') {
+        let start = end + 1;
+        return index_escaped(s.get(start..)?, r).map(|e| e + start);
+    }
+    Some(end)
 }
 
-/// Whether a pattern component is well formed (closed classes and alternatives, no
-/// trailing escape).
-fn glob_valid(part: &str) -> bool {
-    let chars: Vec<char> = part.chars().collect();
-    let mut i = 0;
-    let mut braces = 0i32;
-    while let Some(&ch) = chars.get(i) {
-        match ch {
-            '\\' => {
-                if chars.get(i + 1).is_none() {
-                    return false;
-                }
-                i += 1;
+/// doublestar's `splitPathOnSeparator`: split at each `sep` not escaped.
+fn split_escaped(s: &[char], sep: char) -> Vec<Vec<char>> {
+    if !s.contains(&sep) {
+        return vec![s.to_vec()];
+    }
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut empty_end = false;
+    while start < s.len() {
+        let rest = s.get(start..).unwrap_or_default();
+        match index_escaped(rest, sep) {
+            Some(end) => {
+                empty_end = true;
+                out.push(rest.get(..end).unwrap_or_default().to_vec());
+                start += end + 1;
             }
-            '[' => match class_end(&chars, i) {
-                Some(end) => i = end,
-                None => return false,
-            },
-            '{' => braces += 1,
-            '}' => braces -= 1,
-            _ => {}
+            None => {
+                empty_end = false;
+                out.push(rest.to_vec());
+                start = s.len();
+            }
         }
-        i += 1;
     }
-    braces == 0
+    if empty_end {
+        out.push(Vec::new());
+    }
+    out
 }
 
-/// The index of the `]` closing the class that starts at `start`.
-fn class_end(chars: &[char], start: usize) -> Option<usize> {
-    let mut i = start + 1;
-    if chars.get(i) == Some(&'^') {
-        i += 1;
+/// doublestar 1.1's `matchComponent`: `*`, `?`, `[class]` (`^` negates), `{a,b}`, `\\`
+/// escapes; a malformed part is an error only when matching reaches it.
+fn match_component(p: &[char], n: &[char]) -> Result<bool, BadPattern> {
+    if p.is_empty() {
+        return Ok(n.is_empty());
     }
-    let first = i;
-    while let Some(&ch) = chars.get(i) {
-        match ch {
-            ']' if i > first => return Some(i),
-            '\\' => i += 1,
-            _ => {}
-        }
-        i += 1;
+    if n.is_empty() && p != ['*'] {
+        return Ok(false);
     }
-    None
-}
-
-/// Whether `name` matches the pattern component `pattern` (doublestar: `*`, `?`,
-/// `[class]`, `{alt,ernatives}`, `\` escapes).
-fn glob_match(pattern: &str, name: &str) -> bool {
-    let p: Vec<char> = pattern.chars().collect();
-    let n: Vec<char> = name.chars().collect();
-    match_from(&p, &n)
-}
-
-fn match_from(p: &[char], n: &[char]) -> bool {
-    let Some((&first, rest)) = p.split_first() else {
-        return n.is_empty();
-    };
-    match first {
-        '*' => (0..=n.len()).any(|k| match_from(rest, n.get(k..).unwrap_or_default())),
-        '?' => n
-            .split_first()
-            .is_some_and(|(_, tail)| match_from(rest, tail)),
-        '[' => {
-            let Some(end) = class_end(p, 0) else {
-                return false;
-            };
-            let Some((&ch, tail)) = n.split_first() else {
-                return false;
-            };
-            class_matches(p.get(1..end).unwrap_or_default(), ch)
-                && match_from(p.get(end + 1..).unwrap_or_default(), tail)
-        }
-        '{' => {
-            let Some((alternatives, after)) = split_braces(rest) else {
-                return false;
-            };
-            alternatives.into_iter().any(|alt| {
-                let mut joined = alt;
-                joined.extend_from_slice(after);
-                match_from(&joined, n)
-            })
-        }
-        '\\' => match (rest.split_first(), n.split_first()) {
-            (Some((&lit, prest)), Some((&ch, tail))) => lit == ch && match_from(prest, tail),
-            _ => false,
-        },
-        lit => n
-            .split_first()
-            .is_some_and(|(&ch, tail)| ch == lit && match_from(rest, tail)),
-    }
-}
-
-/// The alternatives of a `{...}` group (its text after the `{`) and what follows its `}`.
-fn split_braces(p: &[char]) -> Option<(Vec<Vec<char>>, &[char])> {
-    let mut depth = 0;
-    let mut alternatives = vec![Vec::new()];
-    let mut i = 0;
-    while let Some(&ch) = p.get(i) {
-        match ch {
+    let (mut pi, mut ni) = (0, 0);
+    while let (Some(&pr), Some(&nr)) = (p.get(pi), n.get(ni)) {
+        match pr {
             '\\' => {
-                let current = alternatives.last_mut()?;
-                current.push(ch);
-                current.push(*p.get(i + 1)?);
-                i += 1;
+                pi += 1;
+                match p.get(pi) {
+                    None => return Err(BadPattern),
+                    Some(&c) if c == nr => {
+                        pi += 1;
+                        ni += 1;
+                    }
+                    Some(_) => return Ok(false),
+                }
+            }
+            '*' => {
+                pi += 1;
+                let rest = p.get(pi..).unwrap_or_default();
+                if rest.is_empty() {
+                    return Ok(true);
+                }
+                // Errors past a star are not reported (doublestar ignores them there).
+                let found = (ni..n.len())
+                    .any(|k| match_component(rest, n.get(k..).unwrap_or_default()) == Ok(true));
+                return Ok(found);
+            }
+            '[' => {
+                pi += 1;
+                let end =
+                    index_escaped(p.get(pi..).unwrap_or_default(), ']').ok_or(BadPattern)? + pi;
+                let class = p.get(pi..end).unwrap_or_default();
+                let negated = class.first() == Some(&'^');
+                if class.is_empty() {
+                    return Err(BadPattern);
+                }
+                if class_matches(class, nr)? == negated {
+                    return Ok(false);
+                }
+                pi = end + 1;
+                ni += 1;
             }
             '{' => {
-                depth += 1;
-                alternatives.last_mut()?.push(ch);
+                pi += 1;
+                let end =
+                    index_escaped(p.get(pi..).unwrap_or_default(), '}').ok_or(BadPattern)? + pi;
+                let options = split_escaped(p.get(pi..end).unwrap_or_default(), ',');
+                let after = p.get(end + 1..).unwrap_or_default();
+                let name = n.get(ni..).unwrap_or_default();
+                for option in options {
+                    let mut pattern = option;
+                    pattern.extend_from_slice(after);
+                    if match_component(&pattern, name)? {
+                        return Ok(true);
+                    }
+                }
+                return Ok(false);
             }
-            '}' if depth == 0 => return Some((alternatives, p.get(i + 1..)?)),
-            '}' => {
-                depth -= 1;
-                alternatives.last_mut()?.push(ch);
+            _ if pr == '?' || pr == nr => {
+                pi += 1;
+                ni += 1;
             }
-            ',' if depth == 0 => alternatives.push(Vec::new()),
-            _ => alternatives.last_mut()?.push(ch),
+            _ => return Ok(false),
         }
-        i += 1;
     }
-    None
+    let rest = p.get(pi..).unwrap_or_default();
+    Ok((pi >= p.len() && ni >= n.len()) || (ni >= n.len() && rest == ['*']) || rest == ['*', '*'])
 }
 
-/// Whether `ch` is in the class whose text (between `[` and `]`) is `class`.
-fn class_matches(class: &[char], ch: char) -> bool {
-    let (negated, body) = match class.split_first() {
-        Some((&'^', rest)) => (true, rest),
-        _ => (false, class),
-    };
+/// Whether `ch` is in the class (the text between `[` and `]`), as doublestar reads it.
+fn class_matches(class: &[char], ch: char) -> Result<bool, BadPattern> {
+    let mut i = usize::from(class.first() == Some(&'^'));
     let mut found = false;
-    let mut i = 0;
-    while let Some(&c0) = body.get(i) {
-        let (lo, next) = if c0 == '\\' {
-            (body.get(i + 1).copied().unwrap_or('\\'), i + 2)
-        } else {
-            (c0, i + 1)
-        };
-        if body.get(next) == Some(&'-') && next + 1 < body.len() {
-            let (hi, after) = match body.get(next + 1) {
-                Some('\\') => (body.get(next + 2).copied().unwrap_or('\\'), next + 3),
-                Some(&h) => (h, next + 2),
-                None => (lo, next + 1),
-            };
-            if lo <= ch && ch <= hi {
-                found = true;
+    let escaped = |i: &mut usize, c: char| -> Result<char, BadPattern> {
+        if c != '\\' {
+            return Ok(c);
+        }
+        let next = class.get(*i).copied().ok_or(BadPattern)?;
+        *i += 1;
+        Ok(next)
+    };
+    while let Some(&low) = class.get(i) {
+        if low == '-' {
+            return Err(BadPattern);
+        }
+        i += 1;
+        let low = escaped(&mut i, low)?;
+        let mut high = low;
+        if class.get(i) == Some(&'-') {
+            i += 1;
+            let h = class.get(i).copied().ok_or(BadPattern)?;
+            if h == '-' {
+                return Err(BadPattern);
             }
-            i = after;
-        } else {
-            if lo == ch {
-                found = true;
-            }
-            i = next;
+            i += 1;
+            high = escaped(&mut i, h)?;
+        }
+        if low <= ch && ch <= high {
+            found = true;
         }
     }
-    found != negated
+    Ok(found)
 }
 
 #[cfg(test)]
@@ -610,17 +626,22 @@ mod tests {
 
     #[test]
     fn glob_components() {
-        assert!(glob_match("*.tf", "main.tf"));
-        assert!(glob_match("*", ".hidden"));
-        assert!(!glob_match("*.tf", "main.tfvars"));
-        assert!(glob_match("file?.txt", "file1.txt"));
-        assert!(glob_match("[a-c]*", "beta"));
-        assert!(!glob_match("[^a-c]*", "beta"));
-        assert!(glob_match("[!a-c]*", "!x"));
-        assert!(glob_match("{x,y}.json", "y.json"));
-        assert!(glob_match("\\*", "*"));
-        assert!(!glob_valid("[abc"));
-        assert!(!glob_valid("{a,b"));
-        assert!(glob_valid("{a,b}[xy]"));
+        let m = |p: &str, n: &str| {
+            let (p, n): (Vec<char>, Vec<char>) = (p.chars().collect(), n.chars().collect());
+            match_component(&p, &n)
+        };
+        assert_eq!(m("*.tf", "main.tf"), Ok(true));
+        assert_eq!(m("*", ".hidden"), Ok(true));
+        assert_eq!(m("*.tf", "main.tfvars"), Ok(false));
+        assert_eq!(m("file?.txt", "file1.txt"), Ok(true));
+        assert_eq!(m("[a-c]*", "beta"), Ok(true));
+        assert_eq!(m("[^a-c]*", "beta"), Ok(false));
+        assert_eq!(m("[!a-c]*", "!x"), Ok(true));
+        assert_eq!(m("{x,y}.json", "y.json"), Ok(true));
+        assert_eq!(m("\\*", "*"), Ok(true));
+        assert_eq!(m("b[", "beta"), Err(BadPattern));
+        assert_eq!(m("x[", "beta"), Ok(false));
+        assert_eq!(m("}a", "beta"), Ok(false));
+        assert_eq!(m("{a,b", "a"), Err(BadPattern));
     }
 }
