@@ -355,7 +355,7 @@ fn beyond_parser(text: &str) -> bool {
     if text.contains(['\u{85}', '\u{2028}', '\u{2029}']) {
         return true;
     }
-    let odd_line = text.lines().any(|line| {
+    let odd_line = text.split(['\n', '\r']).any(|line| {
         let rest = line.trim_start_matches(' ');
         rest.starts_with('\t') || line.starts_with('%')
     });
@@ -398,7 +398,7 @@ fn beyond_parser(text: &str) -> bool {
 /// Whether `text` holds anything but blank lines and comments (libyaml finds no
 /// document in it otherwise).
 fn has_content(text: &str) -> bool {
-    text.lines().any(|line| {
+    text.split(['\n', '\r']).any(|line| {
         let rest = line.trim_matches([' ', '\t', '\r']);
         !rest.is_empty() && !rest.starts_with('#')
     })
