@@ -311,7 +311,13 @@ pub(super) fn decode(c: &Call<'_, '_, '_>, text: &str) -> FnResult {
         return super::super::unknown(c, Type::Dynamic);
     }
     if !has_content(text) {
-        return c.fail("missing start of document");
+        // libyaml's end of stream is at the start of the line after the text.
+        let text = if text.is_empty() { "\n" } else { text };
+        let breaks = text.replace("\r\n", "\n").matches(['\n', '\r']).count();
+        let line = breaks + usize::from(!text.ends_with(['\n', '\r']));
+        return c.fail(format!(
+            "on line {line}, column 1: missing start of document"
+        ));
     }
     // A last line of blanks without a line break adds nothing for libyaml.
     let text = match text.rfind(['\n', '\r']) {
