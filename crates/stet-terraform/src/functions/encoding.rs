@@ -129,7 +129,7 @@ pub(super) static FUNCTIONS: &[Function] = &[
     },
     Function {
         name: "yamlencode",
-        params: &[p("value", any).null().unknown()],
+        params: &[p("value", any).null()],
         variadic: None,
         returns: string,
         body: |c| {
