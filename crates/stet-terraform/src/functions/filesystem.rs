@@ -5,7 +5,8 @@
 //! Paths are taken from Terraform's working directory (the root module's folder,
 //! `ctx.root_dir`). A path that leads outside the repository is not read: the call stays
 //! unknown and a warning names it at the call. A path starting with `~` (the home folder of
-//! whoever runs Terraform) stays unknown too.
+//! whoever runs Terraform) stays unknown too, and so does a file missing from the source:
+//! it may be built before Terraform runs (a zip from CI), where Terraform would read it.
 
 use super::{any, boolean, p, string, Call, FnError, FnResult, Function};
 use crate::cty::{Type, Val};
@@ -45,7 +46,10 @@ pub(super) static FUNCTIONS: &[Function] = &[
         returns: string,
         body: |c| {
             let (path, sensitive) = path_arg(c, 0);
-            let Some(bytes) = read(c, &path, sensitive)? else {
+            let Some(path) = path else {
+                return unknown_marked(c, Type::String, sensitive);
+            };
+            let Some(bytes) = read(c, &path)? else {
                 return unknown_marked(c, Type::String, sensitive);
             };
             match String::from_utf8(bytes) {
@@ -64,7 +68,10 @@ pub(super) static FUNCTIONS: &[Function] = &[
         returns: string,
         body: |c| {
             let (path, sensitive) = path_arg(c, 0);
-            let Some(bytes) = read(c, &path, sensitive)? else {
+            let Some(path) = path else {
+                return unknown_marked(c, Type::String, sensitive);
+            };
+            let Some(bytes) = read(c, &path)? else {
                 return unknown_marked(c, Type::String, sensitive);
             };
             let text = base64::engine::general_purpose::STANDARD.encode(bytes);
@@ -149,10 +156,10 @@ pub(super) static FUNCTIONS: &[Function] = &[
         returns: any,
         body: |c| {
             let (path, sensitive) = path_arg(c, 0);
-            if !c.arg(1).is_known() {
+            let (Some(path), true) = (path, c.arg(1).is_known()) else {
                 return unknown_marked(c, Type::Dynamic, sensitive);
-            }
-            let Some(bytes) = read(c, &path, sensitive)? else {
+            };
+            let Some(bytes) = read(c, &path)? else {
                 return unknown_marked(c, Type::Dynamic, sensitive);
             };
             let text = String::from_utf8(bytes).map_err(|_| {
@@ -172,10 +179,10 @@ const fn path_param() -> super::Param {
     p("path", string).marked().unknown()
 }
 
-/// Argument `i`, a path, and whether it is sensitive.
-fn path_arg(c: &Call<'_, '_, '_>, i: usize) -> (String, bool) {
+/// Argument `i`, a path (`None` while unknown), and whether it is sensitive.
+fn path_arg(c: &Call<'_, '_, '_>, i: usize) -> (Option<String>, bool) {
     let v = c.arg(i);
-    (v.as_str().unwrap_or_default().to_string(), v.sensitive)
+    (v.as_str().map(str::to_string), v.sensitive)
 }
 
 fn unknown_marked(c: &Call<'_, '_, '_>, ty: Type, sensitive: bool) -> FnResult {
@@ -211,8 +218,8 @@ fn locate(c: &Call<'_, '_, '_>, path: &str) -> Option<PathBuf> {
 }
 
 /// The bytes of the file at `path` (Terraform's `readFileBytes`); `None` when they cannot
-/// be read from the source (see [`locate`]) or the file is over the size limit.
-fn read(c: &Call<'_, '_, '_>, path: &str, sensitive: bool) -> Result<Option<Vec<u8>>, FnError> {
+/// be read from the source (see [`locate`]), the file is missing or over the size limit.
+fn read(c: &Call<'_, '_, '_>, path: &str) -> Result<Option<Vec<u8>>, FnError> {
     let Some(full) = locate(c, path) else {
         return Ok(None);
     };
@@ -226,14 +233,11 @@ fn read(c: &Call<'_, '_, '_>, path: &str, sensitive: bool) -> Result<Option<Vec<
             ),
         ));
     }
-    let size = match ctx.files.file_size(&full) {
-        Ok(size) => size,
-        Err(_) => {
-            return Err(FnError::Arg(0, format!(
-                "no file exists at {}; this function works only with files that are distributed as part of the configuration source code, so if this file will be created by a resource in this configuration you must instead obtain this result from an attribute of that resource",
-                redact(path, sensitive)
-            )))
-        }
+    // A file missing from the source is often made before Terraform runs (a zip built by
+    // CI, a rendered template): Terraform's "no file exists" cannot be told from the
+    // source, so the call stays unknown.
+    let Ok(size) = ctx.files.file_size(&full) else {
+        return Ok(None);
     };
     if size > ctx.limits.max_file_size {
         ctx.report_error(Error::TooLarge {
@@ -249,16 +253,11 @@ fn read(c: &Call<'_, '_, '_>, path: &str, sensitive: bool) -> Result<Option<Vec<
     }
 }
 
-/// The file hash functions (`makeFileHashFunction`): the error of a missing file is the
-/// call's, not the argument's.
+/// The file hash functions (`makeFileHashFunction`): their read errors are the call's.
 fn file_hash(c: &Call<'_, '_, '_>, hash: fn(&[u8]) -> String) -> FnResult {
-    let path = c.str(0);
-    match read(c, path, false) {
+    match read(c, c.str(0)) {
         Ok(Some(bytes)) => c.string(hash(&bytes)),
         Ok(None) => super::unknown(c, Type::String),
-        Err(FnError::Arg(_, m) | FnError::Call(m)) if m.starts_with("no file exists") => c.fail(
-            format!("open {}: no such file or directory", go_clean(path)),
-        ),
         Err(FnError::Arg(_, m) | FnError::Call(m)) => {
             c.fail(m.trim_start_matches("failed to read file: "))
         }
@@ -267,9 +266,10 @@ fn file_hash(c: &Call<'_, '_, '_>, hash: fn(&[u8]) -> String) -> FnResult {
 
 fn fileexists(c: &Call<'_, '_, '_>) -> FnResult {
     let (path, sensitive) = path_arg(c, 0);
-    let Some(full) = locate(c, &path) else {
+    let Some(full) = path.as_deref().and_then(|p| locate(c, p)) else {
         return unknown_marked(c, Type::Bool, sensitive);
     };
+    let path = path.unwrap_or_default();
     let ctx = c.scope.ctx;
     if ctx.files.is_dir(&full) {
         let shown = redact(&go_clean(&path), sensitive);
@@ -288,10 +288,9 @@ fn fileset(c: &Call<'_, '_, '_>) -> FnResult {
     let (base, base_sensitive) = path_arg(c, 0);
     let pattern_val = c.arg(1);
     let sensitive = base_sensitive || pattern_val.sensitive;
-    if !c.arg(0).is_known() || !pattern_val.is_known() {
+    let (Some(base), Some(pattern)) = (base, pattern_val.as_str()) else {
         return unknown_marked(c, set, sensitive);
-    }
-    let pattern = pattern_val.as_str().unwrap_or_default();
+    };
     let joined = go_clean(&format!("{base}/{pattern}"));
     let chars: Vec<char> = joined.chars().collect();
     let components = split_escaped(&chars, '/');
