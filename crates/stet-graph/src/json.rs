@@ -274,13 +274,21 @@ mod tests {
     }
 
     #[test]
-    fn big_integers_become_floats() {
-        let v = parse("[1, 123456789012345678901234567890, 1e3]")
+    fn numbers_keep_every_digit() {
+        let v = parse("[1, 123456789012345678901234567890, 1e3, 0.1, 1.00000000000000000001]")
             .unwrap()
             .unwrap();
         let items = v.as_list().unwrap();
         assert_eq!(items[0].kind, ValueKind::Int(1));
-        assert!(matches!(items[1].kind, ValueKind::Float(_)));
-        assert!(matches!(items[2].kind, ValueKind::Float(_)));
+        assert_eq!(
+            items[1].kind,
+            ValueKind::Decimal("123456789012345678901234567890".into())
+        );
+        assert_eq!(items[2].kind, ValueKind::Float(1000.0));
+        assert_eq!(items[3].kind, ValueKind::Float(0.1));
+        assert_eq!(
+            items[4].kind,
+            ValueKind::Decimal("1.00000000000000000001".into())
+        );
     }
 }

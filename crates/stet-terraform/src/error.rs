@@ -123,9 +123,11 @@ pub enum Error {
         /// The limit.
         limit: usize,
     },
-    /// An expression Terraform would reject: Terraform's summary and detail (`Invalid
-    /// function argument: Invalid value for "str" parameter: string required.`).
-    #[error("{span}: {summary}: {detail}")]
+    /// An expression Terraform would reject, with Terraform's summary and detail (`Invalid
+    /// function argument: Invalid value for "str" parameter: string required.`). A warning
+    /// for stet, which reads the rest and keeps the expression unresolved; `terraform plan`
+    /// would stop here.
+    #[error("{span}: terraform would stop here: {summary}: {detail}")]
     Eval {
         /// The expression.
         span: Span,
@@ -170,6 +172,7 @@ impl Error {
                 | Error::StringTooLong { .. }
                 | Error::ModuleManifest { .. }
                 | Error::RemoteModulesNotRead { .. }
+                | Error::Eval { .. }
         )
     }
 

@@ -105,6 +105,39 @@ pub fn diff_revisions(
     paths: &[PathBuf],
     options: &LoadOptions,
 ) -> Result<Diffed, DiffError> {
+    diff_git(
+        base,
+        head.map_or(Head::WorkTree, Head::Revision),
+        paths,
+        options,
+    )
+}
+
+/// Diffs the staged content (git's index) of `paths` against revision `base`: what `git
+/// commit` would record, without unstaged edits or untracked files. In a repository with
+/// no commits yet, `HEAD` is the empty tree.
+pub fn diff_staged(
+    base: &str,
+    paths: &[PathBuf],
+    options: &LoadOptions,
+) -> Result<Diffed, DiffError> {
+    diff_git(base, Head::Index, paths, options)
+}
+
+/// The new side of a git diff.
+#[derive(Clone, Copy)]
+enum Head<'a> {
+    WorkTree,
+    Revision(&'a str),
+    Index,
+}
+
+fn diff_git(
+    base: &str,
+    head: Head<'_>,
+    paths: &[PathBuf],
+    options: &LoadOptions,
+) -> Result<Diffed, DiffError> {
     let kb = KnowledgeBase::embedded()?;
     let paths: Vec<PathBuf> = if paths.is_empty() {
         vec![PathBuf::from(".")]
@@ -125,17 +158,25 @@ pub fn diff_revisions(
         relative.push(rel.to_path_buf());
     }
     let base_commit = repo.resolve(base)?;
-    let head_commit = head.map(|h| repo.resolve(h)).transpose()?;
+    let head_commit = match head {
+        Head::Revision(h) => Some(repo.resolve(h)?),
+        _ => None,
+    };
 
     let base_copy = TempDir::new("base")?;
-    let old = load_revision(&repo, &base_commit, &relative, &base_copy, options)?;
-    let (new, _head_copy) = match &head_commit {
-        Some(commit) => {
+    let old = load_revision(&repo, Some(&base_commit), &relative, &base_copy, options)?;
+    let (new, _head_copy) = match (&head_commit, head) {
+        (Some(commit), _) => {
             let copy = TempDir::new("head")?;
-            let loaded = load_revision(&repo, commit, &relative, &copy, options)?;
+            let loaded = load_revision(&repo, Some(commit), &relative, &copy, options)?;
             (loaded, Some(copy))
         }
-        None => {
+        (None, Head::Index) => {
+            let copy = TempDir::new("index")?;
+            let loaded = load_revision(&repo, None, &relative, &copy, options)?;
+            (loaded, Some(copy))
+        }
+        (None, _) => {
             let shown: Vec<PathBuf> = relative
                 .iter()
                 .map(|r| shown_path(&repo.root.join(r)))
@@ -197,16 +238,21 @@ fn leave_out_submodules(
     Ok(())
 }
 
-/// Loads `relative` paths of a commit from a temporary copy, then names its files as the
-/// working tree's would be named.
+/// Loads `relative` paths of a commit (`None`: of the index) from a temporary copy, then
+/// names its files as the working tree's would be named.
 fn load_revision(
     repo: &Repository,
-    commit: &str,
+    commit: Option<&str>,
     relative: &[PathBuf],
     copy: &TempDir,
     options: &LoadOptions,
 ) -> Result<Loaded, DiffError> {
-    repo.write_tree(commit, relative, &copy.path, options.limits.max_file_size)?;
+    match commit {
+        Some(commit) => {
+            repo.write_tree(commit, relative, &copy.path, options.limits.max_file_size)?
+        }
+        None => repo.write_index(relative, &copy.path, options.limits.max_file_size)?,
+    };
     let present: Vec<PathBuf> = relative
         .iter()
         .map(|r| copy.path.join(r))

@@ -30,6 +30,42 @@ pub struct Loaded {
     pub diagnostics: Vec<Diagnostic>,
     /// Counts of what was read and skipped.
     pub summary: LoadSummary,
+    /// Registry and git module calls not read for want of `terraform init`, said once for
+    /// the whole load.
+    remote: RemoteCalls,
+}
+
+/// Module calls whose contents stet did not read because `terraform init` has not
+/// downloaded them: how many, in how many module folders, and the first one.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct RemoteCalls {
+    calls: usize,
+    folders: usize,
+    first: Option<Diagnostic>,
+}
+
+impl RemoteCalls {
+    fn add(&mut self, at: Diagnostic, calls: usize) {
+        self.calls += calls;
+        self.folders += 1;
+        if self.first.as_ref().is_none_or(|f| at < *f) {
+            self.first = Some(at);
+        }
+    }
+
+    /// One warning for all of them.
+    fn warning(&self) -> Option<Diagnostic> {
+        let mut at = self.first.clone()?;
+        let plural = |n: usize| if n == 1 { "" } else { "s" };
+        at.message = format!(
+            "{} registry or git module call{} in {} module folder{} not read: run `terraform init` so that `.terraform/modules/modules.json` names their folders; their resources are not included (the first is here)",
+            self.calls,
+            plural(self.calls),
+            self.folders,
+            plural(self.folders)
+        );
+        Some(at)
+    }
 }
 
 impl Loaded {
@@ -49,6 +85,11 @@ impl Loaded {
         self.summary.skipped_outside += other.summary.skipped_outside;
         self.summary.skipped_over_total += other.summary.skipped_over_total;
         self.summary.failed += other.summary.failed;
+        if let Some(first) = other.remote.first {
+            self.remote.calls += other.remote.calls;
+            self.remote.folders += other.remote.folders - 1;
+            self.remote.add(first, 0);
+        }
     }
 
     /// Whether any diagnostic is an error (stet then exits with status 2).
@@ -167,6 +208,9 @@ pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Loaded {
     }
     loaded.graphs.sort_by(|a, b| a.path.cmp(&b.path));
     loaded.summary.documents = loaded.graphs.len();
+    if let Some(warning) = loaded.remote.warning() {
+        loaded.diagnostics.push(warning);
+    }
     loaded.diagnostics.sort();
     loaded.diagnostics.dedup();
     loaded
@@ -184,8 +228,14 @@ fn load_module_dir(dir: &Path, options: &stet_terraform::LoadOptions) -> Loaded 
     part.summary.failed = failed.len();
     part.summary.files = module.graph.files.len();
     part.summary.skipped_outside = module.outside_files;
-    part.diagnostics
-        .extend(module.errors.iter().map(Diagnostic::from_terraform));
+    for error in &module.errors {
+        match error {
+            stet_terraform::Error::RemoteModulesNotRead { count, .. } => {
+                part.remote.add(Diagnostic::from_terraform(error), *count);
+            }
+            _ => part.diagnostics.push(Diagnostic::from_terraform(error)),
+        }
+    }
     // A folder whose every file failed to parse has no document, only its errors.
     if module.parsed_files > 0 {
         part.graphs.push(module.graph);

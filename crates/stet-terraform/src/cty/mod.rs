@@ -66,8 +66,10 @@ impl Val {
         }
     }
 
+    /// A string, in Unicode normal form C as every cty string is (`cty.StringVal`
+    /// normalizes: `"e\u0301"` is `"é"`).
     pub fn string(s: impl Into<String>, span: Span) -> Val {
-        Val::new(Kind::String(s.into()), span)
+        Val::new(Kind::String(nfc(s.into())), span)
     }
 
     pub fn bool(b: bool, span: Span) -> Val {
@@ -126,7 +128,7 @@ impl Val {
                 out.push(item);
             }
         }
-        out.sort_by(|a, b| set_order(a, b));
+        out.sort_by(set_order);
         Val::new(Kind::Set(ety, out), span)
     }
 
@@ -408,7 +410,7 @@ impl Val {
             ValueKind::Decimal(text) => {
                 Kind::Number(Number::parse(text).unwrap_or_else(|| Number::from_i64(0)))
             }
-            ValueKind::String(s) => Kind::String(s.clone()),
+            ValueKind::String(s) => Kind::String(nfc(s.clone())),
             ValueKind::List(items) => Kind::Tuple(items.iter().map(Val::from_graph).collect()),
             ValueKind::Map(map) => Kind::Object(
                 map.iter()
@@ -423,6 +425,15 @@ impl Val {
         };
         Val::new(kind, value.span.clone())
     }
+}
+
+/// `s` in Unicode normal form C (ASCII and text already in that form are returned as is).
+pub(crate) fn nfc(s: String) -> String {
+    use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
+    if s.is_ascii() || is_nfc_quick(s.chars()) == IsNormalized::Yes {
+        return s;
+    }
+    s.nfc().collect()
 }
 
 fn respan_entries(entries: Vec<Entry>, span: &Span) -> Vec<Entry> {
@@ -468,6 +479,9 @@ fn all_equal<'a>(pairs: impl Iterator<Item = (&'a Val, &'a Val)>, same_len: bool
 /// The graph's form of a number: `Int` when whole and within 64 bits, `Float` when a float64
 /// prints the same digits, else `Decimal` with Terraform's exact text.
 pub(crate) fn number_kind(n: &Number) -> ValueKind {
+    if n.is_negative_zero() {
+        return ValueKind::Float(-0.0);
+    }
     if let Some(i) = n.to_i64() {
         return ValueKind::Int(i);
     }

@@ -272,6 +272,11 @@ impl Number {
         self.form == Form::Zero
     }
 
+    /// Whether this is `-0` (Terraform prints it so).
+    pub fn is_negative_zero(&self) -> bool {
+        self.neg && self.form == Form::Zero
+    }
+
     /// Whether the value is negative (and not zero).
     pub fn is_negative(&self) -> bool {
         self.neg && self.form != Form::Zero
@@ -843,7 +848,7 @@ mod tests {
         // Both 64-bit: the quotient has 64 bits.
         assert_eq!(a.div(&b).unwrap().text(), "0.33333333333333333334");
         assert_eq!(
-            Number::from_f64(1.4142135623730951).unwrap().text(),
+            Number::from_f64(std::f64::consts::SQRT_2).unwrap().text(),
             "1.4142135623730951"
         );
         assert_eq!(Number::from_f64(0.1).unwrap().text(), "0.1");

@@ -7,8 +7,9 @@ use std::rc::Rc;
 
 /// A cty type. `Dynamic` is cty's `DynamicPseudoType`: "any" in a constraint, "not known
 /// yet" for a value.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub(crate) enum Type {
+    #[default]
     Dynamic,
     Bool,
     Number,
@@ -26,12 +27,6 @@ pub(crate) enum Type {
 pub(crate) struct ObjectType {
     pub attrs: BTreeMap<String, Type>,
     pub optional: BTreeSet<String>,
-}
-
-impl Default for Type {
-    fn default() -> Type {
-        Type::Dynamic
-    }
 }
 
 impl Type {

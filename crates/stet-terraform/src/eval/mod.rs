@@ -35,6 +35,9 @@ pub(crate) struct Fail {
     pub span: Span,
     pub summary: String,
     pub detail: String,
+    /// Found by Terraform's static checks, before evaluation (a reference to something not
+    /// declared): `try` and `can` do not catch it.
+    pub static_check: bool,
 }
 
 impl Fail {
@@ -43,6 +46,15 @@ impl Fail {
             span: span.clone(),
             summary: summary.into(),
             detail: detail.into(),
+            static_check: false,
+        }
+    }
+
+    /// A problem Terraform finds before evaluating (an undeclared reference).
+    pub fn static_check(span: &Span, summary: &str, detail: impl Into<String>) -> Fail {
+        Fail {
+            static_check: true,
+            ..Fail::new(span, summary, detail)
         }
     }
 
@@ -212,6 +224,9 @@ pub(crate) struct Scope<'s, 'a> {
     /// Inside a template of `templatefile` or `templatestring` (which may not call the
     /// template functions again): the function's name.
     pub in_template: Option<&'static str>,
+    /// Evaluating what Terraform may never evaluate (a resource whose instances are not
+    /// known, a condition's error message): failures are not reported.
+    pub quiet: bool,
 }
 
 impl<'s, 'a> Scope<'s, 'a> {
@@ -223,6 +238,7 @@ impl<'s, 'a> Scope<'s, 'a> {
             each: None,
             bound: Vec::new(),
             in_template: None,
+            quiet: false,
         }
     }
 
@@ -275,7 +291,9 @@ impl<'s, 'a> Scope<'s, 'a> {
         match self.try_eval(expr) {
             Ok(v) => v,
             Err(fail) => {
-                self.ctx.report(fail);
+                if !self.quiet {
+                    self.ctx.report(fail);
+                }
                 self.unknown(expr, Type::Dynamic)
             }
         }
@@ -370,7 +388,16 @@ impl<'s, 'a> Scope<'s, 'a> {
                         "This string is not a valid template.",
                     ));
                 };
-                let out = self.template(file, &t, &span, false, true)?;
+                // The template's expressions are read from the string itself; what they
+                // compute is placed at the string.
+                let inner = FileText::new(file.path.clone(), std::sync::Arc::from(s.as_str()));
+                let out = self
+                    .template(&inner, &t, &span, false, true)
+                    .map_err(|mut f| {
+                        f.span = span.clone();
+                        f
+                    })?
+                    .respanned(&span);
                 match out.kind {
                     Kind::Unknown(ty, None) => Val::new(
                         Kind::Unknown(
@@ -447,7 +474,7 @@ impl<'s, 'a> Scope<'s, 'a> {
                         ),
                         ObjectKey::Expression(k) => {
                             let key_value = self.hcl(file, k)?;
-                            let key_span = key_value.span.clone();
+                            let key_span = self.span(file, k);
                             if key_value.is_null() {
                                 return Err(Fail::new(
                                     &key_span,
@@ -595,7 +622,7 @@ impl<'s, 'a> Scope<'s, 'a> {
         let cond = self.hcl(file, &c.cond_expr)?;
         if cond.is_null() {
             return Err(Fail::new(
-                &cond.span,
+                &self.span(file, &c.cond_expr),
                 "Null condition",
                 "The condition value is null. Conditions must either be true or false.",
             ));
@@ -689,7 +716,7 @@ impl<'s, 'a> Scope<'s, 'a> {
         Some(match (name, first) {
             ("count", Some("index")) => match &self.count_index {
                 Some(v) => Lookup::Found(v.clone().with_span(span.clone()), 1),
-                None => Lookup::Fail(Fail::new(
+                None => Lookup::Fail(Fail::static_check(
                     span,
                     "Reference to \"count\" in non-counted context",
                     "The \"count\" object can only be used in \"module\", \"resource\", and \"data\" blocks, and only when the \"count\" argument is set.",
@@ -700,7 +727,7 @@ impl<'s, 'a> Scope<'s, 'a> {
                     let v = if first == Some("key") { k } else { v };
                     Lookup::Found(v.clone(), 1)
                 }
-                None => Lookup::Fail(Fail::new(
+                None => Lookup::Fail(Fail::static_check(
                     span,
                     "Reference to \"each\" in context without for_each",
                     "The \"each\" object can be used only in \"module\" or \"resource\" blocks, and only when the \"for_each\" argument is set.",
@@ -877,6 +904,7 @@ impl<'s, 'a> Scope<'s, 'a> {
                 return Ok(match self.hcl(file, arg) {
                     Ok(v) if v.is_wholly_known() => Val::bool(true, span.clone()),
                     Ok(_) => Val::unknown(Type::Bool, span.clone()),
+                    Err(f) if f.static_check => return Err(f),
                     Err(_) => Val::bool(false, span.clone()),
                 });
             }
@@ -949,6 +977,7 @@ impl<'s, 'a> Scope<'s, 'a> {
                     return Ok(self.unknown_hcl(file, whole, Type::Dynamic))
                 }
                 Ok(v) => return Ok(v),
+                Err(f) if f.static_check => return Err(f),
                 Err(f) => last = Some(f),
             }
         }
@@ -976,6 +1005,32 @@ impl<'s, 'a> Scope<'s, 'a> {
             return Ok(Val::unknown(Type::Dynamic, span.clone()));
         }
         let mut marks = coll.sensitive;
+        if let Some(cond) = &f.cond {
+            // HCL checks the condition once with unknown iteration values first.
+            let mut probe = self.clone();
+            if let Some(k) = &f.intro.key_var {
+                probe = probe.with(k.as_str(), Val::unknown(Type::Dynamic, span.clone()));
+            }
+            probe = probe.with(
+                f.intro.value_var.as_str(),
+                Val::unknown(Type::Dynamic, span.clone()),
+            );
+            let result = probe.hcl(file, &cond.expr)?;
+            if result.is_null() {
+                return Err(Fail::new(
+                    &self.span(file, &cond.expr),
+                    "Condition is null",
+                    "The value of the 'if' clause must not be null.",
+                ));
+            }
+            if let Err(m) = convert(result, &Type::Bool) {
+                return Err(Fail::new(
+                    span,
+                    "Invalid 'for' condition",
+                    format!("The 'if' clause value is invalid: {m}."),
+                ));
+            }
+        }
         let Some(items) = iteration(&coll) else {
             return Err(Fail::new(
                 span,
@@ -1008,7 +1063,7 @@ impl<'s, 'a> Scope<'s, 'a> {
                 let include = scope.hcl(file, &cond.expr)?;
                 if include.is_null() {
                     return Err(Fail::new(
-                        &include.span,
+                        &self.span(file, &cond.expr),
                         "Invalid 'for' condition",
                         "The value of the 'if' clause must not be null.",
                     ));
@@ -1034,7 +1089,7 @@ impl<'s, 'a> Scope<'s, 'a> {
                     let key = scope.hcl(file, key_expr)?;
                     if key.is_null() {
                         return Err(Fail::new(
-                            &key.span,
+                            &self.span(file, key_expr),
                             "Invalid object key",
                             "Key expression in 'for' expression must not produce a null value.",
                         ));
@@ -1044,7 +1099,7 @@ impl<'s, 'a> Scope<'s, 'a> {
                         known = false;
                         continue;
                     }
-                    let key_span = key.span.clone();
+                    let key_span = self.span(file, key_expr);
                     let key = convert(key, &Type::String).map_err(|m| {
                         Fail::new(
                             &key_span,
@@ -1144,12 +1199,10 @@ pub(crate) fn iteration(coll: &Val) -> Option<Vec<(Val, Val)>> {
                 })
                 .collect(),
         ),
-        Kind::Unknown(ty, _) => match ty {
-            Type::List(_) | Type::Set(_) | Type::Map(_) | Type::Tuple(_) | Type::Object(_) => {
-                Some(Vec::new())
-            }
-            _ => None,
-        },
+        Kind::Unknown(
+            Type::List(_) | Type::Set(_) | Type::Map(_) | Type::Tuple(_) | Type::Object(_),
+            _,
+        ) => Some(Vec::new()),
         _ => None,
     }
 }

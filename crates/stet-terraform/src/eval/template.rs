@@ -89,7 +89,7 @@ impl Scope<'_, '_> {
                     strip_next = interpolation.strip.strip_end();
                     let value = self.hcl(file, &interpolation.expr)?;
                     *sensitive |= value.sensitive;
-                    let vspan = value.span.clone();
+                    let vspan = self.span(file, &interpolation.expr);
                     if value.is_null() {
                         return Err(Fail::new(
                             &vspan,
@@ -129,9 +129,10 @@ impl Scope<'_, '_> {
                         }
                         let cond = self.hcl(file, &d.if_expr.cond_expr)?;
                         *sensitive |= cond.sensitive;
+                        let cond_span = self.span(file, &d.if_expr.cond_expr);
                         if cond.is_null() {
                             return Err(Fail::new(
-                                &cond.span,
+                                &cond_span,
                                 "Invalid template if directive",
                                 "The condition value is null. Conditions must either be true or false.",
                             ));
@@ -142,7 +143,6 @@ impl Scope<'_, '_> {
                             strip_next = d.endif_expr.strip.strip_end();
                             continue;
                         }
-                        let cond_span = cond.span.clone();
                         let cond = convert(cond, &Type::Bool).map_err(|m| {
                             Fail::new(
                                 &cond_span,
@@ -187,9 +187,10 @@ impl Scope<'_, '_> {
                         }
                         let coll = self.hcl(file, &d.for_expr.collection_expr)?;
                         *sensitive |= coll.sensitive;
+                        let coll_span = self.span(file, &d.for_expr.collection_expr);
                         if coll.is_null() {
                             return Err(Fail::new(
-                                &coll.span,
+                                &coll_span,
                                 "Invalid template for directive",
                                 "Cannot iterate over a null value.",
                             ));
@@ -202,7 +203,7 @@ impl Scope<'_, '_> {
                         }
                         let Some(items) = iteration(&coll) else {
                             return Err(Fail::new(
-                                &coll.span,
+                                &coll_span,
                                 "Invalid template for directive",
                                 format!(
                                     "Cannot iterate over a value of type {}.",

@@ -64,7 +64,7 @@ pub(super) static FUNCTIONS: &[Function] = &[
             let list = c.arg(0);
             let size = c
                 .int(1)
-                .map_err(|_| FnError::Call("invalid size: value must be a whole number".into()))?;
+                .map_err(|_| FnError::Call(format!("invalid size: {}", super::WHOLE_NUMBER)))?;
             if size < 0 {
                 return c.fail("the size argument must be positive");
             }
@@ -227,7 +227,7 @@ pub(super) static FUNCTIONS: &[Function] = &[
             }
             let index = c
                 .int(1)
-                .map_err(|_| FnError::Call("invalid index: value must be a whole number".into()))?;
+                .map_err(|_| FnError::Call(format!("invalid index: {}", super::WHOLE_NUMBER)))?;
             if !list.is_known() {
                 return super::unknown(c, Type::Dynamic);
             }
@@ -862,9 +862,15 @@ fn merge(c: &Call<'_, '_, '_>) -> FnResult {
     let mut first: Option<Type> = None;
     let mut matching = true;
     let mut attrs_known = true;
+    // A null of no particular type makes cty's result type dynamic: the result is an object.
+    let mut dynamic_null = false;
     for arg in &c.args {
         let ty = arg.ty();
         if ty == Type::Dynamic {
+            if arg.is_null() {
+                dynamic_null = true;
+                continue;
+            }
             return Ok(Val::unknown(Type::Dynamic, span));
         }
         if !matches!(ty, Type::Map(_) | Type::Object(_)) {
@@ -902,7 +908,7 @@ fn merge(c: &Call<'_, '_, '_>) -> FnResult {
             entries.push(e.clone());
         }
     }
-    let out = match (matching, first) {
+    let out = match (matching && !dynamic_null, first) {
         (true, Some(Type::Map(ety))) => Val::map(*ety, entries, span),
         _ => Val::object(entries, span),
     };
@@ -940,9 +946,8 @@ fn range(c: &Call<'_, '_, '_>) -> FnResult {
         [start, end, step] => (start.clone(), end.clone(), step.clone()),
         _ => return c.fail("must have one, two, or three arguments"),
     };
-    if step.is_zero() {
-        return Err(FnError::Arg(2, "step must not be zero".into()));
-    }
+    // cty compares the step with its own zero value by identity, which a zero from
+    // configuration never is: a zero step runs into the 1,024-value limit instead.
     let down = step.cmp(&zero).is_lt();
     if down && end.cmp(&start).is_gt() {
         return Err(FnError::Arg(
@@ -1131,7 +1136,7 @@ fn slice(c: &Call<'_, '_, '_>) -> FnResult {
     })?;
     let end = c
         .int(2)
-        .map_err(|_| FnError::Arg(2, "invalid end index: value must be a whole number".into()))?;
+        .map_err(|_| FnError::Arg(2, format!("invalid end index: {}", super::WHOLE_NUMBER)))?;
     let len = list.len().map(|l| l as i64);
     if start < 0 {
         return Err(FnError::Arg(

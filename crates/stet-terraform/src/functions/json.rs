@@ -125,8 +125,7 @@ pub(crate) fn json_decode(c: &Call<'_, '_, '_>, text: &str) -> FnResult {
     match parsed {
         Ok((Some(value), _)) => Ok(Val::from_graph(&value).respanned(c.span)),
         Ok((None, _)) => c.fail("EOF"),
-        Err(e) => Err(FnError::Arg(
-            0,
+        Err(e) => Err(FnError::Call(
             e.to_string()
                 .trim_start_matches("<jsondecode>:")
                 .trim()

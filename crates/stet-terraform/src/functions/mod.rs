@@ -23,7 +23,7 @@ mod numeric;
 mod string;
 mod template;
 
-use crate::cty::{convert, Kind, Type, Val};
+use crate::cty::{convert, Type, Val};
 use crate::eval::{Fail, Scope};
 use stet_graph::Span;
 
@@ -48,6 +48,10 @@ pub(crate) struct Param {
     pub ty: fn() -> Type,
     pub allow: Allow,
 }
+
+/// gocty's message for a number that is not a whole `int`.
+pub(crate) const WHOLE_NUMBER: &str =
+    "value must be a whole number, between -9223372036854775808 and 9223372036854775807";
 
 /// What a function's body may fail with.
 pub(crate) enum FnError {
@@ -78,18 +82,14 @@ impl Call<'_, '_, '_> {
         self.args.get(i).and_then(Val::as_str).unwrap_or_default()
     }
 
-    /// Argument `i` as an integer (`gocty.FromCtyValue` into an `int`).
+    /// Argument `i` as an integer (`gocty.FromCtyValue` into an `int`, whose error is a
+    /// failure of the call, not of the argument).
     pub fn int(&self, i: usize) -> Result<i64, FnError> {
-        let n = self
-            .args
+        self.args
             .get(i)
             .and_then(Val::as_number)
-            .ok_or_else(|| FnError::Arg(i, "a number is required".into()))?;
-        if !n.is_int() {
-            return Err(FnError::Arg(i, "value must be a whole number".into()));
-        }
-        n.to_i64()
-            .ok_or_else(|| FnError::Arg(i, "value must be a whole number, between -9223372036854775808 and 9223372036854775807".into()))
+            .and_then(|n| n.to_i64())
+            .ok_or_else(|| FnError::Call(WHOLE_NUMBER.into()))
     }
 
     pub fn string(&self, s: impl Into<String>) -> FnResult {
@@ -185,9 +185,6 @@ pub(crate) fn set_any() -> Type {
 }
 pub(crate) fn map_any() -> Type {
     Type::map(Type::Dynamic)
-}
-pub(crate) fn map_string() -> Type {
-    Type::map(Type::String)
 }
 
 /// Every function, by family.
@@ -317,14 +314,4 @@ fn arg_fail(span: &Span, param: &str, message: &str) -> Fail {
 /// An unknown result of type `ty`.
 pub(crate) fn unknown(c: &Call<'_, '_, '_>, ty: Type) -> FnResult {
     Ok(Val::unknown(ty, c.span.clone()))
-}
-
-/// Whether the value is a list, set or tuple.
-pub(crate) fn is_sequence(v: &Val) -> bool {
-    matches!(v.ty(), Type::List(_) | Type::Set(_) | Type::Tuple(_))
-}
-
-/// The kind of a value, for functions that branch on it.
-pub(crate) fn kind(v: &Val) -> &Kind {
-    &v.kind
 }

@@ -4,7 +4,7 @@
 //! grapheme-aware `substr`/`strrev`, `templatestring`.
 
 use super::{any, list_string, number, p, string, Call, FnError, FnResult, Function};
-use crate::cty::{convert, Entry, Kind, Number, Type, Val};
+use crate::cty::{convert, Entry, Number, Type, Val};
 use unicode_segmentation::UnicodeSegmentation;
 
 pub(super) static FUNCTIONS: &[Function] = &[
@@ -88,13 +88,15 @@ pub(super) static FUNCTIONS: &[Function] = &[
                 for (ei, v) in list.elements().unwrap_or_default().iter().enumerate() {
                     match v.as_str() {
                         Some(s) => parts.push(s.to_string()),
-                        None if lists.len() > 1 => return Err(FnError::Arg(
-                            ai + 1,
-                            format!(
+                        None if lists.len() > 1 => {
+                            return Err(FnError::Arg(
+                                ai + 1,
+                                format!(
                                 "element {ei} of list {} is null; cannot concatenate null values",
                                 ai + 1
                             ),
-                        )),
+                            ))
+                        }
                         None => {
                             return Err(FnError::Arg(
                                 ai + 1,

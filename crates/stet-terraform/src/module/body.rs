@@ -42,7 +42,15 @@ pub(crate) fn eval_body(
             }
             continue;
         }
-        let mut element = eval_body(scope, block.body, &block.span, &[]);
+        // Conditions and their messages are evaluated only when Terraform checks them.
+        let mut element = if matches!(block.ident, "precondition" | "postcondition" | "validation")
+        {
+            let mut quiet = scope.clone();
+            quiet.quiet = true;
+            eval_body(&quiet, block.body, &block.span, &[])
+        } else {
+            eval_body(scope, block.body, &block.span, &[])
+        };
         if !block.labels.is_empty() {
             if let Some(m) = element.as_map_mut() {
                 let labels = block

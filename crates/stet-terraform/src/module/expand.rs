@@ -21,18 +21,9 @@ pub(crate) enum Instances {
     Unknown,
 }
 
-/// The instances of the block with `body`, evaluated in `scope`; an error when Terraform
-/// would reject the `count`/`for_each` value or the instance limit is passed.
-pub(crate) fn instances(
-    scope: &Scope<'_, '_>,
-    body: BodyRef<'_>,
-    limit: usize,
-) -> (Instances, Option<Error>) {
-    let (instances, _, error) = instances_with_meta(scope, body, limit);
-    (instances, error)
-}
-
-/// Like [`instances`], with the evaluated `count`/`for_each` for the graph's meta.
+/// The instances of the block with `body`, evaluated in `scope`, with the evaluated
+/// `count`/`for_each` for the graph's meta; an error when Terraform would reject the
+/// `count`/`for_each` value or the instance limit is passed.
 pub(crate) fn instances_with_meta(
     scope: &Scope<'_, '_>,
     body: BodyRef<'_>,
@@ -148,9 +139,6 @@ pub(crate) fn instances_with_meta(
                 )
             }
         };
-        if !pairs.iter().all(|(_, _, v)| v.is_known() || true) {
-            return (Instances::Unknown, meta, None);
-        }
         if pairs.len() > limit {
             return (
                 Instances::Unknown,

@@ -27,7 +27,7 @@ use stet_graph::{
     Value, ValueKind,
 };
 use typed_arena::Arena;
-use world::{Expansion, InstanceId, World};
+use world::{InstanceId, World};
 
 /// How to read a module.
 #[derive(Debug, Clone, Default)]
@@ -192,6 +192,9 @@ struct Loader<'w, 'a> {
     remote_calls: Vec<Span>,
 }
 
+/// One instance of a block: its address suffix, `count.index` and `each`.
+type InstanceScope = (String, Option<Val>, Option<(Val, Val)>);
+
 /// Arguments of a resource that are meta-arguments, not configuration.
 const RESOURCE_META: &[&str] = &[
     "count",
@@ -248,7 +251,7 @@ impl<'w, 'a> Loader<'w, 'a> {
     where
         'w: 'n,
     {
-        Scope::new(self.world.ctx, names)
+        self.world.scope(names)
     }
 
     /// Pushes everything instance `id` declares, then its module calls' instances.
@@ -398,25 +401,13 @@ impl<'w, 'a> Loader<'w, 'a> {
             return;
         };
         let scope = self.scope(names);
-        let mut attributes = eval_body(
-            &scope,
-            block.body,
-            &block.span,
-            &["type", "default", "validation"],
-        );
-        if let Some(map) = attributes.as_map_mut() {
-            if let Some(ty) = block.body.attribute("type") {
-                map.insert(
-                    "type",
-                    ty.name_span.clone(),
-                    Value::string(ty.expr.source(), ty.expr.span()),
-                );
-            }
-            if let Some(default) = block.body.attribute("default") {
-                let empty = NoNames;
-                let value = Scope::new(self.world.ctx, &empty).eval(default.expr);
-                map.insert("default", default.name_span.clone(), value);
-            }
+        let mut attributes = eval_body(&scope, block.body, &block.span, &["type"]);
+        if let (Some(map), Some(ty)) = (attributes.as_map_mut(), block.body.attribute("type")) {
+            map.insert(
+                "type",
+                ty.name_span.clone(),
+                Value::string(ty.expr.source(), ty.expr.span()),
+            );
         }
         // Evaluate the variable now, so its errors are reported.
         let _ = self.world.variable(id, name);
@@ -472,19 +463,15 @@ impl<'w, 'a> Loader<'w, 'a> {
             return;
         };
         let scope = self.scope(names);
-        let mut attributes = eval_body(
-            &scope,
-            block.body,
-            &block.span,
-            &["depends_on", "value", "precondition"],
-        );
-        if let Some(map) = attributes.as_map_mut() {
-            if let (Some(attr), Some(value)) =
-                (block.body.attribute("value"), self.world.output(id, name))
-            {
-                let mut value = value.into_graph();
-                value.span = attr.expr.span();
-                map.insert("value", attr.name_span.clone(), value);
+        let mut attributes = eval_body(&scope, block.body, &block.span, &["depends_on"]);
+        if let (Some(map), Some(attr), Some(value)) = (
+            attributes.as_map_mut(),
+            block.body.attribute("value"),
+            self.world.output(id, name),
+        ) {
+            // The output's value as its callers see it (evaluated once, with its marks).
+            if !value.is_null() {
+                map.insert("value", attr.name_span.clone(), value.into_graph());
             }
         }
         let meta = reference_meta(block.body, &["depends_on"]);
@@ -510,7 +497,7 @@ impl<'w, 'a> Loader<'w, 'a> {
         &mut self,
         scope: &Scope<'_, 'a>,
         block: &BlockRef<'a>,
-    ) -> (Vec<(String, Option<Val>, Option<(Val, Val)>)>, Map) {
+    ) -> (Vec<InstanceScope>, Map, bool) {
         let (instances, meta, error) =
             instances_with_meta(scope, block.body, self.world.ctx.limits.max_instances);
         if let Some(e) = error {
@@ -520,6 +507,7 @@ impl<'w, 'a> Loader<'w, 'a> {
         if let Some((key, span, value)) = meta {
             meta_map.insert(key, span, value);
         }
+        let unknown = matches!(instances, Instances::Unknown);
         let list = match instances {
             Instances::Single => vec![(String::new(), None, None)],
             Instances::Counted(n) => (0..n)
@@ -541,19 +529,7 @@ impl<'w, 'a> Loader<'w, 'a> {
                     .attribute("count")
                     .or_else(|| block.body.attribute("for_each"))
                     .map_or_else(|| block.span.clone(), |a| a.span);
-                let unknown = |name: &str| {
-                    Val::new(
-                        crate::cty::Kind::Unknown(
-                            crate::cty::Type::Dynamic,
-                            Some(std::rc::Rc::new(Expr {
-                                source: name.to_string(),
-                                text: format!("${{{name}}}"),
-                                references: Vec::new(),
-                            })),
-                        ),
-                        span.clone(),
-                    )
-                };
+                let unknown = |name: &str| unknown_name(name, &span);
                 let counted = block.body.attribute("count").is_some();
                 vec![(
                     String::new(),
@@ -562,7 +538,7 @@ impl<'w, 'a> Loader<'w, 'a> {
                 )]
             }
         };
-        (list, meta_map)
+        (list, meta_map, unknown)
     }
 
     fn push_resource(
@@ -580,7 +556,7 @@ impl<'w, 'a> Loader<'w, 'a> {
             _ => format!("{prefix}{ty}.{name}"),
         };
         let base_scope = self.scope(names);
-        let (list, count_meta) = self.instance_list(&base_scope, block);
+        let (list, count_meta, unknown) = self.instance_list(&base_scope, block);
         let mut meta_base = count_meta;
         for entry in reference_meta(block.body, &["depends_on", "provider"]) {
             meta_base.insert(entry.key, entry.key_span, entry.value);
@@ -592,6 +568,8 @@ impl<'w, 'a> Loader<'w, 'a> {
             let mut scope = self.scope(names);
             scope.count_index = count_index;
             scope.each = each;
+            // Instances that may not exist: Terraform may never evaluate their arguments.
+            scope.quiet = unknown;
             let attributes = eval_body(&scope, block.body, &block.span, RESOURCE_META);
             let mut meta = meta_base.clone();
             if kind == ResourceKind::Managed {
@@ -624,9 +602,13 @@ impl<'w, 'a> Loader<'w, 'a> {
             return;
         };
         let base = format!("{prefix}module.{name}");
-        let base_scope = self.scope(names);
-        let (list, count_meta) = self.instance_list(&base_scope, block);
-        let mut meta_base = count_meta;
+        let Some(expansion) = self.world.expansion(id, name) else {
+            return;
+        };
+        let mut meta_base = Map::new();
+        if let Some((key, span, value)) = &expansion.meta {
+            meta_base.insert(key.clone(), span.clone(), value.clone());
+        }
         for entry in reference_meta(block.body, &["depends_on"]) {
             meta_base.insert(entry.key, entry.key_span, entry.value);
         }
@@ -637,13 +619,23 @@ impl<'w, 'a> Loader<'w, 'a> {
                 provider_map(providers.expr),
             );
         }
-        for (suffix, count_index, each) in &list {
+        match &expansion.not_followed {
+            Some(Some(e)) => self.world.ctx.report_error(e.clone()),
+            Some(None) => {
+                let source = block.body.attribute("source").map(|a| a.expr.span());
+                self.remote_calls
+                    .push(source.unwrap_or_else(|| block.span.clone()));
+            }
+            None => {}
+        }
+        for instance in &expansion.instances {
             let mut scope = self.scope(names);
-            scope.count_index = count_index.clone();
-            scope.each = each.clone();
+            scope.count_index = instance.count_index.clone();
+            scope.each = instance.each.clone();
+            scope.quiet = expansion.unknown;
             let attributes = eval_body(&scope, block.body, &block.span, MODULE_META);
             self.graph.resources.push(Resource {
-                address: format!("{base}{suffix}"),
+                address: format!("{base}{}", instance.suffix),
                 base_address: base.clone(),
                 kind: ResourceKind::Module,
                 resource_type: "module".into(),
@@ -653,30 +645,15 @@ impl<'w, 'a> Loader<'w, 'a> {
                 meta: meta_base.clone(),
                 span: block.span.clone(),
             });
-        }
-        let children = match self.world.expansion(id, name) {
-            Some(Expansion::Single(c)) => vec![c],
-            Some(Expansion::Counted(cs)) => cs,
-            Some(Expansion::Keyed(cs)) => cs.into_iter().map(|(_, c)| c).collect(),
-            Some(Expansion::NotFollowed(Some(e))) => {
-                self.errors.push(e);
-                Vec::new()
-            }
-            Some(Expansion::NotFollowed(None)) => {
-                let source = block.body.attribute("source").map(|a| a.expr.span());
-                self.remote_calls
-                    .push(source.unwrap_or_else(|| block.span.clone()));
-                Vec::new()
-            }
-            Some(Expansion::Unknown) | None => Vec::new(),
-        };
-        for child in children {
+            let Some(child) = instance.child else {
+                continue;
+            };
             if self.graph.resources.len() >= self.world.ctx.limits.max_resources {
                 let span = block
                     .body
                     .attribute("source")
                     .map_or_else(|| block.span.clone(), |a| a.expr.span());
-                self.errors.push(Error::TooManyResources {
+                self.world.ctx.report_error(Error::TooManyResources {
                     span,
                     limit: self.world.ctx.limits.max_resources,
                 });
@@ -685,6 +662,22 @@ impl<'w, 'a> Loader<'w, 'a> {
             self.walk(child);
         }
     }
+}
+
+/// An unknown `count.index`, `each.key` or `each.value` of a block whose instances are not
+/// known.
+pub(crate) fn unknown_name(name: &str, span: &Span) -> Val {
+    Val::new(
+        crate::cty::Kind::Unknown(
+            crate::cty::Type::Dynamic,
+            Some(std::rc::Rc::new(Expr {
+                source: name.to_string(),
+                text: format!("${{{name}}}"),
+                references: Vec::new(),
+            })),
+        ),
+        span.clone(),
+    )
 }
 
 fn module_of(prefix: &str) -> String {

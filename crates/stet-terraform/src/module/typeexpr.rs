@@ -60,7 +60,10 @@ fn read(scope: &Scope<'_, '_>, file: &FileText, e: &Expression) -> Result<Constr
             "string" => simple(Type::String),
             "number" => simple(Type::Number),
             "any" => simple(Type::Dynamic),
-            name @ ("list" | "map" | "set") => Err(invalid(
+            // Terraform's shorthands for list(any) and map(any) (configs.decodeVariableType).
+            "list" => simple(Type::list(Type::Dynamic)),
+            "map" => simple(Type::map(Type::Dynamic)),
+            name @ "set" => Err(invalid(
                 &span,
                 &format!("The {name} type constructor requires one argument specifying the element type."),
             )),
@@ -68,12 +71,18 @@ fn read(scope: &Scope<'_, '_>, file: &FileText, e: &Expression) -> Result<Constr
             "tuple" => Err(invalid(&span, "The tuple type constructor requires one argument specifying the element types as a list.")),
             name => Err(invalid(&span, &format!("The keyword {name:?} is not a valid type specification."))),
         },
-        // Terraform 0.11's quoted forms, which Terraform 1.x rejects; read as their types.
+        // Terraform 0.11's quoted forms, which Terraform 1.x rejects.
         Expression::String(s) => match s.value().as_str() {
-            "string" => simple(Type::String),
-            "list" => simple(Type::list(Type::Dynamic)),
-            "map" => simple(Type::map(Type::Dynamic)),
-            _ => Err(invalid(&span, "A type specification is either a primitive type keyword (bool, number, string) or a complex type constructor call, like list(string).")),
+            name @ ("string" | "list" | "map") => Err(Fail::new(
+                &span,
+                "Invalid quoted type constraints",
+                format!("Terraform 0.11 and earlier required type constraints to be given in quotes, but that form is now deprecated and will be removed in a future version of Terraform. Remove the quotes around {name:?}."),
+            )),
+            _ => Err(Fail::new(
+                &span,
+                "Invalid legacy variable type hint",
+                "To provide a full type expression, remove the surrounding quotes and give the type expression directly.",
+            )),
         },
         Expression::Parenthesis(p) => read(scope, file, p.inner()),
         Expression::FuncCall(call) if !call.name.is_namespaced() => {

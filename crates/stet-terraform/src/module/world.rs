@@ -29,20 +29,34 @@ enum Slot<T> {
     Done(T),
 }
 
-/// How a module call expands.
+/// How a module call expands: its instances (by `count` index or `for_each` key), each
+/// with the module instance it reads when the call is followed.
 #[derive(Clone)]
-pub(crate) enum Expansion {
-    /// No `count` or `for_each`.
-    Single(InstanceId),
-    /// `count`: instances by index.
-    Counted(Vec<InstanceId>),
-    /// `for_each`: instances by key, in key order.
-    Keyed(Vec<(String, InstanceId)>),
-    /// `count`/`for_each` not known (or over the limit): the instances are not known.
-    Unknown,
-    /// The call is not followed (remote source without a downloaded copy, missing folder,
-    /// a cycle, too deep); the error says why, once.
-    NotFollowed(Option<Error>),
+pub(crate) struct Expansion {
+    /// `None`: no `count`/`for_each`; `Some(false)`: `count`; `Some(true)`: `for_each`.
+    pub keyed: Option<bool>,
+    /// The instances; one with an unknown `count.index`/`each` when they are not known.
+    pub instances: Vec<CallInstance>,
+    /// Whether the instances are not known (`count`/`for_each` unknown or over the limit).
+    pub unknown: bool,
+    /// The evaluated `count` or `for_each`, for the graph's meta.
+    pub meta: Option<(String, Span, stet_graph::Value)>,
+    /// Why the module is not read, when it is not (`Some(None)`: a registry or git module
+    /// without a downloaded copy).
+    pub not_followed: Option<Option<Error>>,
+}
+
+/// One instance of a module call.
+#[derive(Clone)]
+pub(crate) struct CallInstance {
+    /// The address suffix: `""`, `[0]`, `["key"]`.
+    pub suffix: String,
+    /// The `for_each` key.
+    pub key: Option<String>,
+    pub count_index: Option<Val>,
+    pub each: Option<(Val, Val)>,
+    /// The module instance, when the call is followed and the instances are known.
+    pub child: Option<InstanceId>,
 }
 
 /// Where a module instance was called from.
@@ -67,6 +81,9 @@ pub(crate) struct Instance<'a> {
     pub chain: Vec<PathBuf>,
     /// The module path without instance keys (`app.db`), as `modules.json` names calls.
     pub key: String,
+    /// Read although Terraform may not have this instance (its call's `count`/`for_each`
+    /// is not known): failures in it are not reported.
+    pub quiet: bool,
     variables: RefCell<HashMap<String, Slot<Val>>>,
     locals: RefCell<HashMap<String, Slot<Val>>>,
     outputs: RefCell<HashMap<String, Slot<Val>>>,
@@ -174,6 +191,7 @@ impl<'a> World<'a> {
             depth: 0,
             chain: vec![dir.to_path_buf()],
             key: String::new(),
+            quiet: false,
             variables: RefCell::new(HashMap::new()),
             locals: RefCell::new(HashMap::new()),
             outputs: RefCell::new(HashMap::new()),
@@ -189,6 +207,13 @@ impl<'a> World<'a> {
 
     pub fn instance(&self, id: InstanceId) -> Rc<Instance<'a>> {
         self.instances.borrow()[id].clone()
+    }
+
+    /// A scope over `names`, quiet when its instance is.
+    pub fn scope<'n>(&'n self, names: &'n Names<'n, 'a>) -> Scope<'n, 'a> {
+        let mut scope = Scope::new(self.ctx, names);
+        scope.quiet = names.instance.quiet;
+        scope
     }
 
     /// The names an instance's expressions see.
@@ -236,7 +261,7 @@ impl<'a> World<'a> {
         name: &str,
     ) -> Val {
         let names = self.names(id);
-        let scope = Scope::new(self.ctx, &names);
+        let scope = self.scope(&names);
         let unknown = || {
             let mut info = stet_graph::Expr {
                 source: format!("var.{name}"),
@@ -278,12 +303,12 @@ impl<'a> World<'a> {
             // Defaults are constants: nothing is in scope.
             let empty = super::NoNames;
             let v = Scope::new(self.ctx, &empty).eval_val(a.expr);
-            prepare(self.ctx, v, &ty, defaults.as_ref())
+            prepare(self.ctx, v, &ty, defaults.as_ref(), inst.quiet)
         });
         let given = match &inst.call {
             Some(site) => site.block.body.attribute(name).map(|attr| {
                 let parent = self.names(site.parent);
-                let mut pscope = Scope::new(self.ctx, &parent);
+                let mut pscope = self.scope(&parent);
                 pscope.count_index = site.count_index.clone();
                 pscope.each = site.each.clone();
                 pscope.eval_val(attr.expr)
@@ -292,7 +317,7 @@ impl<'a> World<'a> {
         };
         let value = match given {
             Some(v) if v.is_null() && !nullable => default.unwrap_or_else(unknown),
-            Some(v) => prepare(self.ctx, v, &ty, defaults.as_ref()),
+            Some(v) => prepare(self.ctx, v, &ty, defaults.as_ref(), inst.quiet),
             None => match default {
                 Some(d) => d,
                 None => match ty {
@@ -325,7 +350,7 @@ impl<'a> World<'a> {
             .borrow_mut()
             .insert(name.to_string(), Slot::Busy);
         let names = self.names(id);
-        let value = Scope::new(self.ctx, &names).eval_val(attr.expr);
+        let value = self.scope(&names).eval_val(attr.expr);
         inst.locals
             .borrow_mut()
             .insert(name.to_string(), Slot::Done(value.clone()));
@@ -351,7 +376,7 @@ impl<'a> World<'a> {
             .borrow_mut()
             .insert(name.to_string(), Slot::Busy);
         let names = self.names(id);
-        let scope = Scope::new(self.ctx, &names);
+        let scope = self.scope(&names);
         let value = match block.body.attribute("value") {
             Some(attr) => scope.eval_val(attr.expr),
             None => Val::null(Type::Dynamic, block.span.clone()),
@@ -400,9 +425,16 @@ impl<'a> World<'a> {
             .clone();
         // Mark the call while it expands, so a count that refers to the module's own
         // outputs gives "unknown" rather than a loop.
-        inst.calls
-            .borrow_mut()
-            .insert(name.to_string(), Expansion::Unknown);
+        inst.calls.borrow_mut().insert(
+            name.to_string(),
+            Expansion {
+                keyed: None,
+                instances: Vec::new(),
+                unknown: true,
+                meta: None,
+                not_followed: Some(None),
+            },
+        );
         let expansion = self.expand_call(id, &inst, &block, name);
         inst.calls
             .borrow_mut()
@@ -417,74 +449,119 @@ impl<'a> World<'a> {
         block: &BlockRef<'a>,
         name: &str,
     ) -> Expansion {
-        let dir = match self.call_dir(inst, block, name) {
-            Ok(dir) => dir,
-            Err(e) => return Expansion::NotFollowed(e),
-        };
-        let def = match self.def(&dir) {
-            Ok(def) => def,
-            Err(e) => return Expansion::NotFollowed(Some(e)),
-        };
         let names = self.names(id);
-        let scope = Scope::new(self.ctx, &names);
-        let (instances, error) =
-            super::expand::instances(&scope, block.body, self.ctx.limits.max_instances);
+        let scope = self.scope(&names);
+        let (instances, meta, error) =
+            super::expand::instances_with_meta(&scope, block.body, self.ctx.limits.max_instances);
         if let Some(e) = error {
             self.ctx.report_error(e);
         }
-        let key = if inst.key.is_empty() {
-            name.to_string()
-        } else {
-            format!("{}.{name}", inst.key)
-        };
-        let path_module = display_path(&normalize(
-            &Path::new(&inst.path_module).join(super::relative_to(&inst.def.dir, &dir)),
-        ));
-        let make = |suffix: &str, count_index: Option<Val>, each: Option<(Val, Val)>| {
-            let mut chain = inst.chain.clone();
-            chain.push(dir.clone());
-            self.push(Instance {
-                def: def.clone(),
-                prefix: format!("{}module.{name}{suffix}.", inst.prefix),
-                path_module: path_module.clone(),
-                call: Some(CallSite {
-                    parent: id,
-                    block: block.clone(),
-                    count_index,
-                    each,
-                }),
-                depth: inst.depth + 1,
-                chain,
-                key: key.clone(),
-                variables: RefCell::new(HashMap::new()),
-                locals: RefCell::new(HashMap::new()),
-                outputs: RefCell::new(HashMap::new()),
-                calls: RefCell::new(HashMap::new()),
-            })
-        };
-        match instances {
-            super::expand::Instances::Single => Expansion::Single(make("", None, None)),
-            super::expand::Instances::Counted(n) => Expansion::Counted(
+        let target = self
+            .call_dir(id, inst, block, name)
+            .and_then(|dir| self.def(&dir).map(|def| (dir, def)).map_err(Some));
+        let (keyed, list, unknown) = match instances {
+            super::expand::Instances::Single => {
+                (None, vec![(String::new(), None, None, None)], false)
+            }
+            super::expand::Instances::Counted(n) => (
+                Some(false),
                 (0..n)
                     .map(|i| {
-                        make(
-                            &format!("[{i}]"),
+                        (
+                            format!("[{i}]"),
+                            None,
                             Some(Val::int(i as i64, block.span.clone())),
                             None,
                         )
                     })
                     .collect(),
+                false,
             ),
-            super::expand::Instances::Keyed(pairs) => Expansion::Keyed(
+            super::expand::Instances::Keyed(pairs) => (
+                Some(true),
                 pairs
                     .into_iter()
                     .map(|(k, kv, v)| {
-                        let suffix = format!("[{}]", super::quote(&k));
-                        (k, make(&suffix, None, Some((kv, v))))
+                        (
+                            format!("[{}]", super::quote(&k)),
+                            Some(k),
+                            None,
+                            Some((kv, v)),
+                        )
                     })
                     .collect(),
+                false,
             ),
-            super::expand::Instances::Unknown => Expansion::Unknown,
+            super::expand::Instances::Unknown => {
+                let counted = block.body.attribute("count").is_some();
+                (
+                    Some(!counted),
+                    vec![(
+                        String::new(),
+                        None,
+                        counted.then(|| super::unknown_name("count.index", &block.span)),
+                        (!counted).then(|| {
+                            (
+                                super::unknown_name("each.key", &block.span),
+                                super::unknown_name("each.value", &block.span),
+                            )
+                        }),
+                    )],
+                    true,
+                )
+            }
+        };
+        let key = if inst.key.is_empty() {
+            name.to_string()
+        } else {
+            format!("{}.{name}", inst.key)
+        };
+        let mut out = Vec::new();
+        for (suffix, for_each_key, count_index, each) in list {
+            // Instances not known are read once, with `count.index`/`each` unknown, so the
+            // module's configuration is still seen (as a resource's is).
+            let child = match &target {
+                Ok((dir, def)) => {
+                    let mut chain = inst.chain.clone();
+                    chain.push(dir.clone());
+                    let path_module =
+                        display_path(&normalize(&super::relative_to(&self.ctx.root_dir, dir)));
+                    Some(self.push(Instance {
+                        def: def.clone(),
+                        prefix: format!("{}module.{name}{suffix}.", inst.prefix),
+                        path_module,
+                        call: Some(CallSite {
+                            parent: id,
+                            block: block.clone(),
+                            count_index: count_index.clone(),
+                            each: each.clone(),
+                        }),
+                        depth: inst.depth + 1,
+                        chain,
+                        key: key.clone(),
+                        quiet: inst.quiet || unknown,
+                        variables: RefCell::new(HashMap::new()),
+                        locals: RefCell::new(HashMap::new()),
+                        outputs: RefCell::new(HashMap::new()),
+                        calls: RefCell::new(HashMap::new()),
+                    }))
+                }
+                _ => None,
+            };
+            out.push(CallInstance {
+                suffix,
+                key: for_each_key,
+                count_index,
+                each,
+                child,
+            });
+        }
+        Expansion {
+            keyed,
+            instances: out,
+            unknown,
+            meta,
+            not_followed: target.err(),
         }
     }
 
@@ -493,6 +570,7 @@ impl<'a> World<'a> {
     /// remote module without a downloaded copy (recorded, not an error).
     fn call_dir(
         &self,
+        id: InstanceId,
         inst: &Instance<'a>,
         block: &BlockRef<'a>,
         name: &str,
@@ -501,26 +579,11 @@ impl<'a> World<'a> {
             return Err(None);
         };
         let source_span = source_attr.expr.span();
-        let source = match source_attr.expr.as_reference_text() {
-            Some(s)
-                if matches!(
-                    source_attr.expr,
-                    crate::syntax::ExprRef::Hcl(_, hcl_edit::expr::Expression::String(_), _)
-                        | crate::syntax::ExprRef::Json(..)
-                ) =>
-            {
-                s
-            }
-            _ => {
-                let names = self.names(0);
-                match Scope::new(self.ctx, &names)
-                    .eval_val(source_attr.expr)
-                    .as_str()
-                {
-                    Some(s) => s.to_string(),
-                    None => return Err(None),
-                }
-            }
+        // Terraform requires a literal string; a template without interpolations is one.
+        let names = self.names(id);
+        let source = match self.scope(&names).eval_val(source_attr.expr).as_str() {
+            Some(s) => s.to_string(),
+            None => return Err(None),
         };
         let local = source.starts_with("./")
             || source.starts_with("../")
@@ -538,10 +601,7 @@ impl<'a> World<'a> {
                 format!("{}.{name}", inst.key)
             };
             match &self.manifest {
-                Some(manifest) => match manifest.resolve(self, &key, &source, block) {
-                    Ok(dir) => dir,
-                    Err(e) => return Err(e),
-                },
+                Some(manifest) => manifest.resolve(self, &key, &source, block)?,
                 None => return Err(None),
             }
         };
@@ -590,40 +650,54 @@ impl<'a> World<'a> {
         span: &Span,
     ) -> Lookup {
         let Some(expansion) = self.expansion(id, name) else {
-            return Lookup::Fail(Fail::new(
+            return Lookup::Fail(Fail::static_check(
                 span,
                 "Reference to undeclared module",
                 format!("No module call named {name:?} is declared in this module."),
             ));
         };
-        match expansion {
-            Expansion::Single(child) => match output {
-                Some(out) => match self.output(child, out) {
-                    Some(v) => Lookup::Found(v, 2),
-                    None => Lookup::Fail(Fail::new(
-                        span,
-                        "Unsupported attribute",
-                        format!("This object does not have an attribute named {out:?}."),
-                    )),
-                },
-                None => Lookup::Found(self.outputs_object(child, span), 1),
-            },
-            Expansion::Counted(children) => Lookup::Found(
+        if expansion.unknown || expansion.not_followed.is_some() {
+            // Outputs of instances not known are not known either.
+            return Lookup::Unknown;
+        }
+        let children: Vec<(Option<String>, InstanceId)> = expansion
+            .instances
+            .iter()
+            .filter_map(|i| i.child.map(|c| (i.key.clone(), c)))
+            .collect();
+        match expansion.keyed {
+            None => {
+                let Some((_, child)) = children.first() else {
+                    return Lookup::Unknown;
+                };
+                match output {
+                    Some(out) => match self.output(*child, out) {
+                        Some(v) => Lookup::Found(v, 2),
+                        None => Lookup::Fail(Fail::new(
+                            span,
+                            "Unsupported attribute",
+                            format!("This object does not have an attribute named {out:?}."),
+                        )),
+                    },
+                    None => Lookup::Found(self.outputs_object(*child, span), 1),
+                }
+            }
+            Some(false) => Lookup::Found(
                 Val::tuple(
                     children
                         .iter()
-                        .map(|c| self.outputs_object(*c, span))
+                        .map(|(_, c)| self.outputs_object(*c, span))
                         .collect(),
                     span.clone(),
                 ),
                 1,
             ),
-            Expansion::Keyed(children) => Lookup::Found(
+            Some(true) => Lookup::Found(
                 Val::object(
                     children
                         .iter()
                         .map(|(k, c)| Entry {
-                            key: k.clone(),
+                            key: k.clone().unwrap_or_default(),
                             key_span: span.clone(),
                             value: self.outputs_object(*c, span),
                         })
@@ -632,14 +706,19 @@ impl<'a> World<'a> {
                 ),
                 1,
             ),
-            Expansion::Unknown | Expansion::NotFollowed(_) => Lookup::Unknown,
         }
     }
 }
 
 /// A variable's value as Terraform prepares it: `optional()` defaults applied, then
 /// converted to the type constraint (a value that does not convert is reported).
-fn prepare(ctx: &Ctx<'_>, v: Val, ty: &Type, defaults: Option<&super::typeexpr::Defaults>) -> Val {
+fn prepare(
+    ctx: &Ctx<'_>,
+    v: Val,
+    ty: &Type,
+    defaults: Option<&super::typeexpr::Defaults>,
+    quiet: bool,
+) -> Val {
     let v = match defaults {
         Some(d) if !v.is_null() => d.apply(v),
         _ => v,
@@ -647,6 +726,7 @@ fn prepare(ctx: &Ctx<'_>, v: Val, ty: &Type, defaults: Option<&super::typeexpr::
     let span = v.span.clone();
     match convert(v, ty) {
         Ok(v) => v,
+        Err(_) if quiet => Val::unknown(ty.without_optional(), span),
         Err(m) => {
             ctx.report(Fail::new(
                 &span,
@@ -675,7 +755,7 @@ impl Namespace for Names<'_, '_> {
                 };
                 match self.world.variable(self.id, name) {
                     Some(v) => Lookup::Found(v, 1),
-                    None => Lookup::Fail(Fail::new(
+                    None => Lookup::Fail(Fail::static_check(
                         span,
                         "Reference to undeclared input variable",
                         format!("An input variable with the name {name:?} has not been declared. This variable can be declared with a variable {name:?} {{}} block."),
@@ -688,7 +768,7 @@ impl Namespace for Names<'_, '_> {
                 };
                 match self.world.local(self.id, name) {
                     Some(v) => Lookup::Found(v, 1),
-                    None => Lookup::Fail(Fail::new(
+                    None => Lookup::Fail(Fail::static_check(
                         span,
                         "Reference to undeclared local value",
                         format!("A local value with the name {name:?} has not been declared."),
