@@ -305,10 +305,7 @@ pub(super) fn int_arg(c: &Call<'_, '_, '_>, i: usize) -> Result<i64, String> {
         .as_number()
         .filter(|n| n.is_int())
         .and_then(|n| n.to_i64())
-        .ok_or_else(|| {
-            "value must be a whole number, between -9223372036854775808 and 9223372036854775807"
-                .into()
-        })
+        .ok_or_else(|| super::WHOLE_NUMBER.into())
 }
 
 /// The low 64 bits of |n| (Go's `big.Int.Uint64` outside its range).
