@@ -49,6 +49,7 @@ mod graph_diff;
 mod knowledge;
 mod merge;
 mod plan;
+mod terraform;
 
 pub use change::{Action, AttributeChange, Change, CustomName, Replacement, Scope, Tally};
 pub use changeset::read_change_set;

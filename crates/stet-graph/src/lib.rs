@@ -36,6 +36,6 @@ pub use document::render_document;
 pub use graph::{Format, Graph, Moved, ProviderRequirement, Settings, SourceFile};
 pub use json::{parse_json, parse_json_keeping_last, JsonError};
 pub use limits::Limits;
-pub use resource::{Edge, EdgeKind, Resource, ResourceKind};
+pub use resource::{Edge, EdgeKind, Resource, ResourceKind, DYNAMIC_TYPES};
 pub use span::{LineIndex, Position, Span};
 pub use value::{format_float, Entry, EntryMut, Expr, Map, Value, ValueKind, INDEXED_LEN};

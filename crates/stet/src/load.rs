@@ -30,9 +30,6 @@ pub struct Loaded {
     pub diagnostics: Vec<Diagnostic>,
     /// Counts of what was read and skipped.
     pub summary: LoadSummary,
-    /// Registry and git module calls not read for want of `terraform init`, said once for
-    /// the whole load.
-    remote: RemoteCalls,
 }
 
 /// Module calls whose contents stet did not read because `terraform init` has not
@@ -45,6 +42,15 @@ struct RemoteCalls {
 }
 
 impl RemoteCalls {
+    /// Adds what another part of the load found.
+    fn absorb(&mut self, other: RemoteCalls) {
+        if let Some(first) = other.first {
+            self.calls += other.calls;
+            self.folders += other.folders - 1;
+            self.add(first, 0);
+        }
+    }
+
     fn add(&mut self, at: Diagnostic, calls: usize) {
         self.calls += calls;
         self.folders += 1;
@@ -85,11 +91,6 @@ impl Loaded {
         self.summary.skipped_outside += other.summary.skipped_outside;
         self.summary.skipped_over_total += other.summary.skipped_over_total;
         self.summary.failed += other.summary.failed;
-        if let Some(first) = other.remote.first {
-            self.remote.calls += other.remote.calls;
-            self.remote.folders += other.remote.folders - 1;
-            self.remote.add(first, 0);
-        }
     }
 
     /// Whether any diagnostic is an error (stet then exits with status 2).
@@ -172,7 +173,9 @@ pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Loaded {
         limits: options.limits.clone(),
         confine: root.clone(),
     };
-    let work = || -> Vec<Loaded> {
+    // Registry and git module calls not read for want of `terraform init`, said once for
+    // the whole load.
+    let work = || -> Vec<(Loaded, RemoteCalls)> {
         use rayon::prelude::*;
         let modules = found
             .terraform_dirs
@@ -190,7 +193,7 @@ pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Loaded {
             } else {
                 load_template(path, *explicit, options, &mut part);
             }
-            part
+            (part, RemoteCalls::default())
         });
         modules.chain(templates).collect()
     };
@@ -203,12 +206,14 @@ pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Loaded {
         Some(pool) => pool.install(work),
         None => work(),
     };
-    for part in parts {
+    let mut remote = RemoteCalls::default();
+    for (part, calls) in parts {
         loaded.absorb(part);
+        remote.absorb(calls);
     }
     loaded.graphs.sort_by(|a, b| a.path.cmp(&b.path));
     loaded.summary.documents = loaded.graphs.len();
-    if let Some(warning) = loaded.remote.warning() {
+    if let Some(warning) = remote.warning() {
         loaded.diagnostics.push(warning);
     }
     loaded.diagnostics.sort();
@@ -216,9 +221,10 @@ pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Loaded {
     loaded
 }
 
-fn load_module_dir(dir: &Path, options: &stet_terraform::LoadOptions) -> Loaded {
+fn load_module_dir(dir: &Path, options: &stet_terraform::LoadOptions) -> (Loaded, RemoteCalls) {
     let module = stet_terraform::load_module(&stet_terraform::OsFiles, dir, options);
     let mut part = Loaded::default();
+    let mut remote = RemoteCalls::default();
     let failed: std::collections::HashSet<&str> = module
         .errors
         .iter()
@@ -231,7 +237,7 @@ fn load_module_dir(dir: &Path, options: &stet_terraform::LoadOptions) -> Loaded 
     for error in &module.errors {
         match error {
             stet_terraform::Error::RemoteModulesNotRead { count, .. } => {
-                part.remote.add(Diagnostic::from_terraform(error), *count);
+                remote.add(Diagnostic::from_terraform(error), *count);
             }
             _ => part.diagnostics.push(Diagnostic::from_terraform(error)),
         }
@@ -240,7 +246,7 @@ fn load_module_dir(dir: &Path, options: &stet_terraform::LoadOptions) -> Loaded 
     if module.parsed_files > 0 {
         part.graphs.push(module.graph);
     }
-    part
+    (part, remote)
 }
 
 fn load_template(path: &Path, explicit: bool, options: &LoadOptions, loaded: &mut Loaded) {

@@ -572,6 +572,9 @@ impl<'w, 'a> Loader<'w, 'a> {
             scope.quiet = unknown;
             let attributes = eval_body(&scope, block.body, &block.span, RESOURCE_META);
             let mut meta = meta_base.clone();
+            if let Some(types) = dynamic_types(&scope, block, ty) {
+                meta.insert(stet_graph::DYNAMIC_TYPES, block.span.clone(), types);
+            }
             if kind == ResourceKind::Managed {
                 for entry in resource_meta_blocks(&scope, block.body) {
                     meta.insert(entry.key, entry.key_span, entry.value);
@@ -662,6 +665,38 @@ impl<'w, 'a> Loader<'w, 'a> {
             self.walk(child);
         }
     }
+}
+
+/// Arguments whose schema type is dynamic (any value, its type included, is the
+/// configuration), by resource type.
+const DYNAMIC_ARGUMENTS: &[(&str, &[&str])] = &[("terraform_data", &["input", "triggers_replace"])];
+
+/// The types of a resource's dynamically typed arguments, when all known, for the diff.
+fn dynamic_types(
+    scope: &Scope<'_, '_>,
+    block: &BlockRef<'_>,
+    resource_type: &str,
+) -> Option<Value> {
+    let (_, names) = DYNAMIC_ARGUMENTS
+        .iter()
+        .find(|(t, _)| *t == resource_type)?;
+    let mut map = Map::new();
+    for name in *names {
+        let Some(attr) = block.body.attribute(name) else {
+            continue;
+        };
+        let mut quiet = scope.clone();
+        quiet.quiet = true;
+        let value = quiet.eval_val(attr.expr);
+        if value.is_wholly_known() && !value.is_null() {
+            map.insert(
+                *name,
+                attr.name_span.clone(),
+                Value::string(value.ty().to_string(), attr.expr.span()),
+            );
+        }
+    }
+    (!map.is_empty()).then(|| Value::new(ValueKind::Map(map), block.span.clone()))
 }
 
 /// An unknown `count.index`, `each.key` or `each.value` of a block whose instances are not
