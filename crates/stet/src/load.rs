@@ -177,7 +177,7 @@ pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Loaded {
     };
     // Registry and git module calls not read for want of `terraform init`, said once for
     // the whole load.
-    let work = || -> Vec<(Loaded, RemoteCalls)> {
+    let work = || -> Vec<FolderLoad> {
         use rayon::prelude::*;
         let modules = found
             .terraform_dirs
@@ -195,7 +195,10 @@ pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Loaded {
             } else {
                 load_template(path, *explicit, options, &mut part);
             }
-            (part, RemoteCalls::default())
+            FolderLoad {
+                loaded: part,
+                ..FolderLoad::default()
+            }
         });
         modules.chain(templates).collect()
     };
@@ -209,10 +212,14 @@ pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Loaded {
         None => work(),
     };
     let mut remote = RemoteCalls::default();
-    for (part, calls) in parts {
-        loaded.absorb(part);
-        remote.absorb(calls);
+    // A local module's files are read by its own folder and by every caller: counted once.
+    let mut terraform_files = std::collections::HashSet::new();
+    for part in parts {
+        loaded.absorb(part.loaded);
+        remote.absorb(part.remote);
+        terraform_files.extend(part.files);
     }
+    loaded.summary.files += terraform_files.len();
     // CloudFormation templates resolved once all are read (a folder's only template takes
     // its `parameters.json`).
     let resolve = |graphs: &mut [Graph]| {
@@ -250,14 +257,28 @@ pub(crate) fn load_root_module(dir: &Path, options: &LoadOptions) -> Loaded {
         limits: options.limits.clone(),
         confine: Some(absolute(&root)),
     };
-    let (mut loaded, remote) = load_module_dir(&dir, &tf_options);
+    let FolderLoad {
+        loaded: mut loaded,
+        remote,
+        files,
+    } = load_module_dir(&dir, &tf_options);
+    loaded.summary.files = files.len();
     loaded.summary.documents = loaded.graphs.len();
     loaded.diagnostics.extend(remote.warning());
     loaded.diagnostics.sort();
     loaded
 }
 
-fn load_module_dir(dir: &Path, options: &stet_terraform::LoadOptions) -> (Loaded, RemoteCalls) {
+/// What loading one Terraform folder or one template found.
+#[derive(Default)]
+struct FolderLoad {
+    loaded: Loaded,
+    remote: RemoteCalls,
+    /// The Terraform files read (the folder's and its local modules'), counted once at the end.
+    files: Vec<Arc<str>>,
+}
+
+fn load_module_dir(dir: &Path, options: &stet_terraform::LoadOptions) -> FolderLoad {
     let module = stet_terraform::load_module(&stet_terraform::OsFiles, dir, options);
     let mut part = Loaded::default();
     let mut remote = RemoteCalls::default();
@@ -268,7 +289,7 @@ fn load_module_dir(dir: &Path, options: &stet_terraform::LoadOptions) -> (Loaded
         .filter_map(|e| e.span().map(|s| &*s.file))
         .collect();
     part.summary.failed = failed.len();
-    part.summary.files = module.graph.files.len();
+    let files = module.graph.files.iter().map(|f| f.path.clone()).collect();
     part.summary.skipped_outside = module.outside_files;
     for error in &module.errors {
         match error {
@@ -282,7 +303,11 @@ fn load_module_dir(dir: &Path, options: &stet_terraform::LoadOptions) -> (Loaded
     if module.parsed_files > 0 {
         part.graphs.push(module.graph);
     }
-    (part, remote)
+    FolderLoad {
+        loaded: part,
+        remote,
+        files,
+    }
 }
 
 fn load_template(path: &Path, explicit: bool, options: &LoadOptions, loaded: &mut Loaded) {

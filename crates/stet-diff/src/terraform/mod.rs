@@ -175,10 +175,15 @@ fn split(reference: &str) -> Vec<String> {
 
 /// An address without its last instance key (`aws_x.y[0]` is `aws_x.y`).
 fn base(address: &str) -> &str {
-    match address.rfind('[') {
-        Some(i) if address.ends_with(']') && !address[i..].contains('.') => &address[..i],
-        _ => address,
-    }
+    // A quoted key may hold `.`, `[` and `]` of its own: its bracket is the last `["`.
+    let open = if address.ends_with("\"]") {
+        address.rfind("[\"")
+    } else if address.ends_with(']') {
+        address.rfind('[').filter(|&i| !address[i..].contains('.'))
+    } else {
+        None
+    };
+    open.map_or(address, |i| &address[..i])
 }
 
 /// What a planned change does to a resource's attributes, as seen from the resources that
