@@ -322,6 +322,18 @@ fn check_subject(subject: &Subject<'_>, rules: &[RuleSet]) -> (Vec<Finding>, Vec
                 ));
                 continue;
             }
+            // As cfn-guard stops on a rule it cannot evaluate (an undefined variable or rule),
+            // the rule file's findings on this document are missing; the error says where.
+            Err(stet_rules::EvalError::Evaluation { span, message, .. }) => {
+                let message = format!(
+                    "{message} (evaluating on `{name}`), so this rule file's findings there are missing"
+                );
+                diagnostics.push(match span {
+                    Some(span) => Diagnostic::at(&span, message, Level::Error),
+                    None => Diagnostic::file(Path::new(ruleset.path()), message, Level::Error),
+                });
+                continue;
+            }
         };
         let meta = ruleset.meta();
         for result in results

@@ -1,0 +1,348 @@
+//! Differential testing of stet's rule engine against the installed cfn-guard (3.2.1).
+//!
+//! ```text
+//! cargo run -p stet-rules --example guard_oracle -- run SEED COUNT
+//!     generate COUNT rule files from SEED, run both engines on the documents in
+//!     fixtures/guard-differential/documents, print every disagreement and the agreement
+//! cargo run -p stet-rules --example guard_oracle -- record SEED COUNT
+//!     the same, writing cfn-guard's answers to fixtures/guard-differential/answers.json
+//!     (read by tests/differential.rs, which needs no cfn-guard)
+//! cargo run -p stet-rules --example guard_oracle -- show SEED INDEX
+//!     print one generated rule file
+//! ```
+//!
+//! cfn-guard is looked up as `$CFN_GUARD`, else `cfn-guard` on the `PATH`.
+
+#[allow(dead_code)] // the recording side uses part of what the tests use
+#[path = "../tests/support/answers.rs"]
+mod answers;
+#[path = "../tests/support/generate.rs"]
+mod generate;
+
+use answers::{Answer, DocumentOutcome};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let docs_dir = root.join("fixtures/guard-differential/documents");
+    let number = |i: usize| args.get(i).and_then(|a| a.parse::<u64>().ok());
+    match (args.first().map(String::as_str), number(1), number(2)) {
+        (Some("show"), Some(seed), Some(index)) => print!("{}", generate::case(seed, index)),
+        (Some(mode @ ("run" | "record")), Some(seed), Some(count)) => {
+            let summary = differential(&docs_dir, seed, count, mode == "record");
+            if mode == "record" {
+                let path = root.join("fixtures/guard-differential/answers.json");
+                let text = serde_json::to_string_pretty(&summary).unwrap_or_default();
+                if let Err(e) = std::fs::write(&path, text + "\n") {
+                    eprintln!("{}: {e}", path.display());
+                    std::process::exit(2);
+                }
+                eprintln!("wrote {}", path.display());
+            }
+        }
+        _ => {
+            eprintln!("usage: guard_oracle run|record SEED COUNT | show SEED INDEX");
+            std::process::exit(2);
+        }
+    }
+}
+
+/// Runs `count` generated cases through both engines; the recorded answers (cfn-guard's).
+fn differential(docs_dir: &Path, seed: u64, count: u64, quiet: bool) -> serde_json::Value {
+    let documents = answers::documents(docs_dir);
+    let work = std::env::temp_dir().join(format!("stet-guard-oracle-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&work);
+    let mut cases = Vec::new();
+    let (mut loads_agree, mut verdicts, mut verdicts_agree) = (0u64, 0u64, 0u64);
+    let mut accepted_both = 0u64;
+    let mut classes: BTreeMap<String, (u64, u64)> = BTreeMap::new();
+    let mut kinds: BTreeMap<String, u64> = BTreeMap::new();
+    for index in 0..count {
+        let text = generate::case(seed, index);
+        let theirs = cfn_guard_answer(&text, docs_dir, &work);
+        let ours = answers::stet_answer(&text, &documents);
+        match (&ours, &theirs) {
+            (Answer::Rejected, Answer::Rejected) => loads_agree += 1,
+            (Answer::Accepted(a), Answer::Accepted(b)) => {
+                loads_agree += 1;
+                accepted_both += 1;
+                for (doc, theirs_doc) in b {
+                    verdicts += 1;
+                    match theirs_doc {
+                        DocumentOutcome::Error => *kinds.entry("error".into()).or_default() += 1,
+                        DocumentOutcome::Statuses(s) => {
+                            for status in s.values() {
+                                *kinds.entry(status.clone()).or_default() += 1;
+                            }
+                        }
+                    }
+                    if a.get(doc) == Some(theirs_doc) {
+                        verdicts_agree += 1;
+                    } else if !quiet {
+                        let class = format!(
+                            "{doc}: stet {}, cfn-guard {}",
+                            outcome_text(a.get(doc)),
+                            outcome_text(Some(theirs_doc))
+                        );
+                        println!(
+                            "--- case {index} (seed {seed}) verdict differs on {class}\n{text}\n"
+                        );
+                        classes.entry("verdict".into()).or_default().0 += 1;
+                        classes.entry("verdict".into()).or_default().1 = index;
+                    }
+                }
+            }
+            _ => {
+                if !quiet {
+                    println!(
+                        "--- case {index} (seed {seed}) loads differently: stet {}, cfn-guard {}\n{text}\n",
+                        if ours == Answer::Rejected { "rejects" } else { "accepts" },
+                        if theirs == Answer::Rejected { "rejects" } else { "accepts" }
+                    );
+                    classes.entry("load".into()).or_default().0 += 1;
+                }
+            }
+        }
+        cases.push(serde_json::json!({
+            "index": index,
+            "hash": generate::hash(&text),
+            "answer": theirs.to_json(),
+        }));
+    }
+    let _ = std::fs::remove_dir_all(&work);
+    eprintln!(
+        "seed {seed}, {count} rule files: load agreement {loads_agree}/{count}; accepted by both {accepted_both}; verdicts (rule file x document) {verdicts_agree}/{verdicts} agree; disagreements by kind {classes:?}; cfn-guard's verdicts: {kinds:?}; documents where cfn-guard's reporter crashed (verdicts from `cfn-guard test`): {}",
+        REPORTER_CRASHES.load(std::sync::atomic::Ordering::Relaxed)
+    );
+    serde_json::json!({
+        "about": "cfn-guard 3.2.1's answers for the generated rule files (crates/stet-rules/tests/support/generate.rs) on fixtures/guard-differential/documents, recorded by `cargo run -p stet-rules --example guard_oracle -- record SEED COUNT`",
+        "seed": seed,
+        "count": count,
+        "cases": cases,
+    })
+}
+
+fn outcome_text(outcome: Option<&DocumentOutcome>) -> String {
+    match outcome {
+        None => "nothing".into(),
+        Some(DocumentOutcome::Error) => "error".into(),
+        Some(DocumentOutcome::Statuses(s)) => format!("{s:?}"),
+    }
+}
+
+fn cfn_guard() -> String {
+    std::env::var("CFN_GUARD").unwrap_or_else(|_| "cfn-guard".into())
+}
+
+/// cfn-guard's answer for `text` on the documents of `docs_dir`.
+fn cfn_guard_answer(text: &str, docs_dir: &Path, work: &Path) -> Answer {
+    let rules = work.join("case.guard");
+    if std::fs::write(&rules, text).is_err() {
+        return Answer::Rejected;
+    }
+    let docs: Vec<PathBuf> = {
+        let mut v: Vec<PathBuf> = std::fs::read_dir(docs_dir)
+            .map(|e| e.flatten().map(|e| e.path()).collect())
+            .unwrap_or_default();
+        v.sort();
+        v
+    };
+    let run = |data: &Path| {
+        Command::new(cfn_guard())
+            .args(["validate", "-r"])
+            .arg(&rules)
+            .arg("-d")
+            .arg(data)
+            .args(["-o", "json", "--show-summary", "none"])
+            .output()
+    };
+    let Ok(all) = run(docs_dir) else {
+        eprintln!("cannot run {}", cfn_guard());
+        std::process::exit(2);
+    };
+    match all.status.code() {
+        Some(5) => return Answer::Rejected,
+        Some(0 | 19) => {
+            if let Some(outcomes) = read_reports(&String::from_utf8_lossy(&all.stdout)) {
+                let mut out = BTreeMap::new();
+                for doc in &docs {
+                    let name = doc
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default();
+                    out.insert(
+                        name.clone(),
+                        outcomes
+                            .get(&name)
+                            .cloned()
+                            .unwrap_or(DocumentOutcome::Statuses(BTreeMap::new())),
+                    );
+                }
+                return Answer::Accepted(out);
+            }
+        }
+        _ => {}
+    }
+    // An error on one document stops cfn-guard: run them one by one.
+    let mut out = BTreeMap::new();
+    for doc in &docs {
+        let name = doc
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let outcome = match run(doc) {
+            Ok(o) if matches!(o.status.code(), Some(0 | 19)) => {
+                read_reports(&String::from_utf8_lossy(&o.stdout))
+                    .and_then(|r| r.into_values().next())
+                    .unwrap_or(DocumentOutcome::Statuses(BTreeMap::new()))
+            }
+            Ok(o) if o.status.code() == Some(5) => return Answer::Rejected,
+            Ok(o)
+                if String::from_utf8_lossy(&o.stderr)
+                    .contains("report_all_failed_clauses_for_rules") =>
+            {
+                // cfn-guard 3.2.1's reporters panic on a failing clause whose left-hand side is
+                // a literal `let` (a bug: `unreachable!` in `report_all_failed_clauses_for_rules`);
+                // the evaluator's verdicts are what `cfn-guard test` reports.
+                REPORTER_CRASHES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                verdicts_by_test_command(&rules, text, doc, work).unwrap_or(DocumentOutcome::Error)
+            }
+            _ => DocumentOutcome::Error,
+        };
+        out.insert(name, outcome);
+    }
+    Answer::Accepted(out)
+}
+
+/// Documents on which cfn-guard's `validate` crashed in its reporter.
+static REPORTER_CRASHES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// The verdicts of `cfn-guard test` on `doc` (converted to JSON as `validate` reads it, so
+/// its values keep their types).
+fn verdicts_by_test_command(
+    rules: &Path,
+    text: &str,
+    doc: &Path,
+    work: &Path,
+) -> Option<DocumentOutcome> {
+    let names = stet_rules::RuleSet::parse("case.guard", text).ok()?;
+    let doc_text = std::fs::read_to_string(doc).ok()?;
+    let value = stet_rules::parse_data(doc.to_string_lossy().as_ref().into(), &doc_text).ok()??;
+    let prefix = rules.to_string_lossy();
+    let expectations: serde_json::Map<String, serde_json::Value> = names
+        .rule_names()
+        .into_iter()
+        .map(|n| {
+            let n = if n == "default" {
+                format!("{prefix}/default")
+            } else {
+                n.to_string()
+            };
+            (n, serde_json::Value::String("PASS".into()))
+        })
+        .collect();
+    let spec = serde_json::json!([{"name": "doc", "input": value.to_json(), "expectations": {"rules": expectations}}]);
+    let spec_path = work.join("case_tests.json");
+    std::fs::write(&spec_path, spec.to_string()).ok()?;
+    let output = Command::new(cfn_guard())
+        .args(["test", "-r"])
+        .arg(rules)
+        .arg("-t")
+        .arg(&spec_path)
+        .args(["-o", "json"])
+        .output()
+        .ok()?;
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).ok()?;
+    let case = report.get("test_cases")?.get(0)?;
+    let mut statuses: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let short = |n: &str| match n.rsplit_once('/') {
+        Some((_, "default")) => "default".to_string(),
+        _ => n.to_string(),
+    };
+    for passed in case.get("passed_rules")?.as_array()? {
+        statuses
+            .entry(short(passed.get("name")?.as_str()?))
+            .or_default()
+            .push("PASS".into());
+    }
+    for failed in case.get("failed_rules")?.as_array()? {
+        for status in failed.get("evaluated")?.as_array()? {
+            statuses
+                .entry(short(failed.get("name")?.as_str()?))
+                .or_default()
+                .push(status.as_str()?.to_string());
+        }
+    }
+    Some(DocumentOutcome::Statuses(
+        statuses
+            .into_iter()
+            .map(|(n, mut s)| {
+                s.sort_unstable();
+                s.dedup();
+                (n, s.join(","))
+            })
+            .collect(),
+    ))
+}
+
+/// The JSON reports cfn-guard writes one after another, by data file name.
+fn read_reports(text: &str) -> Option<BTreeMap<String, DocumentOutcome>> {
+    let mut out = BTreeMap::new();
+    for report in serde_json::Deserializer::from_str(text).into_iter::<serde_json::Value>() {
+        let report = report.ok()?;
+        let name = Path::new(report.get("name")?.as_str()?)
+            .file_name()?
+            .to_string_lossy()
+            .into_owned();
+        let mut statuses: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+        let rule_name = |v: &serde_json::Value| -> Option<String> {
+            let n = match v {
+                serde_json::Value::String(s) => s.clone(),
+                other => other
+                    .get("Rule")
+                    .and_then(|r| r.get("name"))
+                    .or_else(|| other.get("name"))?
+                    .as_str()?
+                    .to_string(),
+            };
+            // The rule outside any rule is `<file>/default` in cfn-guard's reports.
+            Some(match n.rsplit_once('/') {
+                Some((_, "default")) => "default".to_string(),
+                _ => n,
+            })
+        };
+        for (key, status) in [
+            ("compliant", "PASS"),
+            ("not_applicable", "SKIP"),
+            ("not_compliant", "FAIL"),
+        ] {
+            for v in report
+                .get(key)
+                .and_then(|v| v.as_array())
+                .into_iter()
+                .flatten()
+            {
+                if let Some(n) = rule_name(v) {
+                    statuses.entry(n).or_default().push(status);
+                }
+            }
+        }
+        out.insert(
+            name,
+            DocumentOutcome::Statuses(
+                statuses
+                    .into_iter()
+                    .map(|(n, mut s)| {
+                        s.sort_unstable();
+                        s.dedup();
+                        (n, s.join(","))
+                    })
+                    .collect(),
+            ),
+        );
+    }
+    Some(out)
+}
