@@ -9,6 +9,11 @@
 //!     (read by tests/differential.rs, which needs no cfn-guard)
 //! cargo run -p stet-rules --example guard_oracle -- show SEED INDEX
 //!     print one generated rule file
+//! cargo run -p stet-rules --example guard_oracle -- record-conformance
+//!     run cfn-guard on its own test resources (../shared/conformance/cloudformation-guard):
+//!     whether each rule file loads, each rule file x data file verdict, each test file's
+//!     failed expectations; written to fixtures/guard-conformance/answers.json (read by
+//!     tests/cloudformation_guard.rs)
 //! ```
 //!
 //! cfn-guard is looked up as `$CFN_GUARD`, else `cfn-guard` on the `PATH`.
@@ -31,6 +36,18 @@ fn main() {
     let number = |i: usize| args.get(i).and_then(|a| a.parse::<u64>().ok());
     match (args.first().map(String::as_str), number(1), number(2)) {
         (Some("show"), Some(seed), Some(index)) => print!("{}", generate::case(seed, index)),
+        (Some("record-conformance"), _, _) => {
+            let base = root.join("../shared/conformance/cloudformation-guard");
+            let answers = conformance(&base);
+            let path = root.join("fixtures/guard-conformance/answers.json");
+            let _ = std::fs::create_dir_all(root.join("fixtures/guard-conformance"));
+            let text = serde_json::to_string_pretty(&answers).unwrap_or_default();
+            if let Err(e) = std::fs::write(&path, text + "\n") {
+                eprintln!("{}: {e}", path.display());
+                std::process::exit(2);
+            }
+            eprintln!("wrote {}", path.display());
+        }
         (Some(mode @ ("run" | "record")), Some(seed), Some(count)) => {
             let summary = differential(&docs_dir, seed, count, mode == "record");
             if mode == "record" {
@@ -345,4 +362,183 @@ fn read_reports(text: &str) -> Option<BTreeMap<String, DocumentOutcome>> {
         );
     }
     Some(out)
+}
+
+/// Files under `dir` (recursively) whose names end with one of `endings`, sorted.
+fn files(dir: &Path, endings: &[&str]) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let p = entry.path();
+            if p.is_dir() {
+                if !p.ends_with("output-dir") {
+                    stack.push(p);
+                }
+            } else if endings.iter().any(|e| p.to_string_lossy().ends_with(e)) {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// A path relative to `base`, as the recording names it.
+fn relative(path: &Path, base: &Path) -> String {
+    path.strip_prefix(base)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// The rule file x data file pairs of cfn-guard's own `validate` resources, and the rule
+/// file x test file pairs its `test` resources and examples use.
+pub fn conformance_pairs(base: &Path) -> (Vec<(PathBuf, PathBuf)>, Vec<(PathBuf, PathBuf)>) {
+    let resources = base.join("guard/resources");
+    let validate = resources.join("validate");
+    let data_endings = [".yaml", ".yml", ".json"];
+    let mut pairs = Vec::new();
+    let rules: Vec<PathBuf> = files(&validate, &[".guard"])
+        .into_iter()
+        .filter(|p| !p.starts_with(validate.join("functions")))
+        .collect();
+    let data: Vec<PathBuf> = files(&validate, &data_endings)
+        .into_iter()
+        .filter(|p| !p.starts_with(validate.join("functions")))
+        .collect();
+    for r in &rules {
+        for d in &data {
+            pairs.push((r.clone(), d.clone()));
+        }
+    }
+    for r in files(&validate.join("functions/rules"), &[".guard"]) {
+        pairs.push((r, validate.join("functions/data/template.yaml")));
+    }
+    pairs.push((
+        resources.join("test-command/functions/rules/json_parse.guard"),
+        resources.join("test-command/functions/data/template.yaml"),
+    ));
+    let sse = validate.join("rules-dir/s3_bucket_server_side_encryption_enabled.guard");
+    let data_dir = resources.join("test-command/data-dir");
+    let mut tests = vec![
+        (
+            sse.clone(),
+            data_dir.join("s3_bucket_server_side_encryption_enabled.yaml"),
+        ),
+        (
+            sse.clone(),
+            data_dir.join("s3_bucket_server_side_encryption_enabled.json"),
+        ),
+        (
+            sse.clone(),
+            data_dir.join("s3_bucket_logging_enabled_tests.yaml"),
+        ),
+        (
+            sse.clone(),
+            data_dir.join("s3_bucket_logging_enabled_tests.json"),
+        ),
+        (sse, data_dir.join("failing_test.yaml")),
+        (
+            resources.join("test-command/dir/s3_bucket_logging_enabled.guard"),
+            resources.join("test-command/dir/tests/s3_bucket_logging_enabled_tests.yaml"),
+        ),
+        (
+            resources.join("test-command/dir/s3_bucket_server_side_encryption_enabled.guard"),
+            resources.join("test-command/dir/tests/s3_bucket_server_side_encryption_enabled.json"),
+        ),
+        (
+            resources.join("test-command/functions/rules/json_parse.guard"),
+            resources.join("test-command/functions/data/template.yaml"),
+        ),
+        (
+            resources.join("test-command/rule-dir/invalid_rule.guard"),
+            data_dir.join("test.yaml"),
+        ),
+    ];
+    for r in files(&base.join("guard-examples"), &[".guard"]) {
+        let t = PathBuf::from(r.to_string_lossy().replace(".guard", "-tests.yaml"));
+        if t.is_file() {
+            tests.push((r, t));
+        }
+    }
+    (pairs, tests)
+}
+
+/// cfn-guard's answers on its own resources.
+fn conformance(base: &Path) -> serde_json::Value {
+    let work = std::env::temp_dir().join(format!("stet-guard-oracle-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&work);
+    let mut rule_files = serde_json::Map::new();
+    for r in files(&base.join("guard/resources"), &[".guard"])
+        .into_iter()
+        .chain(files(&base.join("guard-examples"), &[".guard"]))
+    {
+        let loads = Command::new(cfn_guard())
+            .args(["parse-tree", "-r"])
+            .arg(&r)
+            .output()
+            .is_ok_and(|o| o.status.success());
+        rule_files.insert(relative(&r, base), serde_json::Value::Bool(loads));
+    }
+    let (pairs, tests) = conformance_pairs(base);
+    let mut validate = serde_json::Map::new();
+    for (r, d) in &pairs {
+        let text = std::fs::read_to_string(r).unwrap_or_default();
+        let docs = work.join("docs");
+        let _ = std::fs::remove_dir_all(&docs);
+        let _ = std::fs::create_dir_all(&docs);
+        let name = d
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let _ = std::fs::copy(d, docs.join(&name));
+        let answer = match cfn_guard_answer(&text, &docs, &work) {
+            Answer::Rejected => serde_json::Value::String("rejected".into()),
+            Answer::Accepted(mut outcomes) => match outcomes.remove(&name) {
+                Some(outcome) => Answer::Accepted([("document".to_string(), outcome)].into())
+                    .to_json()["document"]
+                    .clone(),
+                None => serde_json::Value::String("error".into()),
+            },
+        };
+        validate.insert(
+            format!("{} | {}", relative(r, base), relative(d, base)),
+            answer,
+        );
+    }
+    let mut test_answers = serde_json::Map::new();
+    for (r, t) in &tests {
+        let output = Command::new(cfn_guard())
+            .args(["test", "-r"])
+            .arg(r)
+            .arg("-t")
+            .arg(t)
+            .args(["-o", "json"])
+            .output();
+        let failed: Option<Vec<serde_json::Value>> = output.ok().and_then(|o| {
+            let report: serde_json::Value = serde_json::from_slice(&o.stdout).ok()?;
+            let mut failed = Vec::new();
+            for case in report.get("test_cases")?.as_array()? {
+                for rule in case.get("failed_rules")?.as_array()? {
+                    failed.push(serde_json::json!([case.get("name")?, rule.get("name")?]));
+                }
+            }
+            Some(failed)
+        });
+        test_answers.insert(
+            format!("{} | {}", relative(r, base), relative(t, base)),
+            match failed {
+                Some(f) => serde_json::Value::Array(f),
+                None => serde_json::Value::String("error".into()),
+            },
+        );
+    }
+    let _ = std::fs::remove_dir_all(&work);
+    serde_json::json!({
+        "about": "cfn-guard 3.2.1's answers on its own test resources (../shared/conformance/cloudformation-guard): whether each rule file loads (parse-tree), the verdict of each rule file on each data file (validate -o json; `rejected`, `error`, or each rule's status), and the failed expectations of each test file (test -o json, [case, rule]); recorded by `cargo run -p stet-rules --example guard_oracle -- record-conformance`",
+        "rule_files": rule_files,
+        "validate": validate,
+        "test": test_answers,
+    })
 }

@@ -45,7 +45,7 @@ pub use ast::RuleFile;
 pub use data::{parse_data, parse_test_yaml, DataError};
 pub use error::Error;
 pub use meta::{RuleMeta, Severity};
-pub use testing::{run_tests, Mismatch, TestReport};
+pub use testing::{run_test_file, run_tests, Mismatch, TestReport};
 
 use stet_graph::{Span, Value};
 

@@ -85,6 +85,17 @@ pub fn run_tests(dir: &Path) -> TestReport {
     report
 }
 
+/// Runs the test file `test_file` against the rule file `rule_file`, as
+/// `cfn-guard test -r RULE_FILE -t TEST_FILE` pairs them.
+pub fn run_test_file(rule_file: &Path, test_file: &Path) -> TestReport {
+    let mut report = TestReport::default();
+    report
+        .pairs
+        .push((rule_file.to_path_buf(), test_file.to_path_buf()));
+    run_pair(rule_file, test_file, &mut report);
+    report
+}
+
 fn collect(path: &Path, rules: &mut Vec<PathBuf>, tests: &mut Vec<PathBuf>) {
     if path.is_file() {
         if path.extension().is_some_and(|e| e == "guard") {
