@@ -392,9 +392,12 @@ fn relative(path: &Path, base: &Path) -> String {
         .into_owned()
 }
 
+/// A rule file and a data (or test) file.
+type Pair = (PathBuf, PathBuf);
+
 /// The rule file x data file pairs of cfn-guard's own `validate` resources, and the rule
 /// file x test file pairs its `test` resources and examples use.
-pub fn conformance_pairs(base: &Path) -> (Vec<(PathBuf, PathBuf)>, Vec<(PathBuf, PathBuf)>) {
+pub fn conformance_pairs(base: &Path) -> (Vec<Pair>, Vec<Pair>) {
     let resources = base.join("guard/resources");
     let validate = resources.join("validate");
     let data_endings = [".yaml", ".yml", ".json"];
