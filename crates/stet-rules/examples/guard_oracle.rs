@@ -9,6 +9,9 @@
 //!     (read by tests/differential.rs, which needs no cfn-guard)
 //! cargo run -p stet-rules --example guard_oracle -- show SEED INDEX
 //!     print one generated rule file
+//! cargo run -p stet-rules --example guard_oracle -- check-productions
+//!     check fixtures/guard-language/productions.yaml (what each production accepts and
+//!     rejects) against cfn-guard, and stet against it
 //! cargo run -p stet-rules --example guard_oracle -- record-conformance
 //!     run cfn-guard on its own test resources (../shared/conformance/cloudformation-guard):
 //!     whether each rule file loads, each rule file x data file verdict, each test file's
@@ -36,6 +39,11 @@ fn main() {
     let number = |i: usize| args.get(i).and_then(|a| a.parse::<u64>().ok());
     match (args.first().map(String::as_str), number(1), number(2)) {
         (Some("show"), Some(seed), Some(index)) => print!("{}", generate::case(seed, index)),
+        (Some("check-productions"), _, _) => {
+            let failures =
+                check_productions(&root.join("fixtures/guard-language/productions.yaml"));
+            std::process::exit(i32::from(failures > 0));
+        }
         (Some("record-conformance"), _, _) => {
             let base = root.join("../shared/conformance/cloudformation-guard");
             let answers = conformance(&base);
@@ -544,4 +552,61 @@ fn conformance(base: &Path) -> serde_json::Value {
         "validate": validate,
         "test": test_answers,
     })
+}
+
+/// Checks each snippet of the productions file against cfn-guard (and stet); the number of
+/// snippets where either disagrees with the file.
+fn check_productions(path: &Path) -> usize {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let Ok(Some(productions)) =
+        stet_rules::parse_test_yaml(path.to_string_lossy().as_ref().into(), &text)
+    else {
+        eprintln!("{}: not readable", path.display());
+        return 1;
+    };
+    let work = std::env::temp_dir().join(format!("stet-guard-oracle-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&work);
+    let data = work.join("data.json");
+    let _ = std::fs::write(&data, "{}");
+    let rules = work.join("snippet.guard");
+    let (mut snippets, mut failures) = (0, 0);
+    for production in productions.as_list().unwrap_or_default() {
+        let name = production
+            .get("production")
+            .and_then(|v| v.as_str())
+            .unwrap_or_default();
+        for (key, accepts) in [("accepts", true), ("rejects", false)] {
+            for snippet in production
+                .get(key)
+                .and_then(|v| v.as_list())
+                .unwrap_or_default()
+            {
+                let Some(snippet) = snippet.as_str() else {
+                    continue;
+                };
+                snippets += 1;
+                let _ = std::fs::write(&rules, snippet);
+                let guard_accepts = Command::new(cfn_guard())
+                    .args(["validate", "-S", "none", "-r"])
+                    .arg(&rules)
+                    .arg("-d")
+                    .arg(&data)
+                    .output()
+                    .is_ok_and(|o| o.status.code() != Some(5));
+                let stet_accepts = stet_rules::RuleSet::parse("snippet.guard", snippet).is_ok();
+                if guard_accepts != accepts || stet_accepts != accepts {
+                    failures += 1;
+                    println!(
+                        "{name}: the file says it {}, cfn-guard {}, stet {}:\n{snippet}\n",
+                        if accepts { "accepts" } else { "rejects" },
+                        if guard_accepts { "accepts" } else { "rejects" },
+                        if stet_accepts { "accepts" } else { "rejects" },
+                    );
+                }
+            }
+        }
+    }
+    let _ = std::fs::remove_dir_all(&work);
+    eprintln!("{snippets} snippets, {failures} where cfn-guard or stet disagrees with the file");
+    failures
 }

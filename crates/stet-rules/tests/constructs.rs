@@ -1,4 +1,5 @@
-//! Every construct of the rule language, each with inputs that make it PASS, FAIL and SKIP.
+//! Every construct of the rule language, each with inputs that make it PASS, FAIL and SKIP; the
+//! expected statuses are cfn-guard 3.2.1's (checked with the installed cfn-guard).
 
 use stet_rules::{RuleSet, Status};
 
