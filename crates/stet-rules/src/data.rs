@@ -47,19 +47,51 @@ pub struct DataError {
 /// assert_eq!(doc.get("d").unwrap().get("Ref").unwrap().as_str(), Some("X"));
 /// ```
 pub fn parse_data(file: Arc<str>, text: &str) -> Result<Option<Value>, DataError> {
+    parse_data_stream(file, text).map(|d| d.document)
+}
+
+/// A data file's first document, and where a second one starts (cfn-guard reads only the
+/// first).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DataFile {
+    /// The first document (`None` when the text holds none).
+    pub document: Option<Value>,
+    /// The start of a second document, which cfn-guard does not read.
+    pub next_document: Option<Span>,
+}
+
+/// Reads a data file as [`parse_data`] does, noting whether more documents follow.
+///
+/// ```
+/// let data = stet_rules::parse_data_stream("k8s.yaml".into(), "kind: Service\n---\nkind: Deployment\n")
+///     .unwrap();
+/// assert_eq!(data.document.unwrap().get("kind").unwrap().as_str(), Some("Service"));
+/// assert_eq!(data.next_document.unwrap().start.line, 2);
+/// ```
+pub fn parse_data_stream(file: Arc<str>, text: &str) -> Result<DataFile, DataError> {
     if text.trim().is_empty() {
         return Err(DataError {
             span: Span::file_start(file),
             message: "the data file is empty".into(),
         });
     }
-    Loader::new(file, text, Typing::Validate).document()
+    let mut loader = Loader::new(file, text, Typing::Validate);
+    let document = loader.first_document()?;
+    let next_document = if document.is_some() {
+        loader.next_document()
+    } else {
+        None
+    };
+    Ok(DataFile {
+        document,
+        next_document,
+    })
 }
 
 /// Reads YAML as `serde_yaml` (and so `cfn-guard test`) reads it: one document, scalars
 /// typed by YAML 1.2's core schema, short-form tags as long forms.
 pub fn parse_test_yaml(file: Arc<str>, text: &str) -> Result<Option<Value>, DataError> {
-    Loader::new(file, text, Typing::Test).document()
+    Loader::new(file, text, Typing::Test).first_document()
 }
 
 /// The long form of a CloudFormation short-form tag that takes a scalar.
@@ -172,8 +204,20 @@ impl<'t> Loader<'t> {
         }
     }
 
+    /// Where a document after the first starts, if one does (errors after the first
+    /// document are not cfn-guard's concern: it never reads that far).
+    fn next_document(&mut self) -> Option<Span> {
+        loop {
+            match self.next() {
+                Ok((Event::DocumentEnd | Event::Nothing, _)) => {}
+                Ok((Event::DocumentStart(_), span)) => return Some(self.span(&span)),
+                _ => return None,
+            }
+        }
+    }
+
     /// The first document of the stream.
-    fn document(mut self) -> Result<Option<Value>, DataError> {
+    fn first_document(&mut self) -> Result<Option<Value>, DataError> {
         loop {
             let (event, span) = self.next()?;
             match event {

@@ -42,7 +42,7 @@ mod testing;
 mod value;
 
 pub use ast::RuleFile;
-pub use data::{parse_data, parse_test_yaml, DataError};
+pub use data::{parse_data, parse_data_stream, parse_test_yaml, DataError, DataFile};
 pub use error::Error;
 pub use meta::{RuleMeta, Severity};
 pub use testing::{run_test_file, run_tests, Mismatch, TestReport};

@@ -113,7 +113,13 @@ pub fn check(loaded: &Loaded, rules: &[RuleSet]) -> (Vec<Finding>, Vec<Diagnosti
         .map(|graph| Subject {
             graph: Some(graph),
             changes: None,
+            data: None,
         })
+        .chain(loaded.documents.iter().map(|document| Subject {
+            graph: None,
+            changes: None,
+            data: Some(document),
+        }))
         .collect();
     run(&subjects, rules)
 }
@@ -135,6 +141,7 @@ pub fn check_changes(diffed: &Diffed, rules: &[RuleSet]) -> (Vec<Finding>, Vec<D
         let changes = by_document.remove(&*graph.path).unwrap_or_default();
         subjects.push(Subject {
             graph: Some(graph),
+            data: None,
             changes: Some(changes),
         });
     }
@@ -142,6 +149,7 @@ pub fn check_changes(diffed: &Diffed, rules: &[RuleSet]) -> (Vec<Finding>, Vec<D
         if let Some(changes) = by_document.remove(&*graph.path) {
             subjects.push(Subject {
                 graph: Some(graph),
+                data: None,
                 changes: Some(changes),
             });
         }
@@ -149,6 +157,7 @@ pub fn check_changes(diffed: &Diffed, rules: &[RuleSet]) -> (Vec<Finding>, Vec<D
     for (_, changes) in by_document {
         subjects.push(Subject {
             graph: None,
+            data: None,
             changes: Some(changes),
         });
     }
@@ -203,10 +212,11 @@ fn depth(address: &str) -> usize {
     address.matches("module.").count()
 }
 
-/// One document to check: a graph, and in diff mode its changes.
+/// One document to check: a graph, and in diff mode its changes; or a data file's document.
 struct Subject<'a> {
     graph: Option<&'a Graph>,
     changes: Option<Vec<&'a Change>>,
+    data: Option<&'a crate::DataDocument>,
 }
 
 fn run(subjects: &[Subject<'_>], rules: &[RuleSet]) -> (Vec<Finding>, Vec<Diagnostic>) {
@@ -289,11 +299,15 @@ fn check_subject(subject: &Subject<'_>, rules: &[RuleSet]) -> (Vec<Finding>, Vec
             .map(|f| Span::file_start(f.path.clone()))
             .unwrap_or_else(|| Span::file_start(graph.path.clone())),
         (None, Some(change)) => Span::file_start(change.span.file.clone()),
-        (None, None) => return (findings, diagnostics),
+        (None, None) => match subject.data {
+            Some(data) => Span::file_start(data.path.clone()),
+            None => return (findings, diagnostics),
+        },
     };
-    let mut document = match subject.graph {
-        Some(graph) => render_document(graph),
-        None => Value::empty_map(fallback.clone()),
+    let mut document = match (subject.graph, subject.data) {
+        (Some(graph), _) => render_document(graph),
+        (None, Some(data)) => data.value.clone(),
+        (None, None) => Value::empty_map(fallback.clone()),
     };
     if subject.changes.is_some() {
         if let Some(map) = document.as_map_mut() {
@@ -308,7 +322,13 @@ fn check_subject(subject: &Subject<'_>, rules: &[RuleSet]) -> (Vec<Finding>, Vec
         .graph
         .map_or_else(|| fallback.file.to_string(), |g| g.path.to_string());
     let format = subject.graph.map(|g| g.format);
-    for ruleset in rules.iter().filter(|r| applies(r.meta(), format)) {
+    // A data file is checked by the rules that name no formats (one's own rules), not by the
+    // built-in pack.
+    let wanted = |r: &&RuleSet| match subject.data {
+        Some(_) => r.meta().formats.is_empty(),
+        None => applies(r.meta(), format),
+    };
+    for ruleset in rules.iter().filter(wanted) {
         let results = match ruleset.evaluate(&document) {
             Ok(r) => r,
             Err(stet_rules::EvalError::Budget { steps, .. }) => {

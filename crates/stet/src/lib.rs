@@ -31,6 +31,7 @@ mod builtin;
 mod changes_text;
 mod check;
 mod config;
+mod data;
 mod diagnostic;
 mod diff;
 mod discover;
@@ -45,6 +46,7 @@ pub use builtin::{builtin_rule, builtin_rules, BuiltinRule, Pack, BUILTIN};
 pub use changes_text::changes_text;
 pub use check::{check, check_changes, load_rules, new_findings, Finding};
 pub use config::{Config, ConfigError, CONFIG_FILE};
+pub use data::{DataDocument, DataFiles};
 pub use diagnostic::{Diagnostic, Level};
 pub use diff::{
     diff_paths, diff_revisions, read_change_set_files, read_plan_file, DiffError, Diffed,
