@@ -12,6 +12,9 @@
 //! cargo run -p stet-rules --example guard_oracle -- check-productions
 //!     check fixtures/guard-language/productions.yaml (what each production accepts and
 //!     rejects) against cfn-guard, and stet against it
+//! cargo run -p stet-rules --example guard_oracle -- corpus RULES_DIR DATA_DIR
+//!     every rule file of RULES_DIR on every JSON/YAML file under DATA_DIR (read as cfn-guard
+//!     reads data files), with both engines; prints the agreement and every disagreement
 //! cargo run -p stet-rules --example guard_oracle -- record-conformance
 //!     run cfn-guard on its own test resources (../shared/conformance/cloudformation-guard):
 //!     whether each rule file loads, each rule file x data file verdict, each test file's
@@ -39,6 +42,13 @@ fn main() {
     let number = |i: usize| args.get(i).and_then(|a| a.parse::<u64>().ok());
     match (args.first().map(String::as_str), number(1), number(2)) {
         (Some("show"), Some(seed), Some(index)) => print!("{}", generate::case(seed, index)),
+        (Some("corpus"), _, _) => match (args.get(1), args.get(2)) {
+            (Some(rules), Some(data)) => corpus(Path::new(rules), Path::new(data)),
+            _ => {
+                eprintln!("usage: guard_oracle corpus RULES_DIR DATA_DIR");
+                std::process::exit(2);
+            }
+        },
         (Some("check-productions"), _, _) => {
             let failures =
                 check_productions(&root.join("fixtures/guard-language/productions.yaml"));
@@ -609,4 +619,189 @@ fn check_productions(path: &Path) -> usize {
     let _ = std::fs::remove_dir_all(&work);
     eprintln!("{snippets} snippets, {failures} where cfn-guard or stet disagrees with the file");
     failures
+}
+
+/// Each rule's statuses on each data file, by data file then rule name.
+type Verdicts = BTreeMap<PathBuf, BTreeMap<String, String>>;
+
+/// Both engines on every rule file of `rules_dir` and every data file under `data_dir`.
+fn corpus(rules_dir: &Path, data_dir: &Path) {
+    let rule_files = files(rules_dir, &[".guard"]);
+    let sets: Vec<stet_rules::RuleSet> = rule_files
+        .iter()
+        .filter_map(|r| {
+            let text = std::fs::read_to_string(r).ok()?;
+            stet_rules::RuleSet::parse(&r.to_string_lossy(), &text).ok()
+        })
+        .collect();
+    // The data files both can read; cfn-guard stops on the first it cannot.
+    let mut documents = Vec::new();
+    let mut unreadable = 0;
+    for path in files(data_dir, &[".yaml", ".yml", ".json", ".template"]) {
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        match stet_rules::parse_data(path.to_string_lossy().as_ref().into(), &text) {
+            Ok(Some(value)) => documents.push((path, value)),
+            _ => unreadable += 1,
+        }
+    }
+    let work = std::env::temp_dir().join(format!("stet-guard-corpus-{}", std::process::id()));
+    let mut theirs: Verdicts = BTreeMap::new();
+    let mut guard_errors: Vec<PathBuf> = Vec::new();
+    let paths: Vec<PathBuf> = documents.iter().map(|(p, _)| p.clone()).collect();
+    for chunk in paths.chunks(100) {
+        guard_verdicts(rules_dir, chunk, &work, &mut theirs, &mut guard_errors);
+    }
+    let _ = std::fs::remove_dir_all(&work);
+    let (mut compared, mut agree, mut stet_errors) = (0u64, 0u64, 0u64);
+    let mut classes: BTreeMap<String, (u64, String)> = BTreeMap::new();
+    for (path, value) in &documents {
+        let Some(guard) = theirs.get(path) else {
+            continue;
+        };
+        let mut ours: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+        for set in &sets {
+            match set.evaluate(value) {
+                Ok(results) => {
+                    for r in results {
+                        let name = if r.name == "default" {
+                            format!(
+                                "{}/default",
+                                Path::new(set.path())
+                                    .file_name()
+                                    .map(|n| n.to_string_lossy().into_owned())
+                                    .unwrap_or_default()
+                            )
+                        } else {
+                            r.name.clone()
+                        };
+                        ours.entry(name).or_default().push(r.status.as_str());
+                    }
+                }
+                Err(_) => stet_errors += 1,
+            }
+        }
+        for (rule, status) in guard {
+            compared += 1;
+            let mine = ours.get(rule).map(|s| {
+                let mut s = s.clone();
+                s.sort_unstable();
+                s.dedup();
+                s.join(",")
+            });
+            if mine.as_deref() == Some(status.as_str()) {
+                agree += 1;
+            } else {
+                let class = format!("{rule}: stet {mine:?}, cfn-guard {status}");
+                let entry = classes
+                    .entry(class)
+                    .or_insert((0, path.display().to_string()));
+                entry.0 += 1;
+            }
+        }
+    }
+    for (class, (n, example)) in &classes {
+        println!("{n:6}  {class}  e.g. {example}");
+    }
+    println!(
+        "{} rule files ({} load) x {} data files ({unreadable} unreadable by stet's data reader, {} where cfn-guard stopped with an error): {agree}/{compared} verdicts agree; stet evaluation errors {stet_errors}",
+        rule_files.len(),
+        sets.len(),
+        documents.len(),
+        guard_errors.len()
+    );
+}
+
+/// cfn-guard's verdicts on `chunk`; a chunk it stops on is split until the file is found.
+fn guard_verdicts(
+    rules_dir: &Path,
+    chunk: &[PathBuf],
+    work: &Path,
+    out: &mut Verdicts,
+    errors: &mut Vec<PathBuf>,
+) {
+    let dir = work.join("data");
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::create_dir_all(&dir);
+    let mut names = BTreeMap::new();
+    for (i, path) in chunk.iter().enumerate() {
+        let ext = path
+            .extension()
+            .map(|e| e.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let ext = if ext == "template" {
+            "yaml".to_string()
+        } else {
+            ext
+        };
+        let link = dir.join(format!("d{i:05}.{ext}"));
+        let _ = std::fs::copy(path, &link);
+        names.insert(format!("d{i:05}.{ext}"), path.clone());
+    }
+    let output = Command::new(cfn_guard())
+        .args(["validate", "-r"])
+        .arg(rules_dir)
+        .arg("-d")
+        .arg(&dir)
+        .args(["-o", "json", "--show-summary", "none"])
+        .output();
+    let ok = output
+        .as_ref()
+        .is_ok_and(|o| matches!(o.status.code(), Some(0 | 19)));
+    if !ok {
+        if chunk.len() == 1 {
+            errors.extend(chunk.iter().cloned());
+            return;
+        }
+        let (a, b) = chunk.split_at(chunk.len() / 2);
+        guard_verdicts(rules_dir, a, work, out, errors);
+        guard_verdicts(rules_dir, b, work, out, errors);
+        return;
+    }
+    let Ok(output) = output else { return };
+    let text = String::from_utf8_lossy(&output.stdout);
+    for report in serde_json::Deserializer::from_str(&text)
+        .into_iter::<serde_json::Value>()
+        .flatten()
+    {
+        let Some(name) = report.get("name").and_then(|n| n.as_str()) else {
+            continue;
+        };
+        let file = Path::new(name)
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let Some(path) = names.get(&file) else {
+            continue;
+        };
+        let statuses = out.entry(path.clone()).or_default();
+        for (key, status) in [
+            ("compliant", "PASS"),
+            ("not_applicable", "SKIP"),
+            ("not_compliant", "FAIL"),
+        ] {
+            for v in report
+                .get(key)
+                .and_then(|v| v.as_array())
+                .into_iter()
+                .flatten()
+            {
+                let rule = v.as_str().map(str::to_string).or_else(|| {
+                    v.get("Rule")
+                        .and_then(|r| r.get("name"))
+                        .and_then(|n| n.as_str())
+                        .map(str::to_string)
+                });
+                if let Some(rule) = rule {
+                    let entry = statuses.entry(rule).or_default();
+                    if entry.is_empty() {
+                        *entry = status.to_string();
+                    } else if !entry.split(',').any(|s| s == status) {
+                        let mut all: Vec<&str> = entry.split(',').chain([status]).collect();
+                        all.sort_unstable();
+                        *entry = all.join(",");
+                    }
+                }
+            }
+        }
+    }
 }

@@ -1037,37 +1037,32 @@ fn result_span(result: &QueryResult<'_>) -> Option<Span> {
     }
 }
 
-/// A query as written, for messages.
+/// A query as written, for messages (the `[*]` cfn-guard puts after a leading variable is
+/// left out).
 pub(crate) fn query_text(query: &Query) -> String {
     let mut out = String::new();
     if !query.match_all {
         out.push_str("some ");
     }
-    let mut first = true;
-    for part in &query.parts {
+    let leading_variable = query.parts.first().is_some_and(|p| p.variable().is_some());
+    for (i, part) in query.parts.iter().enumerate() {
         match part {
             QueryPart::Key(k) => {
-                if !first {
+                if i > 0 {
                     out.push('.');
                 }
                 out.push_str(k);
             }
             QueryPart::This => out.push_str("this"),
             QueryPart::Index(n) => out.push_str(&format!("[{n}]")),
-            QueryPart::AllValues(None) => out.push_str(if first { "*" } else { ".*" }),
+            QueryPart::AllValues(None) => out.push_str(if i == 0 { "*" } else { ".*" }),
             QueryPart::AllValues(Some(name)) => out.push_str(&format!("[ {name} ]")),
-            // The `[*]` cfn-guard inserts after a leading variable is not written.
-            QueryPart::AllIndices(None)
-                if matches!(query.parts.first(), Some(p) if p.variable().is_some())
-                    && out.starts_with('%')
-                    && out.matches('.').count() == 0
-                    && !out.contains('[') => {}
+            QueryPart::AllIndices(None) if i == 1 && leading_variable => {}
             QueryPart::AllIndices(None) => out.push_str("[*]"),
             QueryPart::AllIndices(Some(name)) => out.push_str(&format!("[{name}]")),
             QueryPart::Filter(..) => out.push_str("[...]"),
             QueryPart::KeyFilter(..) => out.push_str("[keys ...]"),
         }
-        first = false;
     }
     out
 }
