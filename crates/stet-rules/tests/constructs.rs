@@ -449,3 +449,63 @@ fn syntax_errors_render_like_rustc() {
         "{rendered}"
     );
 }
+
+/// The forms of rule files users wrote that did not load before (issue #15), each as
+/// cfn-guard 3.2.1 evaluates it (all PASS on this document, as cfn-guard says).
+#[test]
+fn issue_15_forms_users_wrote() {
+    let rules = r#"
+let buckets = Resources[ id | Type == 'AWS::S3::Bucket' ]
+rule capture_in_filter when %buckets !empty {
+    %id == 'Bucket'
+}
+let c = parse_char('b')
+rule character_range { %c IN r[a, c] }
+rule upper_case_keywords {
+    SOME Resources.*.Properties IS_STRUCT
+    Resources.Bucket.Properties.Tags[*].Key EXISTS
+    Resources.Bucket.Properties.Tags NOT EMPTY
+}
+AWS::S3::Bucket Properties.BucketName exists
+rule block_after_unary {
+    %buckets !empty {
+        Properties.VersioningConfiguration.Status == 'Enabled'
+    }
+}
+rule quoted_key_after_variable {
+    %buckets.Metadata['aws:cdk:path'] == 'app/Bucket'
+}
+"#;
+    let doc = r#"
+Resources:
+  Bucket:
+    Type: AWS::S3::Bucket
+    Metadata:
+      aws:cdk:path: app/Bucket
+    Properties:
+      BucketName: logs
+      Tags:
+        - Key: env
+          Value: prod
+      VersioningConfiguration:
+        Status: Enabled
+  Queue:
+    Type: AWS::SQS::Queue
+    Properties: {}
+"#;
+    let got = statuses(rules, doc);
+    for name in [
+        "capture_in_filter",
+        "character_range",
+        "upper_case_keywords",
+        "default",
+        "block_after_unary",
+        "quoted_key_after_variable",
+    ] {
+        assert_eq!(
+            got.iter().find(|(n, _)| n == name).map(|(_, s)| *s),
+            Some(Pass),
+            "{name}: {got:?}"
+        );
+    }
+}
