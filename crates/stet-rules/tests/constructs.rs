@@ -509,3 +509,24 @@ Resources:
         );
     }
 }
+
+#[test]
+fn evaluation_that_would_exhaust_the_stack_stops_with_an_error() {
+    let doc = stet_cloudformation::parse_yaml("d.yaml".into(), DOC, &Default::default())
+        .unwrap()
+        .unwrap();
+    // A query of thousands of parts, and a chain of thousands of rule references: cfn-guard
+    // recurses through both until its stack runs out.
+    let long_query = format!("rule r {{ Resources{} exists }}", ".a".repeat(5000));
+    let chain: String = (0..3000)
+        .map(|i| format!("rule r{i} {{\n  r{}\n}}\n", i + 1))
+        .chain(std::iter::once(
+            "rule r3000 { Resources exists }\n".to_string(),
+        ))
+        .collect();
+    for text in [long_query, chain] {
+        let set = RuleSet::parse("t.guard", &text).unwrap_or_else(|e| panic!("{}", e.render()));
+        let error = set.evaluate(&doc).expect_err("an evaluation error");
+        assert!(error.to_string().contains("more than"), "{error}");
+    }
+}

@@ -26,6 +26,12 @@ pub(crate) const MAX_STEPS: u64 = 50_000_000;
 /// How deep parameterized rules may call one another.
 const MAX_CALL_DEPTH: usize = 64;
 
+/// How deep rule references may lead (a rule referring to a rule referring to ...), and how
+/// many parts a query may have: beyond them evaluation would recurse deep enough to exhaust
+/// the stack (cfn-guard crashes there), so they are evaluation errors.
+const MAX_REFERENCE_DEPTH: usize = 256;
+const MAX_QUERY_PARTS: usize = 1024;
+
 /// Why evaluating a document stopped.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Fault {
@@ -344,6 +350,12 @@ impl<'a> Evaluator<'a> {
         if self.referenced.borrow().contains(&(*key, role)) {
             return Err(Fault::Error(
                 format!("rule `{name}` depends on itself"),
+                None,
+            ));
+        }
+        if self.referenced.borrow().len() >= MAX_REFERENCE_DEPTH {
+            return Err(Fault::Error(
+                format!("rule references lead more than {MAX_REFERENCE_DEPTH} deep"),
                 None,
             ));
         }

@@ -19,6 +19,16 @@ impl<'a> Evaluator<'a> {
         parts: &'a [QueryPart],
         scope: &Scope<'a, '_>,
     ) -> R<Vec<QueryResult<'a>>> {
+        if parts.len() > super::MAX_QUERY_PARTS {
+            return Err(Fault::Error(
+                format!(
+                    "a query of {} parts (more than {})",
+                    parts.len(),
+                    super::MAX_QUERY_PARTS
+                ),
+                None,
+            ));
+        }
         match scope {
             Scope::Root => self.retrieve(0, parts, self.root_of(scope), scope, None),
             Scope::Block { root, .. } => self.retrieve(0, parts, root.clone(), scope, None),
