@@ -13,6 +13,7 @@
 //! `0x1F` is 31, an empty scalar is null); [`parse_test_yaml`] reads that way.
 
 use saphyr_parser::{Event, Marker, Parser, ScalarStyle, Span as YamlSpan, Tag};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use stet_graph::{LineIndex, Map, Position, Span, Value, ValueKind};
 
@@ -75,23 +76,157 @@ pub fn parse_data_stream(file: Arc<str>, text: &str) -> Result<DataFile, DataErr
             message: "the data file is empty".into(),
         });
     }
-    let mut loader = Loader::new(file, text, Typing::Validate);
-    let document = loader.first_document()?;
-    let next_document = if document.is_some() {
-        loader.next_document()
-    } else {
-        None
-    };
-    Ok(DataFile {
-        document,
-        next_document,
+    read(file, text, Typing::Validate, |loader| {
+        let document = loader.first_document()?;
+        let next_document = if document.is_some() {
+            loader.next_document()
+        } else {
+            None
+        };
+        Ok(DataFile {
+            document,
+            next_document,
+        })
     })
 }
 
 /// Reads YAML as `serde_yaml` (and so `cfn-guard test`) reads it: one document, scalars
 /// typed by YAML 1.2's core schema, short-form tags as long forms.
 pub fn parse_test_yaml(file: Arc<str>, text: &str) -> Result<Option<Value>, DataError> {
-    Loader::new(file, text, Typing::Test).first_document()
+    read(file, text, Typing::Test, |loader| loader.first_document())
+}
+
+/// How many times a file is re-indented and read again before its first error stands.
+const MAX_REINDENTS: usize = 64;
+
+/// Reads `text` with `f`, accepting what libyaml accepts and `saphyr-parser` does not.
+///
+/// libyaml (which cfn-guard's loader and `serde_yaml` are built on) does not check the
+/// indentation of a multi-line quoted scalar's later lines, nor of the lines of a `{ ... }` or
+/// `[ ... ]` written in a block mapping; `saphyr-parser` wants them indented deeper than their
+/// key. Leading white space on those lines carries no meaning, so such lines are indented
+/// further and the text read again; positions are reported in the file as written. (The
+/// CloudFormation loader does the same for templates.)
+fn read<T>(
+    file: Arc<str>,
+    text: &str,
+    typing: Typing,
+    f: impl Fn(&mut Loader<'_>) -> Result<T, DataError>,
+) -> Result<T, DataError> {
+    let no_shifts = BTreeMap::new();
+    let mut loader = Loader::new(file.clone(), text, text, &no_shifts, typing);
+    let first = f(&mut loader);
+    let Err(original) = first else { return first };
+    let Some(mut scan_error) = loader.scan_error.take() else {
+        return Err(original);
+    };
+    let mut shifts: BTreeMap<usize, usize> = BTreeMap::new();
+    let mut current = text.to_string();
+    for _ in 0..MAX_REINDENTS {
+        let Some(lines) = lines_to_reindent(&current, &scan_error) else {
+            return Err(original);
+        };
+        for line in lines {
+            current = indent_line(&current, line, 2);
+            *shifts.entry(line).or_insert(0) += 2;
+        }
+        if shifts.values().any(|s| *s > 128) {
+            return Err(original);
+        }
+        let mut loader = Loader::new(file.clone(), &current, text, &shifts, typing);
+        match f(&mut loader) {
+            Ok(value) => return Ok(value),
+            Err(_) => match loader.scan_error.take() {
+                Some(e) => scan_error = e,
+                None => return Err(original),
+            },
+        }
+    }
+    Err(original)
+}
+
+/// A scan error as `saphyr-parser` reports it: line (from 1), column in characters (from
+/// 0), message.
+struct ScanError {
+    line: usize,
+    column: usize,
+    message: String,
+}
+
+/// The lines (from 1) to indent further after `error`, when it is one of lax indentation in
+/// flow context; `None` otherwise.
+fn lines_to_reindent(text: &str, error: &ScanError) -> Option<Vec<usize>> {
+    let lines: Vec<&str> = text.split('\n').collect();
+    let this = *lines.get(error.line.checked_sub(1)?)?;
+    match error.message.as_str() {
+        "invalid indentation in quoted scalar" => {
+            let line_start: usize = lines[..error.line - 1].iter().map(|l| l.len() + 1).sum();
+            let start = line_start
+                + this
+                    .chars()
+                    .take(error.column)
+                    .map(char::len_utf8)
+                    .sum::<usize>();
+            let end = quoted_scalar_end(text, start)?;
+            let mut reindent = Vec::new();
+            let mut at = line_start + this.len() + 1;
+            for (i, line) in lines.iter().enumerate().skip(error.line) {
+                if at >= end {
+                    break;
+                }
+                reindent.push(i + 1);
+                at += line.len() + 1;
+            }
+            (!reindent.is_empty()).then_some(reindent)
+        }
+        "invalid indentation" | "invalid indentation in flow construct" => {
+            let this = this.trim_start();
+            let previous = lines[..error.line - 1]
+                .iter()
+                .rev()
+                .map(|l| l.trim_end())
+                .find(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))?;
+            let in_flow = this.starts_with(['}', ']', '"', '\''])
+                || previous.ends_with([',', '{', '['])
+                || error.message.ends_with("flow construct");
+            in_flow.then(|| vec![error.line])
+        }
+        _ => None,
+    }
+}
+
+/// The byte offset just past the quoted scalar that opens at `start`.
+fn quoted_scalar_end(text: &str, start: usize) -> Option<usize> {
+    let rest = text.get(start..)?;
+    let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+    let mut chars = rest.char_indices().skip(1).peekable();
+    while let Some((i, c)) = chars.next() {
+        if quote == '"' && c == '\\' {
+            chars.next();
+        } else if c == quote {
+            if quote == '\'' && chars.peek().is_some_and(|(_, n)| *n == '\'') {
+                chars.next();
+            } else {
+                return Some(start + i + 1);
+            }
+        }
+    }
+    None
+}
+
+/// `text` with `count` spaces added at the start of `line` (from 1).
+fn indent_line(text: &str, line: usize, count: usize) -> String {
+    let start: usize = text
+        .split('\n')
+        .take(line.saturating_sub(1))
+        .map(|l| l.len() + 1)
+        .sum();
+    let start = start.min(text.len());
+    let mut out = String::with_capacity(text.len() + count);
+    out.push_str(&text[..start]);
+    out.extend(std::iter::repeat_n(' ', count));
+    out.push_str(&text[start..]);
+    out
 }
 
 /// The long form of a CloudFormation short-form tag that takes a scalar.
@@ -142,31 +277,47 @@ const MAX_DEPTH: usize = 512;
 struct Loader<'t> {
     parser: Parser<'t, saphyr_parser::StrInput<'t>>,
     file: Arc<str>,
+    /// The file as written (the parser may be reading it re-indented).
     text: &'t str,
     index: LineIndex,
+    /// Spaces added at the start of which lines (from 1) of the text being parsed.
+    shifts: &'t BTreeMap<usize, usize>,
     typing: Typing,
+    /// The parser's error, in the text being parsed.
+    scan_error: Option<ScanError>,
 }
 
 impl<'t> Loader<'t> {
-    fn new(file: Arc<str>, text: &'t str, typing: Typing) -> Loader<'t> {
+    fn new(
+        file: Arc<str>,
+        parsed: &'t str,
+        text: &'t str,
+        shifts: &'t BTreeMap<usize, usize>,
+        typing: Typing,
+    ) -> Loader<'t> {
         Loader {
-            parser: Parser::new_from_str(text),
+            parser: Parser::new_from_str(parsed),
             file,
             text,
             index: LineIndex::new(text),
+            shifts,
             typing,
+            scan_error: None,
         }
     }
 
     fn position(&self, marker: &Marker) -> Position {
         // saphyr counts characters; find the byte offset from the line's start.
+        // Spaces added to the line by `read` are not in the file.
+        let added = self.shifts.get(&marker.line()).copied().unwrap_or(0);
+        let column = marker.col() - added.min(marker.col());
         let line = u32::try_from(marker.line().max(1)).unwrap_or(u32::MAX);
         let start = self.index.line_start(line).unwrap_or(self.text.len());
         let rest = self.text.get(start..).unwrap_or("");
         let offset = start
             + rest
                 .char_indices()
-                .nth(marker.col())
+                .nth(column)
                 .map_or(rest.len(), |(i, _)| i);
         self.index.position(self.text, offset)
     }
@@ -190,6 +341,11 @@ impl<'t> Loader<'t> {
         match self.parser.next_event() {
             Some(Ok(pair)) => Ok(pair),
             Some(Err(e)) => {
+                self.scan_error = Some(ScanError {
+                    line: e.marker().line(),
+                    column: e.marker().col(),
+                    message: e.info().to_string(),
+                });
                 let position = self.position(e.marker());
                 Err(DataError {
                     span: Span {
@@ -575,5 +731,30 @@ mod tests {
         assert!(parse_data("d.yaml".into(), "1: a\n").is_err());
         assert!(parse_data("d.yaml".into(), "a: &x 1\nb: *x\n").is_err());
         assert!(parse_data("d.yaml".into(), "  \n").is_err());
+    }
+
+    #[test]
+    fn lax_indentation_in_flow_context_is_read_as_libyaml_reads_it() {
+        // cfn-guard 3.2.1 reads this file (and `a.e == "one two"` passes).
+        let text = "a:\n  b: {\n    \"c\": 1,\n  \"d\": [\n  2 ]\n  }\n  e: \"one\n two\"\n";
+        for d in [data(text), test(text)] {
+            let b = d.get("a").unwrap().get("b").unwrap();
+            assert_eq!(b.get("c").unwrap().kind, ValueKind::Int(1));
+            let two = &b.get("d").unwrap().as_list().unwrap()[0];
+            assert_eq!(two.kind, ValueKind::Int(2));
+            // Positions are those of the file as written.
+            assert_eq!((two.span.start.line, two.span.start.column), (5, 3));
+            assert_eq!(&text[two.span.start.offset..two.span.end.offset], "2");
+            assert_eq!(
+                d.get("a").unwrap().get("e").unwrap().as_str(),
+                Some("one two")
+            );
+        }
+    }
+
+    #[test]
+    fn block_indentation_errors_stay_errors() {
+        let e = parse_data("d.yaml".into(), "a:\n  b: 1\n c: 2\n").unwrap_err();
+        assert_eq!(e.span.start.line, 3);
     }
 }
