@@ -35,6 +35,7 @@ mod data;
 mod error;
 mod eval;
 mod functions;
+mod fxhash;
 mod literal;
 mod meta;
 mod parse;

@@ -12,11 +12,11 @@ mod operators;
 mod query;
 
 use crate::ast::*;
+use crate::fxhash::FastMap;
 use crate::value::*;
 use crate::{Failure, Status};
 use operators::{Compare, Compared, Outcome};
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
 use stet_graph::{Span, Value};
 
 /// Most clause and query steps one document may cost before evaluation stops, by default
@@ -73,9 +73,9 @@ pub(crate) enum Role {
 /// A scope's `let`s, split as cfn-guard splits them.
 #[derive(Default)]
 pub(crate) struct Lets<'a> {
-    literals: HashMap<&'a str, &'a crate::literal::Lit>,
-    queries: HashMap<&'a str, &'a Query>,
-    functions: HashMap<&'a str, &'a FunctionCall>,
+    literals: FastMap<&'a str, &'a crate::literal::Lit>,
+    queries: FastMap<&'a str, &'a Query>,
+    functions: FastMap<&'a str, &'a FunctionCall>,
 }
 
 impl<'a> Lets<'a> {
@@ -106,7 +106,7 @@ pub(crate) enum Scope<'a, 'p> {
     Block {
         root: Node<'a>,
         lets: Lets<'a>,
-        resolved: RefCell<HashMap<&'a str, Vec<QueryResult<'a>>>>,
+        resolved: RefCell<FastMap<&'a str, Vec<QueryResult<'a>>>>,
         parent: &'p Scope<'a, 'p>,
     },
     /// A value a filter or block clause is evaluated on.
@@ -116,7 +116,7 @@ pub(crate) enum Scope<'a, 'p> {
     },
     /// A parameterized rule's arguments.
     Params {
-        values: HashMap<&'a str, Vec<QueryResult<'a>>>,
+        values: FastMap<&'a str, Vec<QueryResult<'a>>>,
         parent: &'p Scope<'a, 'p>,
     },
 }
@@ -124,11 +124,11 @@ pub(crate) enum Scope<'a, 'p> {
 pub(crate) struct Evaluator<'a> {
     file: &'a RuleFile,
     document: &'a Value,
-    rules: HashMap<&'a str, Vec<&'a Rule>>,
-    parameterized: HashMap<&'a str, &'a ParameterizedRule>,
-    status: RefCell<HashMap<(&'a str, Role), Status>>,
+    rules: FastMap<&'a str, Vec<&'a Rule>>,
+    parameterized: FastMap<&'a str, &'a ParameterizedRule>,
+    status: RefCell<FastMap<(&'a str, Role), Status>>,
     root_lets: Lets<'a>,
-    root_resolved: RefCell<HashMap<&'a str, Vec<QueryResult<'a>>>>,
+    root_resolved: RefCell<FastMap<&'a str, Vec<QueryResult<'a>>>>,
     resolving: RefCell<Vec<&'a str>>,
     /// The named rules being evaluated for a reference, to refuse a rule that depends on itself.
     referenced: RefCell<Vec<(&'a str, Role)>>,
@@ -141,7 +141,7 @@ pub(crate) struct Evaluator<'a> {
 
 impl<'a> Evaluator<'a> {
     pub fn new(file: &'a RuleFile, document: &'a Value, max_steps: u64) -> Evaluator<'a> {
-        let mut rules: HashMap<&str, Vec<&Rule>> = HashMap::new();
+        let mut rules: FastMap<&str, Vec<&Rule>> = FastMap::default();
         for rule in &file.rules {
             rules.entry(rule.name.as_str()).or_default().push(rule);
         }
@@ -154,9 +154,9 @@ impl<'a> Evaluator<'a> {
                 .iter()
                 .map(|p| (p.rule.name.as_str(), p))
                 .collect(),
-            status: RefCell::new(HashMap::new()),
+            status: RefCell::new(FastMap::default()),
             root_lets: Lets::new(&file.assignments),
-            root_resolved: RefCell::new(HashMap::new()),
+            root_resolved: RefCell::new(FastMap::default()),
             resolving: RefCell::new(Vec::new()),
             referenced: RefCell::new(Vec::new()),
             calls: Cell::new(0),
@@ -273,7 +273,7 @@ impl<'a> Evaluator<'a> {
         let scope = Scope::Block {
             root,
             lets: Lets::new(&block.assignments),
-            resolved: RefCell::new(HashMap::new()),
+            resolved: RefCell::new(FastMap::default()),
             parent,
         };
         self.conjunctions(&block.clauses, &scope, role)
@@ -399,7 +399,7 @@ impl<'a> Evaluator<'a> {
                 None,
             ));
         }
-        let mut values = HashMap::new();
+        let mut values = FastMap::default();
         for (name, arg) in rule.parameters.iter().zip(&call.args) {
             let value = match arg {
                 LetValue::Literal(l) => vec![QueryResult::Resolved(Node::Lit(l))],
