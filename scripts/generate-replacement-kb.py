@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Regenerate rules/replacement/{terraform-aws,cloudformation}.json from ../shared/kb.
+"""Regenerate rules/replacement/{terraform-aws,terraform-aws-schema,cloudformation}.json from ../shared/kb.
 
 The knowledge base in ../shared/kb (see its README) says which attributes force a
 replacement. This script trims it to what stet-diff reads, keeps the provenance, and writes
@@ -136,12 +136,52 @@ def cloudformation(kb):
     }
 
 
+# The diff-suppression kinds stet applies; `other:*` functions are specific to each resource
+# and are not interpreted.
+SUPPRESS_KINDS = ("case-insensitive", "json-equivalent", "missing-optional-block")
+
+
+def terraform_schema(kb):
+    """Facts that tell whether a difference is a change at all: Optional+Computed arguments,
+    schema defaults, sets, diff suppression kinds, and the computed-only attributes (new
+    after a replacement)."""
+    extra = load(kb, "terraform-aws-schema-extra.json")
+    replacement = load(kb, "terraform-aws-replacement.json")["resources"]
+    resources = {}
+    for name, r in sorted(extra["resources"].items()):
+        entry = {"implementation": r["implementation"]}
+        for field, key in (("optionalComputed", "optionalComputed"), ("sets", "sets")):
+            if r.get(field):
+                entry[key] = sorted(r[field])
+        if r.get("defaults"):
+            entry["defaults"] = dict(sorted(r["defaults"].items()))
+        suppress = {p: k for p, k in sorted((r.get("diffSuppress") or {}).items()) if k in SUPPRESS_KINDS}
+        if suppress:
+            entry["diffSuppress"] = suppress
+        computed = (replacement.get(name) or {}).get("computedOnly") or []
+        if computed:
+            entry["computedOnly"] = sorted(computed)
+        resources[name] = entry
+    source = extra["source"]
+    return {
+        "generated_by": "scripts/generate-replacement-kb.py from ../shared/kb/terraform-aws-schema-extra.json and terraform-aws-replacement.json",
+        "source": {
+            "repository": source["repository"],
+            "commit": source["commit"],
+            "provider_version": "5.46",
+            "license": "MPL-2.0 (facts extracted from the provider source, not its code)",
+        },
+        "resources": resources,
+    }
+
+
 def main():
     kb = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "..", "shared", "kb")
     if not os.path.isdir(kb):
         sys.exit(f"error: no knowledge base at {kb}; pass its folder as the first argument")
     os.makedirs(OUT, exist_ok=True)
     write("terraform-aws.json", terraform(kb))
+    write("terraform-aws-schema.json", terraform_schema(kb))
     write("cloudformation.json", cloudformation(kb))
 
 

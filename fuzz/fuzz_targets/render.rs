@@ -34,6 +34,7 @@ fuzz_target!(|data: &[u8]| {
             resource_type: "t".into(),
             clause: "r.guard:1:1".into(),
             aliases: Vec::new(),
+            related: Vec::new(),
         });
     }
     // A rule with a help link, for the first finding's rule ID.

@@ -14,11 +14,45 @@ use std::process::ExitCode;
 
 /// Audit Infrastructure-as-Code for immutable infrastructure.
 #[derive(Debug, Parser)]
-#[command(name = "stet", version, about, long_about = None)]
+#[command(name = "stet", version, about, long_about = PURPOSE, after_help = EXAMPLES)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// When to colour the text report: `auto` colours a terminal unless NO_COLOR is set
+    /// (CLICOLOR_FORCE or FORCE_COLOR colour a pipe too).
+    #[arg(long, value_enum, global = true, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
 }
+
+/// The paragraph `stet --help` opens with.
+const PURPOSE: &str = "\
+Audit Infrastructure-as-Code for immutable infrastructure.
+
+stet reads Terraform and CloudFormation/SAM as they are written (no plan, no credentials) and \
+reports what makes servers drift instead of being replaced, versions that are not pinned, and \
+changes that replace a resource or lose its data: which resource a change recreates, which \
+attribute forces it, and what that replacement takes with it. Use it on a laptop, in a \
+pre-commit hook, and on every pull request (SARIF, Markdown comments, GitHub annotations).";
+
+/// The examples `stet --help` ends with.
+const EXAMPLES: &str = "\
+Examples:
+  stet check                              check the current folder with the built-in rules
+  stet check infra/ --fail-on high        fail only on high-severity findings
+  stet check --base origin/main           pull-request mode: new findings and what the change replaces
+  stet diff --base HEAD --staged          what the staged change creates, updates or replaces
+  stet check --format github --output sarif=stet.sarif --output markdown=stet.md
+                                          one run, three reports
+  stet explain CHG002                     a rule's page
+
+Exit status: 0 nothing at or above --fail-on, 1 findings at or above it, 2 an input could not \
+be read or parsed, nothing was scanned, or a usage error.";
+
+/// What `stet diff --help` ends with.
+const DIFF_EXIT: &str = "\
+Exit status: 0 when no change rule finds anything at or above --fail-on (changes alone never \
+fail), 1 when one does, 2 when an input could not be read or parsed, a revision is unknown, or \
+no Terraform or CloudFormation file was read on either side (unless --allow-empty).";
 
 #[derive(Debug, Subcommand)]
 enum Command {
@@ -38,10 +72,15 @@ enum Command {
         /// Threads to use (default: one per core); the output does not depend on it.
         #[arg(long, value_name = "N")]
         jobs: Option<usize>,
+        /// Accept a scan that reads no Terraform or CloudFormation file (by default it is an
+        /// error: a CI job that scans nothing should not pass).
+        #[arg(long)]
+        allow_empty: bool,
     },
     /// Show what a change does to each resource: create, delete, update in place, replace or
     /// move, and which attribute forces a replacement. Compares two files or folders, or two
     /// git revisions with --base.
+    #[command(after_help = DIFF_EXIT)]
     Diff {
         /// BEFORE and AFTER (two files or two folders); with --base, the paths to compare
         /// (default: the current folder).
@@ -52,16 +91,27 @@ enum Command {
         /// With --base: the revision to compare (default: the working tree).
         #[arg(long, value_name = "REV", requires = "base")]
         head: Option<String>,
+        /// With --base: compare the staged content (git's index) instead of the working tree,
+        /// so unstaged edits and untracked files are left out (what a pre-commit hook wants).
+        #[arg(long, requires = "base", conflicts_with = "head")]
+        staged: bool,
         #[command(flatten)]
         report: ReportArgs,
         /// Threads to use (default: one per core); the output does not depend on it.
         #[arg(long, value_name = "N")]
         jobs: Option<usize>,
+        /// Accept a diff that reads no Terraform or CloudFormation file on either side.
+        #[arg(long)]
+        allow_empty: bool,
     },
     /// Report the changes of a Terraform plan (`terraform show -json PLANFILE` output).
     Plan {
         /// The plan JSON.
         file: PathBuf,
+        /// The configuration the plan was made from, for pointing each change at its code
+        /// (default: the plan file's folder).
+        #[arg(long, value_name = "DIR")]
+        source: Option<PathBuf>,
         #[command(flatten)]
         report: ReportArgs,
     },
@@ -116,9 +166,11 @@ struct ReportArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
-    /// Write the report to FILE instead of standard output.
-    #[arg(long, value_name = "FILE")]
-    output: Option<PathBuf>,
+    /// Write the report to FILE instead of standard output; `FORMAT=FILE` (repeatable) writes
+    /// that format there too, from the same run (`--output sarif=stet.sarif --output
+    /// markdown=stet.md`), while --format's report still goes to standard output.
+    #[arg(long, value_name = "[FORMAT=]FILE", value_parser = parse_output)]
+    output: Vec<Output>,
     /// Extra rule files or folders of `.guard` files (rules with a CHG ID read the changes).
     #[arg(long, value_name = "FILE|DIR")]
     rules: Vec<PathBuf>,
@@ -146,6 +198,20 @@ struct ReportArgs {
     /// max-string-len, max-yaml-nodes, max-resources, max-rule-steps (repeatable).
     #[arg(long, value_name = "NAME=N", value_parser = parse_limit)]
     limit: Vec<(String, u64)>,
+    /// A CloudFormation parameter's value for every template that declares it, over
+    /// parameters files and stet.toml (repeatable; `AWS::Region=...` sets the region).
+    #[arg(long, value_name = "KEY=VALUE", value_parser = parse_parameter)]
+    parameter: Vec<(String, String)>,
+}
+
+/// `KEY=VALUE` of `--parameter`.
+fn parse_parameter(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((key, value)) if !key.trim().is_empty() => {
+            Ok((key.trim().to_string(), value.to_string()))
+        }
+        _ => Err(format!("expected KEY=VALUE, found `{text}`")),
+    }
 }
 
 /// `NAME=N` of `--limit`.
@@ -165,6 +231,68 @@ fn parse_limit(text: &str) -> Result<(String, u64), String> {
     Ok((name.to_string(), value))
 }
 
+/// One `--output`: a file, and the format written there (`None`: --format's).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Output {
+    format: Option<Format>,
+    path: PathBuf,
+}
+
+/// `FILE` or `FORMAT=FILE` of `--output`.
+fn parse_output(text: &str) -> Result<Output, String> {
+    if let Some((name, path)) = text.split_once('=') {
+        if let Ok(format) = Format::from_str(name, false) {
+            if path.is_empty() {
+                return Err(format!("`{text}` names no file after `{name}=`"));
+            }
+            return Ok(Output {
+                format: Some(format),
+                path: PathBuf::from(path),
+            });
+        }
+    }
+    if text.is_empty() {
+        return Err("an empty file name".into());
+    }
+    Ok(Output {
+        format: None,
+        path: PathBuf::from(text),
+    })
+}
+
+/// `--color`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ColorChoice {
+    /// Colour when standard output is a terminal; NO_COLOR turns it off, CLICOLOR_FORCE and
+    /// FORCE_COLOR on.
+    Auto,
+    /// Always colour the text report.
+    Always,
+    /// Never colour.
+    Never,
+}
+
+impl ColorChoice {
+    /// Whether to colour, given whether the output is a terminal and a way to read the
+    /// environment. NO_COLOR (no-color.org) wins over CLICOLOR_FORCE (bixense.com/clicolors,
+    /// any value but `0`) and FORCE_COLOR (force-color.org, any non-empty value).
+    fn enabled(self, terminal: bool, env: impl Fn(&str) -> Option<String>) -> bool {
+        let set = |name: &str| env(name).is_some_and(|v| !v.is_empty());
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto if set("NO_COLOR") => false,
+            ColorChoice::Auto
+                if env("CLICOLOR_FORCE").is_some_and(|v| !v.is_empty() && v != "0")
+                    || set("FORCE_COLOR") =>
+            {
+                true
+            }
+            ColorChoice::Auto => terminal,
+        }
+    }
+}
+
 /// The report formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Format {
@@ -181,6 +309,9 @@ enum Format {
     Markdown,
     /// GitHub Actions workflow commands (inline annotations).
     Github,
+    /// Graphviz DOT: the replaced resources, what forced each, and what their replacement
+    /// updates or replaces in turn.
+    Dot,
 }
 
 impl Format {
@@ -192,6 +323,7 @@ impl Format {
             Format::Junit => stet::ReportFormat::Junit,
             Format::Markdown => stet::ReportFormat::Markdown,
             Format::Github => stet::ReportFormat::Github,
+            Format::Dot => stet::ReportFormat::Dot,
         }
     }
 }
@@ -258,6 +390,7 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let color = cli.color;
     match cli.command {
         Command::Check {
             paths,
@@ -265,6 +398,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             head,
             report,
             jobs,
+            allow_empty,
         } => {
             let paths = default_paths(paths);
             let (options, fail_on) =
@@ -273,36 +407,57 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 Some(base) => stet::check_revisions(base, head.as_deref(), &paths, &options)?,
                 None => stet::check_paths(&paths, &options),
             };
-            emit(&result, &report, fail_on)
+            let code = emit(&result, &report, fail_on, color)?;
+            Ok(refuse_empty(&result, &paths, allow_empty).unwrap_or(code))
         }
         Command::Diff {
             paths,
             base,
             head,
+            staged,
             report,
             jobs,
+            allow_empty,
         } => {
             let first = paths.first().cloned().unwrap_or_else(|| PathBuf::from("."));
             let (options, fail_on) = run_options(&report, Some(&first), jobs)?;
             let diffed = match (&base, paths.as_slice()) {
+                (Some(base), _) if staged => stet::diff_staged(base, &paths, &options.load)?,
                 (Some(base), _) => stet::diff_revisions(base, head.as_deref(), &paths, &options.load)?,
                 (None, [before, after]) => stet::diff_paths(before, after, &options.load)?,
                 (None, _) => anyhow::bail!(
                     "stet diff needs BEFORE and AFTER (two files or two folders), or --base REV [PATH...]"
                 ),
             };
-            emit(&stet::report_diff(diffed, &options), &report, fail_on)
+            let result = stet::report_diff(diffed, &options);
+            let code = emit(&result, &report, fail_on, color)?;
+            let shown = if paths.is_empty() { vec![first] } else { paths };
+            Ok(refuse_empty(&result, &shown, allow_empty).unwrap_or(code))
         }
-        Command::Plan { file, report } => {
+        Command::Plan {
+            file,
+            source,
+            report,
+        } => {
             let (options, fail_on) = run_options(&report, file.parent(), None)?;
-            let diffed = stet::read_plan_file(&file, &options.load)?;
-            emit(&stet::report_diff(diffed, &options), &report, fail_on)
+            let diffed = stet::read_plan_file(&file, source.as_deref(), &options.load)?;
+            emit(
+                &stet::report_diff(diffed, &options),
+                &report,
+                fail_on,
+                color,
+            )
         }
         Command::Changeset { files, report } => {
             let first = files.first().and_then(|f| f.parent());
             let (options, fail_on) = run_options(&report, first, None)?;
             let diffed = stet::read_change_set_files(&files, &options.load)?;
-            emit(&stet::report_diff(diffed, &options), &report, fail_on)
+            emit(
+                &stet::report_diff(diffed, &options),
+                &report,
+                fail_on,
+                color,
+            )
         }
         Command::Rules { format } => list_rules(format),
         Command::Explain { rule } => match stet::builtin_rule(&rule) {
@@ -389,6 +544,7 @@ fn run_options(
         load: stet::LoadOptions {
             jobs,
             limits: limits(&config, &report.limit),
+            cloudformation: config.parameter_sources(&report.parameter),
             ..stet::LoadOptions::default()
         },
         config,
@@ -405,22 +561,70 @@ fn limits(config: &stet::Config, flags: &[(String, u64)]) -> stet::Limits {
     limits
 }
 
+/// Exit status 2, with a message, for a run that read no Terraform or CloudFormation file
+/// (an empty folder, a path with a typo in a glob, a CI job run in the wrong folder), unless
+/// `--allow-empty`. Problems with the paths themselves were reported already.
+fn refuse_empty(report: &stet::Report, paths: &[PathBuf], allow_empty: bool) -> Option<ExitCode> {
+    // Files found but deliberately not read (a link out of the repository, over the total
+    // size limit) have their own warnings: the scan was not empty, it was refused.
+    let refused = report.inputs.skipped_outside + report.inputs.skipped_over_total;
+    if allow_empty || report.files_read() > 0 || refused > 0 || report.errors().next().is_some() {
+        return None;
+    }
+    let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+    let skipped = report.inputs.skipped_not_templates;
+    let note = if skipped > 0 {
+        format!(
+            " ({} JSON or YAML {} read, none a CloudFormation template)",
+            skipped,
+            if skipped == 1 {
+                "file was"
+            } else {
+                "files were"
+            }
+        )
+    } else {
+        String::new()
+    };
+    eprintln!(
+        "error: no Terraform or CloudFormation file found in {}{note}\n  = help: check the path (and `.gitignore`, which stet honours), or pass --allow-empty to accept an empty scan",
+        shown.join(", ")
+    );
+    Some(ExitCode::from(2))
+}
+
 /// Renders the report where asked and returns the exit status.
 fn emit(
     report: &stet::Report,
     args: &ReportArgs,
     fail_on: Option<stet::Severity>,
+    color: ColorChoice,
 ) -> anyhow::Result<ExitCode> {
-    let color = args.format == Format::Text
-        && args.output.is_none()
-        && std::io::stdout().is_terminal()
-        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    let options = stet::RenderOptions {
-        color,
+    let plain: Vec<&Output> = args.output.iter().filter(|o| o.format.is_none()).collect();
+    if plain.len() > 1 {
+        anyhow::bail!(
+            "--output FILE given {} times; write further formats with --output FORMAT=FILE (`--output sarif=stet.sarif`)",
+            plain.len()
+        );
+    }
+    let options = |format: Format, to_terminal: bool| stet::RenderOptions {
+        color: format == Format::Text
+            && color.enabled(to_terminal, |name| {
+                std::env::var_os(name).map(|v| v.to_string_lossy().into_owned())
+            }),
         show_suppressed: args.show_suppressed,
+        fail_on,
     };
-    let text = report.render(args.format.report_format(), &options);
-    write_output(args.output.as_deref(), &text)?;
+    for output in &args.output {
+        let format = output.format.unwrap_or(args.format);
+        let text = report.render(format.report_format(), &options(format, false));
+        write_output(Some(&output.path), &text)?;
+    }
+    if plain.is_empty() {
+        let terminal = std::io::stdout().is_terminal();
+        let text = report.render(args.format.report_format(), &options(args.format, terminal));
+        write_output(None, &text)?;
+    }
     Ok(ExitCode::from(report.exit_status(fail_on)))
 }
 
@@ -570,7 +774,8 @@ fn write_output(path: Option<&std::path::Path>, text: &str) -> anyhow::Result<()
                     file.write_all(text.as_bytes())?;
                     file.sync_all()
                 })
-                .with_context(|| format!("cannot write {}", temp.display()))
+                // The temporary file is ours, not the user's: errors name the path asked for.
+                .with_context(|| format!("cannot write {}", path.display()))
                 .and_then(|()| {
                     std::fs::rename(&temp, path)
                         .with_context(|| format!("cannot write {}", path.display()))

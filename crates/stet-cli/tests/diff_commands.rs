@@ -143,7 +143,9 @@ fn change_rules_run_over_the_changes_section() {
     assert_eq!(finding["rule"], "CHGTEST");
     assert_eq!(finding["resource"], "aws_instance.web");
     assert_eq!(finding["file"], format!("{case}/after/main.tf"));
-    assert_eq!(finding["line"], 1);
+    // At the attribute that forces the replacement, the block as the related place (#19).
+    assert_eq!(finding["line"], 2);
+    assert_eq!(finding["related"][0]["line"], 1);
     // With create_before_destroy the rule passes.
     let case = "fixtures/changes/tf-replace-create-before-destroy";
     let (code, stdout, _) = stet(&[
@@ -323,7 +325,7 @@ fn diff_against_git_revisions() {
         ]
     );
 
-    // Only the paths asked for; paths relative to a subfolder.
+    // Only the paths asked for, from a subfolder; files named from the repository root (#19).
     let (code, stdout, _) = stet_in(
         &repo.dir.join("infra"),
         &[
@@ -340,7 +342,7 @@ fn diff_against_git_revisions() {
     assert_eq!(code, Some(0));
     let report = json(&stdout);
     assert_eq!(report["changes"].as_array().map(Vec::len), Some(2));
-    assert_eq!(report["changes"][0]["file"], "main.tf");
+    assert_eq!(report["changes"][0]["file"], "infra/main.tf");
 
     // Two revisions: nothing changed between HEAD and itself; the commit shows up once made.
     repo.commit("second");
@@ -583,7 +585,8 @@ fn dirty_trees_detached_heads_and_subfolders() {
         "infra/queue.tf",
         "resource \"aws_sqs_queue\" \"q\" {\n  name = \"q\"\n}\n",
     );
-    // From a subfolder, with no path: that folder only, files named from there.
+    // From a subfolder, with no path: that folder only, files named from the repository
+    // root, as in every report (#19).
     let (code, report, stderr) = diff_base(&repo.dir.join("infra"), "HEAD", &[]);
     assert_eq!(code, Some(0), "{stderr}");
     assert_eq!(
@@ -592,12 +595,12 @@ fn dirty_trees_detached_heads_and_subfolders() {
             (
                 "aws_s3_bucket.logs".to_string(),
                 "replace".to_string(),
-                "main.tf".to_string()
+                "infra/main.tf".to_string()
             ),
             (
                 "aws_sqs_queue.q".to_string(),
                 "create".to_string(),
-                "queue.tf".to_string()
+                "infra/queue.tf".to_string()
             )
         ]
     );

@@ -33,8 +33,13 @@ fn commands(page: &str) -> Vec<String> {
             .unwrap_or(line);
         if line.starts_with("stet ") {
             out.push(
-                line.replace("origin/${{ github.base_ref }}", "main")
-                    .replace("origin/$CI_MERGE_REQUEST_TARGET_BRANCH_NAME", "main"),
+                line.replace("${{ github.event.pull_request.base.sha }}", "main")
+                    .replace(
+                        "${CI_MERGE_REQUEST_DIFF_BASE_SHA:+--base $CI_MERGE_REQUEST_DIFF_BASE_SHA}",
+                        "--base main",
+                    )
+                    .replace(" || status=$?", "")
+                    .replace(" | dot -Tsvg > replacements.svg", ""),
             );
         }
     }
@@ -102,12 +107,89 @@ fn every_documented_command_runs() {
             String::from_utf8_lossy(&output.stdout),
             String::from_utf8_lossy(&output.stderr)
         );
-        if let Some(i) = args.iter().position(|a| *a == "--output") {
-            let file = dir.join(args[i + 1]);
+        for (i, _) in args.iter().enumerate().filter(|(_, a)| **a == "--output") {
+            let target = args[i + 1];
+            // `--output FORMAT=FILE` or `--output FILE`.
+            let file = dir.join(target.split_once('=').map_or(target, |(_, f)| f));
             assert!(file.is_file(), "`{command}` wrote no {}", file.display());
         }
     }
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The inputs the documented workflow gives the action are the action's inputs, and its
+/// outputs the action's outputs.
+#[test]
+fn the_documented_action_inputs_exist() {
+    let action = std::fs::read_to_string(root().join("action.yml")).unwrap();
+    let page = page();
+    let workflow = block_after(&page, "### The stet Action", "yaml");
+    let with = workflow
+        .split("uses: stet-iac/stet@")
+        .nth(1)
+        .and_then(|rest| rest.split("with:").nth(1))
+        .unwrap();
+    let mut inputs = 0;
+    for line in with.lines().skip(1) {
+        let Some((key, _)) = line.trim().split_once(':') else {
+            break;
+        };
+        if line.trim_start().starts_with('-') {
+            break;
+        }
+        assert!(
+            action.contains(&format!("\n  {key}:\n")),
+            "`{key}` is not an input of action.yml"
+        );
+        inputs += 1;
+    }
+    assert_eq!(inputs, 4, "{with}");
+    for output in [
+        "sarif",
+        "markdown",
+        "json",
+        "junit",
+        "findings",
+        "exit-code",
+        "fork",
+    ] {
+        assert!(action.contains(&format!("\n  {output}:\n")), "{output}");
+        assert!(
+            page.contains(&format!("`{output}`")),
+            "{output} is not documented"
+        );
+    }
+}
+
+/// Issue #19: the documented workflow ran only on `pull_request`, failed on forks, lacked
+/// `actions: read`, installed stet unpinned with no cache and ran it three times. Both
+/// GitHub workflows of the page now run on pushes too, grant `actions: read`, pin and cache
+/// stet, run it once per event and skip what a fork's token cannot do.
+#[test]
+fn the_documented_workflows_cover_pushes_forks_and_pinning() {
+    let page = page();
+    for heading in ["### The stet Action", "### A plain workflow"] {
+        let workflow = block_after(&page, heading, "yaml");
+        for needed in [
+            "pull_request:",
+            "push:",
+            "actions: read",
+            "security-events: write",
+            "fork",
+        ] {
+            assert!(workflow.contains(needed), "{heading}: no `{needed}`");
+        }
+        let pinned = workflow.contains("uses: stet-iac/stet@v")
+            || (workflow.contains("--tag v") && workflow.contains("actions/cache@"));
+        assert!(pinned, "{heading}: stet is not pinned and cached");
+        // One stet run per event: the pull-request step and the push step exclude each other.
+        let runs = workflow.matches("run: stet check").count();
+        assert!(runs <= 2, "{heading}: {runs} runs");
+        if runs == 2 {
+            assert!(workflow.contains("if: github.event_name == 'pull_request'"));
+            assert!(workflow.contains("if: github.event_name != 'pull_request'"));
+        }
+    }
 }
 
 #[test]

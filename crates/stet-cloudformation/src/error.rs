@@ -63,13 +63,37 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// Resolving the template met something CloudFormation would refuse or that cannot be
+    /// known: a reference to an undefined parameter, resource, condition or mapping entry, a
+    /// parameter value that breaks its declaration. A warning ([`Error::is_warning`]): the
+    /// value stays unresolved and the rest goes on.
+    #[error("{span}: {message}")]
+    Reference {
+        /// Where the reference or value is written.
+        span: Span,
+        /// What is wrong.
+        message: String,
+    },
+    /// A parameters file (or a value given for a template) that cannot be read as one: a
+    /// syntax error, an unknown format, an entry without a key. A warning unless the file
+    /// was named explicitly; the values that could be read are used.
+    #[error("{span}: {message}")]
+    Parameters {
+        /// Where the problem is.
+        span: Span,
+        /// What is wrong.
+        message: String,
+    },
 }
 
 impl Error {
     /// Whether this is a warning (the template is read, but something in it is suspect):
-    /// only duplicate keys are.
+    /// duplicate keys and what resolution meets.
     pub fn is_warning(&self) -> bool {
-        matches!(self, Error::DuplicateKey { .. })
+        matches!(
+            self,
+            Error::DuplicateKey { .. } | Error::Reference { .. } | Error::Parameters { .. }
+        )
     }
 
     /// Where the problem is.
@@ -81,7 +105,9 @@ impl Error {
             | Error::AliasExpansion { span, .. }
             | Error::UnknownAnchor { span }
             | Error::MultipleDocuments { span }
-            | Error::Structure { span, .. } => span,
+            | Error::Structure { span, .. }
+            | Error::Reference { span, .. }
+            | Error::Parameters { span, .. } => span,
         }
     }
 

@@ -23,10 +23,15 @@
 #![forbid(unsafe_code)]
 
 mod error;
+mod parameters;
+mod resolve;
 mod template;
 mod yaml;
 
 pub use error::Error;
+pub use parameters::{read_parameters, ParametersFile, ParametersFormat};
+pub use resolve::symbolic::has_unknown_condition;
+pub use resolve::{resolve_template, ParameterValue, Resolution, PSEUDO_PARAMETERS};
 pub use template::{is_sam, is_template, sub_variables};
 
 use std::sync::Arc;

@@ -145,3 +145,98 @@ proptest! {
         spans_inside(&root, &template);
     }
 }
+
+/// Arbitrary templates built from intrinsic functions, parameters, mappings and conditions
+/// that refer to each other (and to nothing): resolution must never panic, whatever they say.
+fn template() -> impl Strategy<Value = Json> {
+    let names = || {
+        prop_oneof![
+            Just("A"),
+            Just("B"),
+            Just("C"),
+            Just("AWS::Region"),
+            Just("AWS::NoValue")
+        ]
+    };
+    let leaf = prop_oneof![
+        "[a-z0-9 ,:/.${}!-]{0,10}".prop_map(Json::String),
+        any::<i8>().prop_map(|i| json!(i)),
+        names().prop_map(|n| json!({"Ref": n})),
+        names().prop_map(|n| json!({"Fn::GetAtt": [n, "Arn"]})),
+        names().prop_map(|n| json!({"Condition": n})),
+        Just(json!({"Fn::GetAZs": ""})),
+    ];
+    let value = leaf.prop_recursive(4, 40, 4, move |inner| {
+        let functions = prop_oneof![
+            Just("Fn::Sub"),
+            Just("Fn::Join"),
+            Just("Fn::Select"),
+            Just("Fn::Split"),
+            Just("Fn::If"),
+            Just("Fn::FindInMap"),
+            Just("Fn::Equals"),
+            Just("Fn::And"),
+            Just("Fn::Or"),
+            Just("Fn::Not"),
+            Just("Fn::Cidr"),
+            Just("Fn::Length"),
+            Just("Fn::ToJsonString"),
+            Just("Fn::Base64"),
+        ];
+        prop_oneof![
+            (functions, prop::collection::vec(inner.clone(), 0..4))
+                .prop_map(|(f, args)| json!({ f: args })),
+            prop::collection::vec(inner.clone(), 0..4).prop_map(Json::Array),
+            prop::collection::btree_map("[A-C]", inner, 0..3)
+                .prop_map(|m| Json::Object(m.into_iter().collect())),
+        ]
+    });
+    (value.clone(), value.clone(), value.clone(), value).prop_map(|(p, c, r, o)| {
+        json!({
+            "Parameters": {"A": {"Type": "String", "Default": "x"}, "B": {"Type": "CommaDelimitedList", "Default": p}},
+            "Mappings": {"M": {"x": {"y": "z"}}},
+            "Conditions": {"A": c, "B": {"Fn::Not": [{"Condition": "A"}]}, "C": {"Condition": "C"}},
+            "Resources": {
+                "R": {"Type": "AWS::S3::Bucket", "Condition": "B", "Properties": {"P": r}},
+                "Fn::ForEach::L": ["I", {"Ref": "B"}, {"Q${I}": {"Type": "AWS::SNS::Topic", "Properties": {"N": o}}}]
+            },
+            "Outputs": {"O": {"Value": {"Ref": "R"}}}
+        })
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn resolution_never_panics(t in template()) {
+        let text = t.to_string();
+        if let Ok(Some(parsed)) = parse_template("t.json".into(), &text, &Limits::default()) {
+            if let Some(template) = &parsed.graph.template {
+                let resolution = stet_cloudformation::resolve_template(template, &[]);
+                prop_assert!(resolution.problems.iter().all(|p| p.is_warning()));
+                spans_inside(&resolution.resolved.document, &text);
+            }
+        }
+    }
+}
+
+#[test]
+fn a_long_chain_of_conditions_is_cut_short() {
+    let mut conditions = serde_json::Map::new();
+    for i in 0..1_000 {
+        conditions.insert(format!("C{i}"), json!({"Condition": format!("C{}", i + 1)}));
+    }
+    conditions.insert("C1000".into(), json!({"Fn::Equals": ["a", "a"]}));
+    let t = json!({"Conditions": conditions, "Resources": {"R": {"Type": "AWS::S3::Bucket", "Condition": "C0"}}});
+    let text = t.to_string();
+    let parsed = parse_template("t.json".into(), &text, &Limits::default())
+        .unwrap()
+        .unwrap();
+    let resolution =
+        stet_cloudformation::resolve_template(parsed.graph.template.as_ref().unwrap(), &[]);
+    assert!(resolution
+        .problems
+        .iter()
+        .any(|p| p.to_string().contains("more than 128 other conditions")));
+}

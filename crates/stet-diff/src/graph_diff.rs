@@ -28,6 +28,23 @@ pub fn diff_graphs(
     after: Option<&Graph>,
     kb: &KnowledgeBase,
 ) -> Vec<Change> {
+    // CloudFormation is compared as it deploys (resolved, SAM transformed), with its own
+    // semantics on top of the comparison below.
+    if after
+        .or(before)
+        .is_some_and(|g| g.format.is_cloudformation())
+    {
+        return crate::cloudformation::diff_templates(before, after, kb);
+    }
+    diff_resources(before, after, kb)
+}
+
+/// The resource-by-resource comparison of two versions of a document (`graph.resources`).
+pub(crate) fn diff_resources(
+    before: Option<&Graph>,
+    after: Option<&Graph>,
+    kb: &KnowledgeBase,
+) -> Vec<Change> {
     let family = match after.or(before).map(|g| g.format.is_cloudformation()) {
         Some(true) => Family::CloudFormation,
         Some(false) => Family::Terraform,
@@ -89,6 +106,15 @@ pub fn diff_graphs(
             changes.push(differ.whole(r, Action::Create));
         }
     }
+    if family == Family::Terraform {
+        changes = crate::terraform::plan(before, after, &differ, changes);
+    }
+    sort_changes(&mut changes);
+    changes
+}
+
+/// Changes in the order of the document: by file, line and address.
+pub(crate) fn sort_changes(changes: &mut [Change]) {
     changes.sort_by(|a, b| {
         (&a.span.file, a.span.start.line, &a.address).cmp(&(
             &b.span.file,
@@ -96,7 +122,6 @@ pub fn diff_graphs(
             &b.address,
         ))
     });
-    changes
 }
 
 /// The resources a diff looks at: managed resources, and module calls whose source stet
@@ -164,8 +189,9 @@ fn rebase(address: &str, from: &str, to: &str) -> Option<String> {
         .then(|| format!("{to}{rest}"))
 }
 
-struct Differ<'a> {
-    kb: &'a KnowledgeBase,
+/// Compares the resources of one document and builds their [`Change`]s.
+pub(crate) struct Differ<'a> {
+    pub(crate) kb: &'a KnowledgeBase,
     family: Family,
     document: &'a str,
 }
@@ -214,6 +240,9 @@ impl Differ<'_> {
                 .into_iter()
                 .map(|d| (Scope::Meta, d)),
         );
+        if self.family == Family::Terraform {
+            found = crate::terraform::filter(old, new, found);
+        }
         if found.is_empty() && moved_from.is_none() {
             return None;
         }
@@ -240,6 +269,17 @@ impl Differ<'_> {
                 }
             })
             .collect();
+        Some(self.change_from(old, new, moved_from, attributes))
+    }
+
+    /// The change of a resource made of these attribute changes (none: a move).
+    pub(crate) fn change_from(
+        &self,
+        _old: &Resource,
+        new: &Resource,
+        moved_from: Option<&str>,
+        attributes: Vec<AttributeChange>,
+    ) -> Change {
         let replacement = attributes
             .iter()
             .map(|a| a.replacement)
@@ -271,7 +311,7 @@ impl Differ<'_> {
                     changed,
                 })
             });
-        Some(Change {
+        Change {
             address: new.address.clone(),
             previous_address: moved_from.map(str::to_string),
             resource_type: new.resource_type.clone(),
@@ -284,7 +324,7 @@ impl Differ<'_> {
             protection: protection(new),
             span: new.span.clone(),
             attributes,
-        })
+        }
     }
 }
 

@@ -7,6 +7,7 @@
 
 use crate::change::{Replacement, Scope};
 use crate::compare::{key_path, star_path, Difference, Segment};
+use crate::terraform::{Builtin, Schemas};
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::OnceLock;
@@ -327,12 +328,21 @@ impl KnowledgeBase {
     fn terraform_fact(&self, resource_type: &str, diff: &Difference) -> Fact {
         let version = &self.terraform.source.provider_version;
         let Some(resource) = self.terraform.resources.get(resource_type) else {
+            if resource_type == "module" {
+                return Fact::new(
+                    Replacement::Unknown,
+                    "a registry or git module that stet did not read (run `terraform init` to download it): what the change does to its resources is not known".into(),
+                );
+            }
+            if let Some(builtin) = Schemas::embedded().builtin(resource_type) {
+                return builtin_fact(resource_type, builtin, diff);
+            }
             let why = if resource_type.starts_with("aws_") {
                 format!(
                     "{resource_type} is not in the Terraform AWS provider data (provider {version})"
                 )
             } else {
-                format!("the knowledge base covers the Terraform AWS provider only, not {resource_type}")
+                format!("the knowledge base covers the Terraform AWS provider, terraform_data and the null, random, time, tls, local and archive providers, not {resource_type}")
             };
             return Fact::new(Replacement::Unknown, why);
         };
@@ -569,6 +579,28 @@ fn json_text(v: &serde_json::Value) -> Option<String> {
         serde_json::Value::Bool(b) => Some(b.to_string()),
         serde_json::Value::Number(n) => Some(n.to_string()),
         _ => None,
+    }
+}
+
+/// The fact for a `terraform_data` or small-provider resource type
+/// (`rules/replacement/terraform-builtin.json`).
+fn builtin_fact(resource_type: &str, builtin: &Builtin, diff: &Difference) -> Fact {
+    let keys = key_path(&diff.path);
+    let source = Schemas::embedded().builtin_source(builtin);
+    let (replacement, reason) = match builtin.force_new.iter().find(|p| is_at_or_under(&keys, p)) {
+        Some(p) => (
+            Replacement::Always,
+            format!("`{p}` requires replacement of {resource_type} ({source})"),
+        ),
+        None => (
+            Replacement::Never,
+            format!("`{keys}` does not require replacement of {resource_type} ({source})"),
+        ),
+    };
+    Fact {
+        replacement,
+        reason,
+        docs: Some(builtin.docs.clone()),
     }
 }
 

@@ -42,6 +42,7 @@
 
 mod change;
 mod changeset;
+mod cloudformation;
 mod compare;
 mod document;
 mod error;
@@ -49,6 +50,7 @@ mod graph_diff;
 mod knowledge;
 mod merge;
 mod plan;
+mod terraform;
 
 pub use change::{Action, AttributeChange, Change, CustomName, Replacement, Scope, Tally};
 pub use changeset::read_change_set;

@@ -47,6 +47,9 @@ pub fn read_plan(file: Arc<str>, text: &str, limits: &Limits) -> Result<Vec<Chan
             "not a Terraform plan: no `format_version` or `resource_changes` (is this `terraform show -json PLANFILE` output?)",
         ));
     }
+    if let Some(version) = top.get("format_version") {
+        check_format_version(version)?;
+    }
     let entries = top
         .get("resource_changes")
         .and_then(Value::as_list)
@@ -55,6 +58,27 @@ pub fn read_plan(file: Arc<str>, text: &str, limits: &Limits) -> Result<Vec<Chan
         .iter()
         .filter_map(|entry| plan_change(&file, entry))
         .collect())
+}
+
+/// Format versions 0.x and 1.x are read; Terraform changes the major version only when a
+/// reader of the old one would misread the new one.
+fn check_format_version(version: &Value) -> Result<(), ReadError> {
+    let Some(text) = version.as_str() else {
+        return Err(shape(
+            version,
+            "`format_version` should be a string such as \"1.2\"",
+        ));
+    };
+    let major = text.split('.').next().and_then(|m| m.parse::<u64>().ok());
+    match major {
+        Some(0 | 1) => Ok(()),
+        _ => Err(shape(
+            version,
+            &format!(
+                "plan format version {text} is not one stet reads: it reads format versions 0.x and 1.x (`terraform show -json` of Terraform 0.12 to 1.x), and a new major version may mean something else by the same fields"
+            ),
+        )),
+    }
 }
 
 fn shape(at: &Value, message: &str) -> ReadError {
@@ -336,5 +360,31 @@ fn action_reason(reason: &str) -> String {
         "read_because_config_unknown" => "its configuration is known only at apply".into(),
         "read_because_dependency_pending" => "a dependency has pending changes".into(),
         other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn another_major_format_version_is_refused_at_its_place() {
+        let text = "{\n  \"format_version\": \"2.0\",\n  \"resource_changes\": []\n}";
+        let e = read_plan("p.json".into(), text, &Limits::default()).unwrap_err();
+        assert!(
+            e.message().contains("plan format version 2.0"),
+            "{}",
+            e.message()
+        );
+        assert_eq!(e.span().start.line, 2);
+        for ok in ["0.1", "1.0", "1.2", "1.9"] {
+            let text = format!("{{\"format_version\": \"{ok}\", \"resource_changes\": []}}");
+            assert!(
+                read_plan("p.json".into(), &text, &Limits::default()).is_ok(),
+                "{ok}"
+            );
+        }
+        let text = "{\"format_version\": 1, \"resource_changes\": []}";
+        assert!(read_plan("p.json".into(), text, &Limits::default()).is_err());
     }
 }

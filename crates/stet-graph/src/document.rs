@@ -42,7 +42,11 @@ pub fn render_document(graph: &Graph) -> Value {
                 let mut body = Map::new();
                 body.insert("Type", span.clone(), ty);
                 body.insert("Properties", span.clone(), resource.attributes.clone());
-                for entry in resource.meta.iter() {
+                for entry in resource
+                    .meta
+                    .iter()
+                    .filter(|e| e.key != crate::DYNAMIC_TYPES)
+                {
                     body.insert(
                         meta_key(&entry.key),
                         entry.key_span.clone(),

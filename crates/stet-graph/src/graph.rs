@@ -2,7 +2,7 @@
 //! module folder with the local modules it calls — with its [`SourceFile`]s, [`Edge`]s and
 //! [`Settings`].
 
-use crate::{Edge, Resource, Span, Value};
+use crate::{Edge, Resolved, Resource, Span, Value};
 use std::sync::Arc;
 
 /// The syntax and dialect of a document or file.
@@ -122,6 +122,9 @@ pub struct Graph {
     /// A CloudFormation template as written (short forms turned into long forms). `None`
     /// for Terraform, whose rule document is rendered from the resources.
     pub template: Option<Value>,
+    /// A CloudFormation template as it deploys for the parameter values in effect (see
+    /// [`Resolved`]); `None` for Terraform and where nothing resolved it.
+    pub resolved: Option<Box<Resolved>>,
 }
 
 impl Graph {
@@ -135,6 +138,7 @@ impl Graph {
             edges: Vec::new(),
             settings: Settings::default(),
             template: None,
+            resolved: None,
         }
     }
 
@@ -212,6 +216,17 @@ impl Graph {
         }
         for moved in &mut settings.moved {
             renamer(&mut moved.span.file);
+        }
+        if let Some(resolved) = &mut self.resolved {
+            rename_value(&mut resolved.document, renamer);
+            for origin in &mut resolved.origins {
+                renamer(&mut origin.used_at.file);
+                for input in &mut origin.inputs {
+                    if let Some(span) = &mut input.span {
+                        renamer(&mut span.file);
+                    }
+                }
+            }
         }
     }
 }

@@ -214,9 +214,18 @@ fn number(text: &str) -> ValueKind {
         }
     }
     match text.parse::<f64>() {
-        Ok(f) => ValueKind::Float(f),
+        // Up to 15 significant digits a float64 reads and prints back exactly.
+        Ok(f) if f.is_finite() && significant_digits(text) <= 15 => ValueKind::Float(f),
+        Ok(_) => ValueKind::Decimal(text.to_string()),
         Err(_) => ValueKind::String(text.to_string()),
     }
+}
+
+/// The significant digits of a JSON number's mantissa (`0.0012300` has 3).
+fn significant_digits(text: &str) -> usize {
+    let mantissa = text.split(['e', 'E']).next().unwrap_or(text);
+    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    digits.trim_start_matches('0').trim_end_matches('0').len()
 }
 
 #[cfg(test)]
@@ -265,13 +274,21 @@ mod tests {
     }
 
     #[test]
-    fn big_integers_become_floats() {
-        let v = parse("[1, 123456789012345678901234567890, 1e3]")
+    fn numbers_keep_every_digit() {
+        let v = parse("[1, 123456789012345678901234567890, 1e3, 0.1, 1.00000000000000000001]")
             .unwrap()
             .unwrap();
         let items = v.as_list().unwrap();
         assert_eq!(items[0].kind, ValueKind::Int(1));
-        assert!(matches!(items[1].kind, ValueKind::Float(_)));
-        assert!(matches!(items[2].kind, ValueKind::Float(_)));
+        assert_eq!(
+            items[1].kind,
+            ValueKind::Decimal("123456789012345678901234567890".into())
+        );
+        assert_eq!(items[2].kind, ValueKind::Float(1000.0));
+        assert_eq!(items[3].kind, ValueKind::Float(0.1));
+        assert_eq!(
+            items[4].kind,
+            ValueKind::Decimal("1.00000000000000000001".into())
+        );
     }
 }

@@ -2,6 +2,12 @@
 
 use crate::{Map, Span, Value};
 
+/// The meta key under which the Terraform loader records the types of a resource's
+/// dynamically typed arguments (`terraform_data`'s `input`, `triggers_replace`), as type
+/// constraints (`tuple([string])`, `list(string)`): Terraform sees a change of type there as
+/// a change, which the untyped value tree cannot show. Not part of the rule document.
+pub const DYNAMIC_TYPES: &str = "DynamicTypes";
+
 /// What a [`Resource`] is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ResourceKind {

@@ -25,8 +25,12 @@ pub enum ValueKind {
     Bool(bool),
     /// A whole number that fits in 64 bits.
     Int(i64),
-    /// Any other number.
+    /// Any other number a float64 holds exactly as written.
     Float(f64),
+    /// A number that neither `Int` nor `Float` holds exactly, as its exact decimal text
+    /// (Terraform computes with 512-bit mantissas: `1/3`, integers past 64 bits). JSON
+    /// output renders it as the nearest float.
+    Decimal(String),
     /// A string.
     String(String),
     /// A list (Terraform tuples, lists and sets; YAML sequences; JSON arrays).
@@ -323,6 +327,7 @@ impl Value {
             (ValueKind::Int(a), ValueKind::Float(b)) | (ValueKind::Float(b), ValueKind::Int(a)) => {
                 (*a as f64) == *b
             }
+            (ValueKind::Decimal(a), ValueKind::Decimal(b)) => a == b,
             (ValueKind::String(a), ValueKind::String(b)) => a == b,
             (ValueKind::List(a), ValueKind::List(b)) => {
                 a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.same(y))
@@ -354,6 +359,11 @@ impl Value {
             ValueKind::Float(f) => {
                 serde_json::Number::from_f64(*f).map_or(Json::Null, Json::Number)
             }
+            ValueKind::Decimal(text) => text
+                .parse::<f64>()
+                .ok()
+                .and_then(serde_json::Number::from_f64)
+                .map_or(Json::Null, Json::Number),
             ValueKind::String(s) => Json::String(s.clone()),
             ValueKind::List(items) => Json::Array(items.iter().map(Value::to_json).collect()),
             ValueKind::Map(map) => Json::Object(
@@ -373,6 +383,7 @@ impl Value {
             ValueKind::Bool(b) => Some(b.to_string()),
             ValueKind::Int(i) => Some(i.to_string()),
             ValueKind::Float(f) => Some(format_float(*f)),
+            ValueKind::Decimal(text) => Some(text.clone()),
             _ => None,
         }
     }
@@ -383,7 +394,7 @@ impl Value {
         match self.kind {
             ValueKind::Null => "null",
             ValueKind::Bool(_) => "bool",
-            ValueKind::Int(_) | ValueKind::Float(_) => "number",
+            ValueKind::Int(_) | ValueKind::Float(_) | ValueKind::Decimal(_) => "number",
             ValueKind::String(_) => "string",
             ValueKind::List(_) => "list",
             ValueKind::Map(_) => "map",

@@ -9,6 +9,7 @@
 //! #   formats: [terraform]
 //! #   remediation: Pin registry modules with `version` and git sources with `?ref=<tag>`.
 //! #   docs: https://example.org/rules/PIN003
+//! #   view: resolved      # optional: see `RuleMeta::view`
 //! ```
 //!
 //! The header is the comment lines after `# stet:` up to the first line that is not an
@@ -72,6 +73,10 @@ pub struct RuleMeta {
     pub since: Option<String>,
     /// The comment paragraph after the header: what the rule flags, in prose.
     pub description: Option<String>,
+    /// Which document a CloudFormation template is checked as: `template` (as written, the
+    /// way cfn-guard reads it; the default for rule files) or `resolved` (as it deploys for
+    /// the parameter values in effect). stet decides; the engine only reads the header.
+    pub view: Option<String>,
 }
 
 const KNOWN_KEYS: &[&str] = &[
@@ -82,6 +87,7 @@ const KNOWN_KEYS: &[&str] = &[
     "remediation",
     "docs",
     "since",
+    "view",
 ];
 
 /// Reads the header of rule file `text`, if it has one.
@@ -157,6 +163,11 @@ pub(crate) fn read_meta(path: &str, text: &str) -> Result<RuleMeta, Error> {
         Some(_) => text("formats").into_iter().collect(),
         None => Vec::new(),
     };
+    if let Some(view) = text("view").filter(|v| v != "template" && v != "resolved") {
+        return Err(span(format!(
+            "view `{view}` is not one of template, resolved"
+        )));
+    }
     Ok(RuleMeta {
         id: text("id"),
         title: text("title"),
@@ -166,6 +177,7 @@ pub(crate) fn read_meta(path: &str, text: &str) -> Result<RuleMeta, Error> {
         docs: text("docs"),
         since: text("since"),
         description: description(text_of_file),
+        view: text("view"),
     })
 }
 
@@ -206,6 +218,14 @@ mod tests {
         assert_eq!(meta.severity, Some(Severity::High));
         assert_eq!(meta.formats, ["terraform", "cloudformation"]);
         assert_eq!(meta.remediation.as_deref(), Some("Pin it.\nReally."));
+    }
+
+    #[test]
+    fn view_is_template_or_resolved() {
+        let meta = read_meta("r.guard", "# stet:\n#   view: resolved\n").unwrap();
+        assert_eq!(meta.view.as_deref(), Some("resolved"));
+        let e = read_meta("r.guard", "# stet:\n#   view: deployed\n").unwrap_err();
+        assert!(e.to_string().contains("view `deployed`"), "{e}");
     }
 
     #[test]

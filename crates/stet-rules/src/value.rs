@@ -222,6 +222,9 @@ fn value_view(v: &Value) -> View<'_> {
         ValueKind::Bool(b) => View::Bool(*b),
         ValueKind::Int(i) => View::Int(*i),
         ValueKind::Float(f) => View::Float(*f),
+        // A number beyond a float's precision (Terraform's 512-bit arithmetic) compares as the
+        // nearest float, as it is written to JSON.
+        ValueKind::Decimal(d) => View::Float(d.parse().unwrap_or(f64::NAN)),
         ValueKind::String(s) => View::Str(s),
         // An expression stet could not evaluate is the text rules see.
         ValueKind::Expr(e) => View::Str(&e.text),

@@ -123,6 +123,37 @@ pub enum Error {
         /// The limit.
         limit: usize,
     },
+    /// An expression Terraform would reject, with Terraform's summary and detail (`Invalid
+    /// function argument: Invalid value for "str" parameter: string required.`). A warning
+    /// for stet, which reads the rest and keeps the expression unresolved; `terraform plan`
+    /// would stop here.
+    #[error("{span}: terraform would stop here: {summary}: {detail}")]
+    Eval {
+        /// The expression.
+        span: Span,
+        /// Terraform's summary of the problem.
+        summary: String,
+        /// Terraform's detail.
+        detail: String,
+    },
+    /// `.terraform/modules/modules.json` cannot be used for a module call, or at all
+    /// (warning): the calls concerned are recorded without their contents.
+    #[error("{span}: {message}")]
+    ModuleManifest {
+        /// The manifest entry, or the module call.
+        span: Span,
+        /// What is wrong and what to do.
+        message: String,
+    },
+    /// Registry or git module calls were not read because `terraform init` has not
+    /// downloaded them (warning, once per root module).
+    #[error("{span}: {count} registry or git module call{} not read: run `terraform init` so that `.terraform/modules/modules.json` names their folders; their resources are not included", if *count == 1 { "" } else { "s" })]
+    RemoteModulesNotRead {
+        /// The first such call's source.
+        span: Span,
+        /// How many calls.
+        count: usize,
+    },
 }
 
 impl Error {
@@ -139,6 +170,9 @@ impl Error {
                 | Error::TooManyInstances { .. }
                 | Error::TooManyResources { .. }
                 | Error::StringTooLong { .. }
+                | Error::ModuleManifest { .. }
+                | Error::RemoteModulesNotRead { .. }
+                | Error::Eval { .. }
         )
     }
 
@@ -155,7 +189,10 @@ impl Error {
             | Error::EvalBudget { span, .. }
             | Error::TooManyInstances { span, .. }
             | Error::TooManyResources { span, .. }
-            | Error::StringTooLong { span, .. } => Some(span),
+            | Error::StringTooLong { span, .. }
+            | Error::Eval { span, .. }
+            | Error::ModuleManifest { span, .. }
+            | Error::RemoteModulesNotRead { span, .. } => Some(span),
             Error::Read { .. } | Error::TooLarge { .. } => None,
         }
     }

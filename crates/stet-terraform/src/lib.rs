@@ -35,12 +35,17 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+mod cty;
 mod error;
 mod eval;
+mod functions;
 mod module;
 mod source;
 mod syntax;
+mod version;
 
 pub use error::Error;
+pub use functions::names as function_names;
 pub use module::{is_config_file, is_vars_file, load_module, LoadOptions, Module};
 pub use source::{normalize, FileSource, MemoryFiles, OsFiles};
+pub use version::{satisfies, Version};

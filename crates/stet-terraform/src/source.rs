@@ -168,6 +168,16 @@ pub fn normalize(path: &Path) -> PathBuf {
 
 /// Whether `path` (lexically normalised) stays inside `root`. A relative `path` is taken
 /// from the current directory when `root` is absolute.
+/// A path as reports name it: `.` for the empty path.
+pub(crate) fn display_path(path: &Path) -> String {
+    let s = path.to_string_lossy().into_owned();
+    if s.is_empty() {
+        ".".into()
+    } else {
+        s
+    }
+}
+
 pub(crate) fn is_inside(path: &Path, root: &Path) -> bool {
     let path = if root.is_absolute() && path.is_relative() {
         match std::env::current_dir() {

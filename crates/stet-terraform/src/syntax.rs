@@ -91,6 +91,11 @@ fn hcl_error(file: &FileText, e: &hcl_edit::parser::Error) -> Error {
 pub(crate) enum BodyRef<'a> {
     Hcl(&'a FileText, &'a Body),
     Json(&'a FileText, &'a Map),
+    /// A body and the bodies of override files merged into it, in order (Terraform's
+    /// `MergeBodies`): a later attribute replaces an earlier one; blocks of a type an
+    /// override has replace the earlier blocks of that type, except `lifecycle`, whose
+    /// arguments merge one by one.
+    Merged(&'a [BodyRef<'a>]),
     Empty,
 }
 
@@ -207,6 +212,18 @@ impl<'a> BodyRef<'a> {
                     span: e.key_span.cover(&e.value.span),
                 })
                 .collect(),
+            BodyRef::Merged(bodies) => {
+                let mut out: Vec<AttrRef<'a>> = Vec::new();
+                for body in bodies {
+                    for attr in body.attributes(blocks) {
+                        match out.iter_mut().find(|a| a.name == attr.name) {
+                            Some(existing) => *existing = attr,
+                            None => out.push(attr),
+                        }
+                    }
+                }
+                out
+            }
             BodyRef::Empty => Vec::new(),
         }
     }
@@ -221,6 +238,7 @@ impl<'a> BodyRef<'a> {
                 expr: ExprRef::Json(file, &e.value),
                 span: e.key_span.cover(&e.value.span),
             }),
+            BodyRef::Merged(bodies) => bodies.iter().rev().find_map(|b| b.attribute(name)),
             BodyRef::Empty => None,
         }
     }
@@ -230,6 +248,7 @@ impl<'a> BodyRef<'a> {
     pub fn blocks(&self) -> Vec<BlockRef<'a>> {
         match *self {
             BodyRef::Hcl(file, body) => body.blocks().map(|b| hcl_block(file, b)).collect(),
+            BodyRef::Merged(bodies) => merged_blocks(bodies, |b| b.blocks()),
             BodyRef::Json(..) | BodyRef::Empty => Vec::new(),
         }
     }
@@ -258,14 +277,54 @@ impl<'a> BodyRef<'a> {
                 }
                 out
             }
+            BodyRef::Merged(bodies) => merged_blocks(bodies, |b| b.blocks_named(ident, labels)),
             BodyRef::Empty => Vec::new(),
         }
     }
 
     /// Whether the body is JSON.
     pub fn is_json(&self) -> bool {
-        matches!(self, BodyRef::Json(..))
+        match self {
+            BodyRef::Json(..) => true,
+            BodyRef::Merged(bodies) => bodies.first().is_some_and(BodyRef::is_json),
+            _ => false,
+        }
     }
+
+    /// The bodies this one is made of: itself, or the bodies of a merge in order.
+    pub fn parts(&self) -> Vec<BodyRef<'a>> {
+        match *self {
+            BodyRef::Merged(bodies) => bodies.to_vec(),
+            other => vec![other],
+        }
+    }
+}
+
+/// The blocks of merged bodies: for each block type (a `dynamic` block counting as its
+/// label's type), those of the last body that has any; `lifecycle` blocks from every body.
+fn merged_blocks<'a>(
+    bodies: &'a [BodyRef<'a>],
+    blocks_of: impl Fn(&BodyRef<'a>) -> Vec<BlockRef<'a>>,
+) -> Vec<BlockRef<'a>> {
+    let kind = |b: &BlockRef<'a>| -> String {
+        if b.ident == "dynamic" {
+            b.labels.first().map(|(l, _)| l.clone()).unwrap_or_default()
+        } else {
+            b.ident.to_string()
+        }
+    };
+    let mut out: Vec<BlockRef<'a>> = Vec::new();
+    for body in bodies {
+        let blocks = blocks_of(body);
+        let overridden: Vec<String> = blocks
+            .iter()
+            .filter(|b| b.ident != "lifecycle")
+            .map(kind)
+            .collect();
+        out.retain(|b| b.ident == "lifecycle" || !overridden.contains(&kind(b)));
+        out.extend(blocks);
+    }
+    out
 }
 
 fn hcl_block<'a>(file: &'a FileText, block: &'a hcl_edit::structure::Block) -> BlockRef<'a> {

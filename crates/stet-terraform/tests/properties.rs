@@ -118,7 +118,8 @@ proptest! {
         let text = format!("resource \"t\" \"r\" {{\n  count = {n}\n  i = count.index\n}}\n");
         let module = load_text("main.tf", &text);
         let managed = module.graph.resources.iter().filter(|r| r.resource_type == "t").count();
-        prop_assert_eq!(managed, if n == 0 { 1 } else { n as usize });
+        // `count = 0` means no instance at all (issue #14: it used to leave one unexpanded).
+        prop_assert_eq!(managed, n as usize);
         if n > 0 {
             let last = module.graph.resource(&format!("t.r[{}]", n - 1)).unwrap();
             prop_assert_eq!(last.attributes.get("i").unwrap().to_json(), json!(n - 1));

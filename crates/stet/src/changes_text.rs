@@ -121,7 +121,11 @@ fn write_attribute(a: &AttributeChange, out: &mut String) {
         v.as_ref()
             .is_some_and(|v| matches!(v.kind, ValueKind::Expr(_)))
     };
-    if unresolved(&a.before) || unresolved(&a.after) {
+    if let Some(cause) = &a.caused_by {
+        out.push_str(&format!(
+            "        (the value changes when `{cause}` is replaced)\n"
+        ));
+    } else if unresolved(&a.before) || unresolved(&a.after) {
         out.push_str("        (an expression changed; the value it gives may be the same)\n");
     }
     let verdict = match a.replacement {

@@ -7,7 +7,7 @@ use crate::{Diffed, Loaded};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
-use stet_diff::{changes_section, Change};
+use stet_diff::{changes_section, AttributeChange, Change, Replacement};
 use stet_graph::{render_document, Graph, Span, Value};
 use stet_rules::{RuleSet, Severity};
 
@@ -43,6 +43,29 @@ pub struct Finding {
     /// through module calls), so that a suppression above a call also covers it.
     #[serde(skip)]
     pub aliases: Vec<String>,
+    /// Other places the finding concerns: for a change rule anchored on the attribute that
+    /// forces a replacement, the resource's block; for a value CloudFormation computes,
+    /// where its inputs are written (a parameter's default, a parameters-file entry, a
+    /// mapping entry).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<Related>,
+}
+
+/// A secondary place of a [`Finding`] (SARIF's `relatedLocations`), with what it is.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Related {
+    /// The file.
+    pub file: String,
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column.
+    pub column: u32,
+    /// Where it ends.
+    pub end_line: u32,
+    /// Where it ends.
+    pub end_column: u32,
+    /// What is there: `the resource`, ``parameter `ImageTag` = `latest` (default)``.
+    pub message: String,
 }
 
 /// Reads every `.guard` file in `paths` (files or folders, recursively). Files that do not
@@ -304,20 +327,28 @@ fn check_subject(subject: &Subject<'_>, rules: &[RuleSet]) -> (Vec<Finding>, Vec
             None => return (findings, diagnostics),
         },
     };
-    let mut document = match (subject.graph, subject.data) {
+    let with_changes = |mut document: Value| {
+        if subject.changes.is_some() {
+            if let Some(map) = document.as_map_mut() {
+                map.insert(
+                    "Changes",
+                    fallback.clone(),
+                    changes_section(changes, &fallback),
+                );
+            }
+        }
+        document
+    };
+    let document = with_changes(match (subject.graph, subject.data) {
         (Some(graph), _) => render_document(graph),
         (None, Some(data)) => data.value.clone(),
         (None, None) => Value::empty_map(fallback.clone()),
-    };
-    if subject.changes.is_some() {
-        if let Some(map) = document.as_map_mut() {
-            map.insert(
-                "Changes",
-                fallback.clone(),
-                changes_section(changes, &fallback),
-            );
-        }
-    }
+    });
+    // A CloudFormation template as it deploys, for the rules that read it so.
+    let resolved = subject.graph.and_then(|g| g.resolved.as_deref());
+    let resolved_document = resolved
+        .filter(|_| rules.iter().any(wants_resolved))
+        .map(|r| with_changes(r.document.clone()));
     let name = subject
         .graph
         .map_or_else(|| fallback.file.to_string(), |g| g.path.to_string());
@@ -329,7 +360,11 @@ fn check_subject(subject: &Subject<'_>, rules: &[RuleSet]) -> (Vec<Finding>, Vec
         None => applies(r.meta(), format),
     };
     for ruleset in rules.iter().filter(wanted) {
-        let results = match ruleset.evaluate(&document) {
+        let (document, origins) = match &resolved_document {
+            Some(d) if wants_resolved(ruleset) => (d, resolved),
+            _ => (&document, None),
+        };
+        let results = match ruleset.evaluate(document) {
             Ok(r) => r,
             Err(stet_rules::EvalError::Budget { steps, .. }) => {
                 diagnostics.push(Diagnostic::file(
@@ -362,21 +397,57 @@ fn check_subject(subject: &Subject<'_>, rules: &[RuleSet]) -> (Vec<Finding>, Vec
         {
             let rule = meta.id.clone().unwrap_or_else(|| result.name.clone());
             for failure in &result.failures {
-                let span = failure
+                let mut span = failure
                     .at
                     .clone()
                     .filter(|s| !s.file.is_empty())
                     .unwrap_or_else(|| fallback.clone());
                 let (resource, resource_type) = owner(subject.graph, changes, &span);
+                // A change rule that fails on the resource as a whole (its `Replacement`,
+                // `CreateBeforeDestroy`, `Name`) points at the attribute that decides it, the
+                // line a reviewer must change; the block stays as the related place.
+                let mut related = Vec::new();
+                if let Some((change, attribute)) = changes
+                    .iter()
+                    .find(|c| c.address == resource && c.span == span)
+                    .and_then(|c| anchor(c).map(|a| (c, a)))
+                {
+                    related.push(Related {
+                        file: change.span.file.to_string(),
+                        line: change.span.start.line,
+                        column: change.span.start.column,
+                        end_line: change.span.end.line,
+                        end_column: change.span.end.column,
+                        message: format!("{} is declared here", change.address),
+                    });
+                    span = attribute.span.clone();
+                }
                 let label = if resource.is_empty() {
                     name.as_str()
                 } else {
                     resource.as_str()
                 };
-                let message = match &failure.message {
-                    Some(m) => format!("{label}: {}", first_paragraph(m)),
-                    None => format!("{label}: {}", failure.explanation),
+                let (text, fix) = match &failure.message {
+                    Some(m) => split_fix(m),
+                    None => (failure.explanation.to_string(), None),
                 };
+                let mut message = format!("{label}: {text}");
+                let inputs = origins.map(|o| o.inputs_at(&span)).unwrap_or_default();
+                if !inputs.is_empty() {
+                    let names: Vec<String> = inputs.iter().map(|i| input_label(i)).collect();
+                    message.push_str(&format!(" (value from {})", names.join("; ")));
+                }
+                related.extend(inputs.iter().filter_map(|i| {
+                    let at = i.span.as_ref()?;
+                    Some(Related {
+                        file: at.file.to_string(),
+                        line: at.start.line,
+                        column: at.start.column,
+                        end_line: at.end.line,
+                        end_column: at.end.column,
+                        message: input_label(i),
+                    })
+                }));
                 findings.push(Finding {
                     file: span.file.to_string(),
                     line: span.start.line,
@@ -390,16 +461,45 @@ fn check_subject(subject: &Subject<'_>, rules: &[RuleSet]) -> (Vec<Finding>, Vec
                         .as_str()
                         .to_string(),
                     message,
-                    remediation: meta.remediation.clone(),
+                    remediation: fix.or_else(|| meta.remediation.clone()),
                     resource,
                     resource_type,
                     clause: failure.clause.to_string(),
                     aliases: Vec::new(),
+                    related,
                 });
             }
         }
     }
     (findings, diagnostics)
+}
+
+/// Whether a rule reads CloudFormation templates as they deploy: the built-in rules do, and
+/// a rule file whose header says `view: resolved`; other rule files read templates as
+/// written, as cfn-guard does.
+fn wants_resolved(rule: &RuleSet) -> bool {
+    match rule.meta().view.as_deref() {
+        Some(view) => view == "resolved",
+        None => crate::builtin::BUILTIN
+            .iter()
+            .any(|b| b.path == rule.path() && rule.meta().id.as_deref() == Some(b.id)),
+    }
+}
+
+/// An input of a resolved value for messages, without its line (a finding's message is how
+/// pull-request mode matches it across versions): ``parameter `Tag` = `latest`, its default``.
+fn input_label(input: &stet_graph::Input) -> String {
+    let value = input
+        .value
+        .as_deref()
+        .map(|v| format!(" = `{v}`"))
+        .unwrap_or_default();
+    match input.via.as_str() {
+        "condition" | "mapping" => format!("{}{value}", input.name),
+        "default" => format!("{}{value}, its default", input.name),
+        "--parameter" => format!("{}{value} from --parameter", input.name),
+        via => format!("{}{value} in {via}", input.name),
+    }
 }
 
 /// Whether a rule applies to a document of `format` (`None`: a plan or change set, which
@@ -419,14 +519,46 @@ fn applies(meta: &stet_rules::RuleMeta, format: Option<stet_graph::Format>) -> b
         })
 }
 
-/// A custom message's lines joined, blank lines and surrounding space dropped.
-fn first_paragraph(message: &str) -> String {
-    message
+/// A custom message split into the message and its fix: lines from one starting with
+/// `fix:` on are the finding's remediation (in place of the header's, so that one rule can
+/// say the fix in each format's terms); lines are joined, blank lines and surrounding space
+/// dropped.
+fn split_fix(message: &str) -> (String, Option<String>) {
+    let lines: Vec<&str> = message
         .lines()
         .map(str::trim)
         .filter(|l| !l.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
+        .collect();
+    let at = lines
+        .iter()
+        .position(|l| l.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("fix:")));
+    match at {
+        Some(at) => {
+            let (text, fix) = lines.split_at(at);
+            let fix = fix.join(" ");
+            let fix = fix.get(4..).unwrap_or_default().trim().to_string();
+            (text.join(" "), (!fix.is_empty()).then_some(fix))
+        }
+        None => (lines.join(" "), None),
+    }
+}
+
+/// The attribute a change-rule finding on the whole resource points at: the one that
+/// decides its replacement (always, then conditional, then unknown; direct edits before
+/// knock-on ones), written in the new version. `None` when no attribute decides it (a type
+/// change, a creation).
+fn anchor(change: &Change) -> Option<&AttributeChange> {
+    let rank = |a: &AttributeChange| match a.replacement {
+        Replacement::Always => 3,
+        Replacement::Conditional => 2,
+        Replacement::Unknown => 1,
+        Replacement::Never => 0,
+    };
+    change
+        .attributes
+        .iter()
+        .filter(|a| a.after.is_some() && rank(a) > 0)
+        .min_by_key(|a| (std::cmp::Reverse(rank(a)), a.caused_by.is_some()))
 }
 
 /// The innermost change, else resource, whose span holds `span`.

@@ -12,6 +12,13 @@
 //!
 //! [severity]                       # severity overrides
 //! PIN001 = "low"
+//!
+//! [cloudformation]                 # parameter values templates are resolved with
+//! parameters = { Env = "prod" }    # for every template that declares them
+//! discover-parameter-files = true  # look for parameters files beside templates
+//! samconfig-environment = "default"
+//! [cloudformation.parameter-files] # template = parameters file(s), relative to this file
+//! "stacks/app.yaml" = ["stacks/prod.json"]
 //! ```
 
 use std::collections::BTreeMap;
@@ -55,6 +62,52 @@ struct RawConfig {
     limits: BTreeMap<String, u64>,
     #[serde(default)]
     data: Vec<String>,
+    cloudformation: Option<RawCloudFormation>,
+}
+
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawCloudFormation {
+    #[serde(default)]
+    parameters: BTreeMap<String, toml::Value>,
+    #[serde(default)]
+    parameter_files: BTreeMap<String, OneOrMany>,
+    #[serde(default)]
+    discover_parameter_files: Option<bool>,
+    #[serde(default)]
+    samconfig_environment: Option<String>,
+}
+
+#[derive(Debug, serde::Deserialize)]
+#[serde(untagged)]
+enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+/// `[cloudformation]`: the parameter values CloudFormation templates are resolved with.
+#[derive(Debug, Clone)]
+pub struct CloudFormationConfig {
+    /// `parameters`: values for every template that declares them.
+    pub parameters: BTreeMap<String, String>,
+    /// `parameter-files`: parameters files by template (both resolved against the file's
+    /// folder).
+    pub parameter_files: Vec<(PathBuf, Vec<PathBuf>)>,
+    /// `discover-parameter-files`: look for parameters files beside templates (default: yes).
+    pub discover: bool,
+    /// `samconfig-environment`: the SAM CLI environment to read (default: `default`).
+    pub sam_environment: String,
+}
+
+impl Default for CloudFormationConfig {
+    fn default() -> CloudFormationConfig {
+        CloudFormationConfig {
+            parameters: BTreeMap::new(),
+            parameter_files: Vec::new(),
+            discover: true,
+            sam_environment: "default".to_string(),
+        }
+    }
 }
 
 /// The configuration in effect.
@@ -82,6 +135,8 @@ pub struct Config {
     pub data: Option<globset::GlobSet>,
     /// The data globs as written.
     pub data_patterns: Vec<String>,
+    /// `[cloudformation]`: parameter values for CloudFormation templates.
+    pub cloudformation: CloudFormationConfig,
 }
 
 impl Config {
@@ -215,7 +270,62 @@ impl Config {
                 ));
             }
         }
+        let cloudformation = match raw.cloudformation {
+            None => CloudFormationConfig::default(),
+            Some(cfn) => {
+                let mut parameters = BTreeMap::new();
+                for (name, value) in cfn.parameters {
+                    let text = match value {
+                        toml::Value::String(s) => s,
+                        toml::Value::Integer(i) => i.to_string(),
+                        toml::Value::Float(f) => stet_graph::format_float(f),
+                        toml::Value::Boolean(b) => b.to_string(),
+                        toml::Value::Array(items) => items
+                            .iter()
+                            .map(|i| match i {
+                                toml::Value::String(s) => s.clone(),
+                                other => other.to_string(),
+                            })
+                            .collect::<Vec<_>>()
+                            .join(","),
+                        other => {
+                            return Err(at(
+                                find(&format!("{name} =")).max(find(&name)),
+                                format!(
+                                    "the value of CloudFormation parameter `{name}` must be a string, number, boolean or list, found {}",
+                                    other.type_str()
+                                ),
+                            ))
+                        }
+                    };
+                    parameters.insert(name, text);
+                }
+                let parameter_files = cfn
+                    .parameter_files
+                    .into_iter()
+                    .map(|(template, files)| {
+                        let files = match files {
+                            OneOrMany::One(f) => vec![f],
+                            OneOrMany::Many(f) => f,
+                        };
+                        (
+                            base.join(template),
+                            files.iter().map(|f| base.join(f)).collect(),
+                        )
+                    })
+                    .collect();
+                CloudFormationConfig {
+                    parameters,
+                    parameter_files,
+                    discover: cfn.discover_parameter_files.unwrap_or(true),
+                    sam_environment: cfn
+                        .samconfig_environment
+                        .unwrap_or_else(|| "default".to_string()),
+                }
+            }
+        };
         Ok(Config {
+            cloudformation,
             file: Some(path.to_path_buf()),
             fail_on,
             rules: raw.rules.iter().map(|r| base.join(r)).collect(),
@@ -241,6 +351,43 @@ impl Config {
             limits.set(name, *value);
         }
         limits
+    }
+
+    /// The parameter sources of `[cloudformation]`, with `flags` (`--parameter KEY=VALUE`)
+    /// over them.
+    ///
+    /// ```
+    /// let config = stet::Config::parse("stet.toml".as_ref(), "[cloudformation]\nparameters = { Env = \"prod\" }\n").unwrap();
+    /// let sources = config.parameter_sources(&[("Env".into(), "dev".into())]);
+    /// assert_eq!(sources.values.last().map(|v| v.value.as_str()), Some("dev"));
+    /// ```
+    pub fn parameter_sources(&self, flags: &[(String, String)]) -> crate::ParameterSources {
+        let cfn = &self.cloudformation;
+        let shown = self
+            .file
+            .as_ref()
+            .map(|f| f.display().to_string())
+            .unwrap_or_else(|| CONFIG_FILE.to_string());
+        let mut values: Vec<crate::GivenValue> = cfn
+            .parameters
+            .iter()
+            .map(|(name, value)| crate::GivenValue {
+                name: name.clone(),
+                value: value.clone(),
+                via: shown.clone(),
+            })
+            .collect();
+        values.extend(flags.iter().map(|(name, value)| crate::GivenValue {
+            name: name.clone(),
+            value: value.clone(),
+            via: "--parameter".to_string(),
+        }));
+        crate::ParameterSources {
+            values,
+            files: cfn.parameter_files.clone(),
+            discover: cfn.discover,
+            sam_environment: cfn.sam_environment.clone(),
+        }
     }
 
     /// Whether findings in `file` (relative to the current folder) are excluded.
@@ -296,5 +443,32 @@ mod tests {
         assert_eq!(c.severity.get("PIN001"), Some(&Severity::Low));
         assert!(c.excludes("/repo/examples/a/main.tf"));
         assert!(!c.excludes("/repo/infra/main.tf"));
+    }
+
+    #[test]
+    fn cloudformation_section() {
+        let c = Config::parse(
+            Path::new("/repo/stet.toml"),
+            "[cloudformation]\nparameters = { Env = \"prod\", Count = 2, Subnets = [\"a\", \"b\"] }\nsamconfig-environment = \"prod\"\n[cloudformation.parameter-files]\n\"app.yaml\" = \"prod.json\"\n",
+        )
+        .unwrap();
+        let cfn = &c.cloudformation;
+        assert_eq!(cfn.parameters.get("Count").map(String::as_str), Some("2"));
+        assert_eq!(
+            cfn.parameters.get("Subnets").map(String::as_str),
+            Some("a,b")
+        );
+        assert_eq!(
+            cfn.parameter_files,
+            [(
+                PathBuf::from("/repo/app.yaml"),
+                vec![PathBuf::from("/repo/prod.json")]
+            )]
+        );
+        assert_eq!(cfn.sam_environment, "prod");
+        assert!(cfn.discover);
+        let e = Config::parse(Path::new("stet.toml"), "[cloudformation]\nparameter = {}\n")
+            .unwrap_err();
+        assert_eq!(e.line, 2, "{e}");
     }
 }

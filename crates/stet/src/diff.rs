@@ -94,7 +94,7 @@ pub fn diff_paths(before: &Path, after: &Path, options: &LoadOptions) -> Result<
         files,
         kb,
     );
-    Ok(finish(changes, old, new))
+    Ok(finish(changes, old, new, kb))
 }
 
 /// Diffs two git revisions of `paths` (default: the whole repository holding the current
@@ -102,6 +102,39 @@ pub fn diff_paths(before: &Path, after: &Path, options: &LoadOptions) -> Result<
 pub fn diff_revisions(
     base: &str,
     head: Option<&str>,
+    paths: &[PathBuf],
+    options: &LoadOptions,
+) -> Result<Diffed, DiffError> {
+    diff_git(
+        base,
+        head.map_or(Head::WorkTree, Head::Revision),
+        paths,
+        options,
+    )
+}
+
+/// Diffs the staged content (git's index) of `paths` against revision `base`: what `git
+/// commit` would record, without unstaged edits or untracked files. In a repository with
+/// no commits yet, `HEAD` is the empty tree.
+pub fn diff_staged(
+    base: &str,
+    paths: &[PathBuf],
+    options: &LoadOptions,
+) -> Result<Diffed, DiffError> {
+    diff_git(base, Head::Index, paths, options)
+}
+
+/// The new side of a git diff.
+#[derive(Clone, Copy)]
+enum Head<'a> {
+    WorkTree,
+    Revision(&'a str),
+    Index,
+}
+
+fn diff_git(
+    base: &str,
+    head: Head<'_>,
     paths: &[PathBuf],
     options: &LoadOptions,
 ) -> Result<Diffed, DiffError> {
@@ -125,17 +158,25 @@ pub fn diff_revisions(
         relative.push(rel.to_path_buf());
     }
     let base_commit = repo.resolve(base)?;
-    let head_commit = head.map(|h| repo.resolve(h)).transpose()?;
+    let head_commit = match head {
+        Head::Revision(h) => Some(repo.resolve(h)?),
+        _ => None,
+    };
 
     let base_copy = TempDir::new("base")?;
-    let old = load_revision(&repo, &base_commit, &relative, &base_copy, options)?;
-    let (new, _head_copy) = match &head_commit {
-        Some(commit) => {
+    let old = load_revision(&repo, Some(&base_commit), &relative, &base_copy, options)?;
+    let (new, _head_copy) = match (&head_commit, head) {
+        (Some(commit), _) => {
             let copy = TempDir::new("head")?;
-            let loaded = load_revision(&repo, commit, &relative, &copy, options)?;
+            let loaded = load_revision(&repo, Some(commit), &relative, &copy, options)?;
             (loaded, Some(copy))
         }
-        None => {
+        (None, Head::Index) => {
+            let copy = TempDir::new("index")?;
+            let loaded = load_revision(&repo, None, &relative, &copy, options)?;
+            (loaded, Some(copy))
+        }
+        (None, _) => {
             let shown: Vec<PathBuf> = relative
                 .iter()
                 .map(|r| shown_path(&repo.root.join(r)))
@@ -159,7 +200,7 @@ pub fn diff_revisions(
     let root = repo.root.clone();
     let key = move |g: &Graph| key_under(g, &root);
     let changes = pair_and_diff(&old, &key, &new, &key, false, kb);
-    Ok(finish(changes, old, new))
+    Ok(finish(changes, old, new, kb))
 }
 
 /// Submodules are other repositories: their files (checked out in the working tree, absent
@@ -197,16 +238,27 @@ fn leave_out_submodules(
     Ok(())
 }
 
-/// Loads `relative` paths of a commit from a temporary copy, then names its files as the
-/// working tree's would be named.
+/// Loads `relative` paths of a commit (`None`: of the index) from a temporary copy, then
+/// names its files as the working tree's would be named.
 fn load_revision(
     repo: &Repository,
-    commit: &str,
+    commit: Option<&str>,
     relative: &[PathBuf],
     copy: &TempDir,
     options: &LoadOptions,
 ) -> Result<Loaded, DiffError> {
-    repo.write_tree(commit, relative, &copy.path, options.limits.max_file_size)?;
+    // The parameters files stet.toml names go with the revision too (when only some paths
+    // are copied).
+    let mut prefixes = relative.to_vec();
+    if !relative.iter().any(|p| p.as_os_str().is_empty()) {
+        prefixes.extend(options.cloudformation.named_files_under(&repo.root));
+    }
+    match commit {
+        Some(commit) => {
+            repo.write_tree(commit, &prefixes, &copy.path, options.limits.max_file_size)?
+        }
+        None => repo.write_index(&prefixes, &copy.path, options.limits.max_file_size)?,
+    };
     let present: Vec<PathBuf> = relative
         .iter()
         .map(|r| copy.path.join(r))
@@ -217,6 +269,7 @@ fn load_revision(
     }
     let options = LoadOptions {
         root: Some(copy.path.clone()),
+        cloudformation: options.cloudformation.rebased(&repo.root, &copy.path),
         ..options.clone()
     };
     let mut loaded = load(&present, &options);
@@ -291,13 +344,14 @@ fn pair_and_diff(
     merge_changes(per_document)
 }
 
-fn finish(changes: Vec<Change>, before: Loaded, after: Loaded) -> Diffed {
+fn finish(changes: Vec<Change>, before: Loaded, after: Loaded, kb: &KnowledgeBase) -> Diffed {
     let mut diagnostics: Vec<Diagnostic> = before
         .diagnostics
         .iter()
         .chain(after.diagnostics.iter())
         .cloned()
         .collect();
+    diagnostics.extend(stale_facts(&after, kb));
     diagnostics.sort();
     diagnostics.dedup();
     Diffed {
@@ -308,17 +362,89 @@ fn finish(changes: Vec<Change>, before: Loaded, after: Loaded) -> Diffed {
     }
 }
 
-/// Reads a `terraform show -json` plan file.
-pub fn read_plan_file(path: &Path, options: &LoadOptions) -> Result<Diffed, DiffError> {
+/// Said once when a Terraform configuration requires a version of the AWS provider that the
+/// replacement facts (taken from one provider version) do not come from: the first
+/// `required_providers` constraint for `hashicorp/aws` that excludes that version, and how
+/// many module folders have one.
+fn stale_facts(after: &Loaded, kb: &KnowledgeBase) -> Option<Diagnostic> {
+    let facts = kb.provider_version();
+    let version = stet_terraform::Version::parse(facts)?;
+    let excluding: Vec<&stet_graph::Value> = after
+        .graphs
+        .iter()
+        .filter(|g| !g.format.is_cloudformation())
+        .flat_map(|g| &g.settings.required_providers)
+        .filter(|p| is_aws_provider(p))
+        .filter_map(|p| p.version.as_ref())
+        .filter(|c| {
+            c.as_str()
+                .and_then(|text| stet_terraform::satisfies(text, &version))
+                == Some(false)
+        })
+        .collect();
+    let first = excluding.first()?;
+    let others = match excluding.len() - 1 {
+        0 => String::new(),
+        1 => " (and 1 other module)".to_string(),
+        n => format!(" (and {n} other modules)"),
+    };
+    Some(Diagnostic::at(
+        &first.span,
+        format!(
+            "this configuration requires the AWS provider `{}`{others}, which excludes {facts}: the replacement facts come from provider {facts} and may be out of date for the version you run (arguments added or made updatable since are not known)",
+            first.as_str().unwrap_or_default()
+        ),
+        Level::Warning,
+    ))
+}
+
+/// Whether a `required_providers` entry is the HashiCorp AWS provider.
+fn is_aws_provider(p: &stet_graph::ProviderRequirement) -> bool {
+    match p.source.as_ref().and_then(|s| s.as_str()) {
+        Some(source) => {
+            let source = source.to_ascii_lowercase();
+            source == "hashicorp/aws" || source == "registry.terraform.io/hashicorp/aws"
+        }
+        None => p.name == "aws",
+    }
+}
+
+/// Reads a `terraform show -json` plan file, and points its changes at the configuration
+/// in `source` (default: the plan file's folder) where it declares them; the configuration
+/// loaded is the diff's `after`.
+///
+/// ```no_run
+/// let diffed = stet::read_plan_file("infra/plan.json".as_ref(), None, &Default::default())?;
+/// for change in &diffed.changes {
+///     println!("{}:{} {} {}", change.span.file, change.span.start.line, change.action.as_str(), change.address);
+/// }
+/// # Ok::<(), stet::DiffError>(())
+/// ```
+pub fn read_plan_file(
+    path: &Path,
+    source: Option<&Path>,
+    options: &LoadOptions,
+) -> Result<Diffed, DiffError> {
     let text = read_text(path)?;
     let mut diffed = Diffed::default();
     let file: Arc<str> = path.to_string_lossy().into();
     match stet_diff::read_plan(file, &text, &options.limits) {
         Ok(changes) => diffed.changes = changes,
-        Err(e) => diffed
-            .diagnostics
-            .push(Diagnostic::at(e.span(), e.message(), Level::Error)),
+        Err(e) => {
+            diffed
+                .diagnostics
+                .push(Diagnostic::at(e.span(), e.message(), Level::Error));
+            return Ok(diffed);
+        }
     }
+    let (configuration, warnings) =
+        crate::plan_source::locate(&mut diffed.changes, path, source, options);
+    diffed
+        .diagnostics
+        .extend(configuration.diagnostics.iter().cloned());
+    diffed.diagnostics.extend(warnings);
+    diffed.diagnostics.sort();
+    diffed.after = configuration;
     Ok(diffed)
 }
 

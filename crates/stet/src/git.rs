@@ -55,6 +55,9 @@ pub enum GitError {
     },
 }
 
+/// Git's empty tree: the base of a repository with no commits yet.
+pub(crate) const EMPTY_TREE: &str = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
+
 /// A git working tree.
 #[derive(Debug, Clone)]
 pub struct Repository {
@@ -107,6 +110,11 @@ impl Repository {
                 &spec,
             ],
         )?;
+        // Before the first commit, `HEAD` names nothing yet: what is staged is all new, so
+        // the base is the empty tree (a pre-commit hook's first commit).
+        if !output.status.success() && revision == "HEAD" && self.is_unborn() {
+            return Ok(EMPTY_TREE.to_string());
+        }
         if !output.status.success() {
             return Err(unknown(if self.is_shallow() {
                 "not in this shallow clone: fetch it first (`git fetch origin BRANCH`, or `git fetch --deepen=N` for older commits; with actions/checkout, set `fetch-depth: 0`)".into()
@@ -115,6 +123,13 @@ impl Repository {
             }));
         }
         Ok(String::from_utf8_lossy(&output.stdout).trim().to_string())
+    }
+
+    /// Whether `HEAD` names a branch with no commit yet (a new repository).
+    pub fn is_unborn(&self) -> bool {
+        let head = git(&self.root, &["rev-parse", "--verify", "--quiet", "HEAD"]);
+        let branch = git(&self.root, &["symbolic-ref", "--quiet", "HEAD"]);
+        head.is_ok_and(|o| !o.status.success()) && branch.is_ok_and(|o| o.status.success())
     }
 
     /// Whether the repository is a shallow clone (part of its history is missing).
@@ -217,6 +232,104 @@ impl Repository {
         }
         self.write_blobs(&files, dest)?;
         Ok(files.len())
+    }
+
+    /// Writes the staged files (git's index, stage 0) under `prefixes` into `dest`, as
+    /// [`Repository::write_tree`] writes a commit's: what `git commit` would record, without
+    /// unstaged edits or untracked files. Returns how many files were written.
+    pub fn write_index(
+        &self,
+        prefixes: &[PathBuf],
+        dest: &Path,
+        max_size: u64,
+    ) -> Result<usize, GitError> {
+        let mut args: Vec<String> = vec![
+            "ls-files".into(),
+            "--stage".into(),
+            "-z".into(),
+            "--".into(),
+        ];
+        args.extend(
+            prefixes
+                .iter()
+                .filter(|p| !p.as_os_str().is_empty())
+                .map(|p| p.to_string_lossy().replace('\\', "/")),
+        );
+        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+        let listing = git(&self.root, &refs)?;
+        if !listing.status.success() {
+            return Err(failed("ls-files", &listing.stderr));
+        }
+        let mut objects: Vec<(String, String)> = Vec::new();
+        for record in listing.stdout.split(|b| *b == 0).filter(|r| !r.is_empty()) {
+            let record = String::from_utf8_lossy(record);
+            let Some((info, name)) = record.split_once('\t') else {
+                continue;
+            };
+            let mut parts = info.split_whitespace();
+            let (Some(mode), Some(object), Some(stage)) =
+                (parts.next(), parts.next(), parts.next())
+            else {
+                continue;
+            };
+            // Regular files at stage 0 (merge conflicts have no single staged version).
+            if stage == "0" && (mode == "100644" || mode == "100755") {
+                objects.push((object.to_string(), name.to_string()));
+            }
+        }
+        let sizes = self.object_sizes(objects.iter().map(|(o, _)| o.as_str()))?;
+        let files: Vec<(String, PathBuf)> = objects
+            .into_iter()
+            .zip(sizes)
+            .filter(|(_, size)| *size <= max_size)
+            .filter_map(|((object, name), _)| safe_relative(&name).map(|p| (object, p)))
+            .collect();
+        for prefix in prefixes {
+            if files.iter().any(|(_, f)| f == prefix) {
+                continue;
+            }
+            let dir = dest.join(prefix);
+            std::fs::create_dir_all(&dir).map_err(|source| GitError::Write {
+                path: dir.clone(),
+                source,
+            })?;
+        }
+        self.write_blobs(&files, dest)?;
+        Ok(files.len())
+    }
+
+    /// The sizes of blobs, in order (`git cat-file --batch-check`).
+    fn object_sizes<'a>(
+        &self,
+        objects: impl Iterator<Item = &'a str>,
+    ) -> Result<Vec<u64>, GitError> {
+        let input: String = objects.map(|o| format!("{o}\n")).collect();
+        let mut child = Command::new("git")
+            .arg("-C")
+            .arg(&self.root)
+            .args(["cat-file", "--batch-check=%(objectsize)"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(GitError::NotInstalled)?;
+        let mut stdin = child.stdin.take();
+        let feeder = std::thread::spawn(move || {
+            if let Some(stdin) = stdin.as_mut() {
+                let _ = stdin.write_all(input.as_bytes());
+            }
+        });
+        let output = child
+            .wait_with_output()
+            .map_err(|e| failed("cat-file", e.to_string().as_bytes()))?;
+        let _ = feeder.join();
+        if !output.status.success() {
+            return Err(failed("cat-file", &output.stderr));
+        }
+        Ok(String::from_utf8_lossy(&output.stdout)
+            .lines()
+            .map(|l| l.trim().parse().unwrap_or(u64::MAX))
+            .collect())
     }
 
     fn write_blobs(&self, files: &[(String, PathBuf)], dest: &Path) -> Result<(), GitError> {

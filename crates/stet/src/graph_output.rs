@@ -2,7 +2,7 @@
 //! resource with its place, and the errors and warnings.
 //!
 //! ```text
-//! { "files":     [ { "file", "format", "document" } ],
+//! { "files":     [ { "file", "format", "document", "resolved" } ],
 //!   "resources": [ { "address", "kind", "type", "document", "file", "line", "column",
 //!                    "end_line", "end_column" } ],
 //!   "edges":     [ { "document", "from", "to", "kind", "file", "line" } ],
@@ -10,6 +10,10 @@
 //!   "warnings":  [ ...same shape as errors... ],
 //!   "summary":   { "files", "documents", "skipped_not_templates", "failed" } }
 //! ```
+//!
+//! `document` is what rule files read (a CloudFormation template as written); `resolved`,
+//! for CloudFormation, is the template as it deploys for the parameter values in effect,
+//! which the built-in rules and the diff read.
 
 use crate::diagnostic::Level;
 use crate::Loaded;
@@ -22,11 +26,15 @@ pub fn graph_json(loaded: &Loaded) -> Json {
         .graphs
         .iter()
         .map(|g| {
-            json!({
+            let mut file = json!({
                 "file": &*g.path,
                 "format": g.format.as_str(),
                 "document": render_document(g).to_json(),
-            })
+            });
+            if let (Some(resolved), Some(map)) = (&g.resolved, file.as_object_mut()) {
+                map.insert("resolved".into(), resolved.document.to_json());
+            }
+            file
         })
         .collect();
     let resources: Vec<Json> = loaded

@@ -30,6 +30,7 @@
 mod builtin;
 mod changes_text;
 mod check;
+mod cloudformation;
 mod config;
 mod data;
 mod diagnostic;
@@ -38,18 +39,21 @@ mod discover;
 mod git;
 mod graph_output;
 mod load;
+mod plan_source;
 mod report;
 mod run;
 mod suppress;
 
 pub use builtin::{builtin_rule, builtin_rules, BuiltinRule, Pack, BUILTIN};
 pub use changes_text::changes_text;
-pub use check::{check, check_changes, load_rules, new_findings, Finding};
+pub use check::{check, check_changes, load_rules, new_findings, Finding, Related};
+pub use cloudformation::{GivenValue, ParameterSources};
 pub use config::{Config, ConfigError, CONFIG_FILE};
 pub use data::{DataDocument, DataFiles};
 pub use diagnostic::{Diagnostic, Level};
 pub use diff::{
-    diff_paths, diff_revisions, read_change_set_files, read_plan_file, DiffError, Diffed,
+    diff_paths, diff_revisions, diff_staged, read_change_set_files, read_plan_file, DiffError,
+    Diffed,
 };
 pub use discover::SKIPPED_FOLDERS;
 pub use git::{GitError, Repository};

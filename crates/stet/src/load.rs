@@ -21,6 +21,8 @@ pub struct LoadOptions {
     /// Which JSON and YAML files that are not templates are read as data files (default:
     /// none; see `data`).
     pub data_files: crate::data::DataFiles,
+    /// Where CloudFormation parameter values come from (parameters files, `--parameter`).
+    pub cloudformation: crate::cloudformation::ParameterSources,
 }
 
 /// What was loaded.
@@ -36,6 +38,48 @@ pub struct Loaded {
     pub diagnostics: Vec<Diagnostic>,
     /// Counts of what was read and skipped.
     pub summary: LoadSummary,
+}
+
+/// Module calls whose contents stet did not read because `terraform init` has not
+/// downloaded them: how many, in how many module folders, and the first one.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct RemoteCalls {
+    calls: usize,
+    folders: usize,
+    first: Option<Diagnostic>,
+}
+
+impl RemoteCalls {
+    /// Adds what another part of the load found.
+    fn absorb(&mut self, other: RemoteCalls) {
+        if let Some(first) = other.first {
+            self.calls += other.calls;
+            self.folders += other.folders - 1;
+            self.add(first, 0);
+        }
+    }
+
+    fn add(&mut self, at: Diagnostic, calls: usize) {
+        self.calls += calls;
+        self.folders += 1;
+        if self.first.as_ref().is_none_or(|f| at < *f) {
+            self.first = Some(at);
+        }
+    }
+
+    /// One warning for all of them.
+    fn warning(&self) -> Option<Diagnostic> {
+        let mut at = self.first.clone()?;
+        let plural = |n: usize| if n == 1 { "" } else { "s" };
+        at.message = format!(
+            "{} registry or git module call{} in {} module folder{} not read: run `terraform init` so that `.terraform/modules/modules.json` names their folders; their resources are not included (the first is here)",
+            self.calls,
+            plural(self.calls),
+            self.folders,
+            plural(self.folders)
+        );
+        Some(at)
+    }
 }
 
 impl Loaded {
@@ -138,7 +182,9 @@ pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Loaded {
         limits: options.limits.clone(),
         confine: root.clone(),
     };
-    let work = || -> Vec<Loaded> {
+    // Registry and git module calls not read for want of `terraform init`, said once for
+    // the whole load.
+    let work = || -> Vec<(Loaded, RemoteCalls)> {
         use rayon::prelude::*;
         let modules = found
             .terraform_dirs
@@ -156,33 +202,73 @@ pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Loaded {
             } else {
                 load_template(path, *explicit, options, &mut part);
             }
-            part
+            (part, RemoteCalls::default())
         });
         modules.chain(templates).collect()
     };
     // A pool of its own only when the caller's (see `run`) is not already that size.
-    let parts = match options
+    let pool = options
         .jobs
         .filter(|&n| n != rayon::current_num_threads())
-        .and_then(|n| rayon::ThreadPoolBuilder::new().num_threads(n).build().ok())
-    {
+        .and_then(|n| rayon::ThreadPoolBuilder::new().num_threads(n).build().ok());
+    let parts = match &pool {
         Some(pool) => pool.install(work),
         None => work(),
     };
-    for part in parts {
+    let mut remote = RemoteCalls::default();
+    for (part, calls) in parts {
         loaded.absorb(part);
+        remote.absorb(calls);
     }
+    // CloudFormation templates resolved once all are read (a folder's only template takes
+    // its `parameters.json`).
+    let resolve = |graphs: &mut [Graph]| {
+        crate::cloudformation::resolve_all(
+            graphs,
+            &options.cloudformation,
+            &options.limits,
+            real_root.as_deref(),
+        )
+    };
+    let resolution = match &pool {
+        Some(pool) => pool.install(|| resolve(&mut loaded.graphs)),
+        None => resolve(&mut loaded.graphs),
+    };
+    loaded.diagnostics.extend(resolution);
     loaded.graphs.sort_by(|a, b| a.path.cmp(&b.path));
     loaded.documents.sort_by(|a, b| a.path.cmp(&b.path));
     loaded.summary.documents = loaded.graphs.len() + loaded.documents.len();
+    if let Some(warning) = remote.warning() {
+        loaded.diagnostics.push(warning);
+    }
     loaded.diagnostics.sort();
     loaded.diagnostics.dedup();
     loaded
 }
 
-fn load_module_dir(dir: &Path, options: &stet_terraform::LoadOptions) -> Loaded {
+/// Loads one Terraform module folder (the modules it calls included), not the folders
+/// beneath it: the configuration a plan was made from.
+pub(crate) fn load_root_module(dir: &Path, options: &LoadOptions) -> Loaded {
+    let dir = relative_to_cwd(dir);
+    let root = options
+        .root
+        .clone()
+        .unwrap_or_else(|| repository_root(&dir));
+    let tf_options = stet_terraform::LoadOptions {
+        limits: options.limits.clone(),
+        confine: Some(absolute(&root)),
+    };
+    let (mut loaded, remote) = load_module_dir(&dir, &tf_options);
+    loaded.summary.documents = loaded.graphs.len();
+    loaded.diagnostics.extend(remote.warning());
+    loaded.diagnostics.sort();
+    loaded
+}
+
+fn load_module_dir(dir: &Path, options: &stet_terraform::LoadOptions) -> (Loaded, RemoteCalls) {
     let module = stet_terraform::load_module(&stet_terraform::OsFiles, dir, options);
     let mut part = Loaded::default();
+    let mut remote = RemoteCalls::default();
     let failed: std::collections::HashSet<&str> = module
         .errors
         .iter()
@@ -192,13 +278,19 @@ fn load_module_dir(dir: &Path, options: &stet_terraform::LoadOptions) -> Loaded 
     part.summary.failed = failed.len();
     part.summary.files = module.graph.files.len();
     part.summary.skipped_outside = module.outside_files;
-    part.diagnostics
-        .extend(module.errors.iter().map(Diagnostic::from_terraform));
+    for error in &module.errors {
+        match error {
+            stet_terraform::Error::RemoteModulesNotRead { count, .. } => {
+                remote.add(Diagnostic::from_terraform(error), *count);
+            }
+            _ => part.diagnostics.push(Diagnostic::from_terraform(error)),
+        }
+    }
     // A folder whose every file failed to parse has no document, only its errors.
     if module.parsed_files > 0 {
         part.graphs.push(module.graph);
     }
-    part
+    (part, remote)
 }
 
 fn load_template(path: &Path, explicit: bool, options: &LoadOptions, loaded: &mut Loaded) {
@@ -378,7 +470,7 @@ pub(crate) fn absolute(path: &Path) -> PathBuf {
 
 /// An absolute path under the current directory, made relative to it, so reports name
 /// files as a person in that folder would.
-fn relative_to_cwd(path: &Path) -> PathBuf {
+pub(crate) fn relative_to_cwd(path: &Path) -> PathBuf {
     if path.is_absolute() {
         if let Ok(cwd) = std::env::current_dir() {
             if let Ok(rest) = path.strip_prefix(&cwd) {

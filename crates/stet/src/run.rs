@@ -334,13 +334,13 @@ fn finish(
             )),
         });
     }
-    let mut inputs = loaded.summary.clone();
-    if let Some(before) = before {
-        inputs.add(&before.summary);
-    }
+    // Counts are of the version checked (the head): a file present before and after is one
+    // file, not two.
+    let inputs = loaded.summary.clone();
     Report {
         files: inputs.files,
         inputs,
+        base_inputs: before.map(|b| b.summary.clone()),
         findings,
         suppressed,
         changes: Vec::new(),
@@ -404,6 +404,7 @@ pub fn read_baseline(path: &Path) -> Result<Vec<Finding>, BaselineError> {
             resource_type: text(f, "resource_type"),
             clause: String::new(),
             aliases: Vec::new(),
+            related: Vec::new(),
         })
         .collect())
 }

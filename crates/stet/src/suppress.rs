@@ -124,6 +124,7 @@ pub fn apply_suppressions(
                         resource_type: finding.resource_type.clone(),
                         clause: String::new(),
                         aliases: Vec::new(),
+                        related: Vec::new(),
                     });
                 }
                 out.suppressed.push(Suppressed {

@@ -114,6 +114,15 @@ fn addresses(changes: &[Change], actions: &[Action]) -> BTreeSet<String> {
         .collect()
 }
 
+/// The argument names a resource sets.
+fn argument_names(graph: &Graph, address: &str) -> BTreeSet<String> {
+    graph
+        .resource(address)
+        .and_then(|r| r.attributes.as_map())
+        .map(|m| m.keys().map(str::to_string).collect())
+        .unwrap_or_default()
+}
+
 fn check_pair(a: &Graph, b: &Graph) -> Result<(), TestCaseError> {
     let kb = KnowledgeBase::embedded().map_err(|e| TestCaseError::fail(e.to_string()))?;
     for g in [a, b] {
@@ -130,10 +139,16 @@ fn check_pair(a: &Graph, b: &Graph) -> Result<(), TestCaseError> {
         addresses(&forward, &[Action::Delete]),
         addresses(&backward, &[Action::Create])
     );
-    prop_assert_eq!(
-        addresses(&forward, &[Action::Update, Action::Replace]),
-        addresses(&backward, &[Action::Update, Action::Replace])
-    );
+    // Updates mirror too, but for an Optional+Computed argument removed from the code:
+    // Terraform keeps its value (no change) while adding it is a change.
+    let updated = |changes: &[Change]| addresses(changes, &[Action::Update, Action::Replace]);
+    let (f, r) = (updated(&forward), updated(&backward));
+    for address in f.symmetric_difference(&r) {
+        prop_assert!(
+            argument_names(a, address) != argument_names(b, address),
+            "{address} changes one way only, with the same arguments on both sides"
+        );
+    }
     for c in forward.iter().chain(&backward) {
         prop_assert!(!c.span.file.is_empty() && c.span.start.line >= 1, "{:?}", c);
     }

@@ -71,6 +71,7 @@ fn finding() -> impl Strategy<Value = Finding> {
                 resource_type: "aws_s3_bucket".into(),
                 clause: "r.guard:1:1".into(),
                 aliases: Vec::new(),
+                related: Vec::new(),
             },
         )
 }

@@ -1,36 +1,74 @@
-//! The expression evaluator: turns hcl-edit expressions (and JSON-syntax values) into
-//! [`Value`]s where their inputs are known — literals, templates and heredocs, variables
-//! (defaults, `.tfvars`, module inputs), locals, `count.index`, `each.key`/`each.value`,
-//! `for` expressions, operators and the functions of [`functions`] — and keeps everything
-//! else as an unresolved [`Expr`] with its source text and references. Every step is
-//! counted against [`Limits::max_eval_steps`].
+//! The expression evaluator: HCL expressions (hcl-edit's tree) and JSON-syntax values into
+//! typed [`Val`]s, with HCL's rules — templates (a template of one interpolation yields the
+//! value itself), `for` expressions, splats, conditionals with type unification, operators
+//! with conversion — and Terraform's functions ([`crate::functions`]). Names (`var`, `local`,
+//! `module`, `count`, `each`, `path`, `terraform`, resources) are resolved by the module
+//! being read through [`Namespace`].
 //!
-//! Two outcomes are kept apart: *unknown* (a resource attribute, an unset variable: an
-//! `Expr` value) and *error* (what Terraform itself would reject, such as a missing map key:
-//! [`Fail`]), because `try` and `can` treat them differently.
+//! Three outcomes are kept apart: a known value; *unknown* (a resource attribute, an unset
+//! variable), kept as an unknown value that remembers its expression; and *error* — what
+//! Terraform itself would reject ([`Fail`], with Terraform's summary and detail) — which
+//! `try`/`can` catch and which is otherwise reported at its place. Every step is counted
+//! against [`Limits::max_eval_steps`].
 
-pub(crate) mod functions;
+mod ops;
 mod references;
+mod template;
 
 pub(crate) use references::references;
 
+use crate::cty::{convert, unify, Entry, Kind, Number, Type, Val};
 use crate::source::FileText;
 use crate::syntax::ExprRef;
 use crate::{Error, FileSource};
-use hcl_edit::expr::{BinaryOperator, Expression, ObjectKey, TraversalOperator, UnaryOperator};
-use hcl_edit::template::{Directive, Element, Template};
+use hcl_edit::expr::{Expression, ObjectKey, TraversalOperator, UnaryOperator};
 use hcl_edit::Span as _;
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use stet_graph::{Expr, Limits, Map, Span, Value, ValueKind};
+use std::rc::Rc;
+use stet_graph::{Expr, Limits, Span, Value};
 
-/// What Terraform would reject while evaluating (a missing key, a wrong type). Unknown
-/// values are not failures.
+/// What Terraform would reject while evaluating: its summary and detail, and where.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Fail;
+pub(crate) struct Fail {
+    pub span: Span,
+    pub summary: String,
+    pub detail: String,
+    /// Found by Terraform's static checks, before evaluation (a reference to something not
+    /// declared): `try` and `can` do not catch it.
+    pub static_check: bool,
+}
 
-pub(crate) type Eval = Result<Value, Fail>;
+impl Fail {
+    pub fn new(span: &Span, summary: &str, detail: impl Into<String>) -> Fail {
+        Fail {
+            span: span.clone(),
+            summary: summary.into(),
+            detail: detail.into(),
+            static_check: false,
+        }
+    }
+
+    /// A problem Terraform finds before evaluating (an undeclared reference).
+    pub fn static_check(span: &Span, summary: &str, detail: impl Into<String>) -> Fail {
+        Fail {
+            static_check: true,
+            ..Fail::new(span, summary, detail)
+        }
+    }
+
+    /// The error to report.
+    pub fn into_error(self) -> Error {
+        Error::Eval {
+            span: self.span,
+            summary: self.summary,
+            detail: self.detail,
+        }
+    }
+}
+
+pub(crate) type Eval = Result<Val, Fail>;
 
 /// State shared by every module of one load.
 pub(crate) struct Ctx<'a> {
@@ -46,6 +84,7 @@ pub(crate) struct Ctx<'a> {
     steps: Cell<u64>,
     budget_reported: Cell<bool>,
     string_reported: Cell<bool>,
+    reported: RefCell<HashSet<(String, u32, u32, String)>>,
     pub diagnostics: RefCell<Vec<Error>>,
 }
 
@@ -65,6 +104,7 @@ impl<'a> Ctx<'a> {
             steps: Cell::new(0),
             budget_reported: Cell::new(false),
             string_reported: Cell::new(false),
+            reported: RefCell::new(HashSet::new()),
             diagnostics: RefCell::new(Vec::new()),
         }
     }
@@ -117,90 +157,111 @@ impl<'a> Ctx<'a> {
     pub fn warn(&self, error: Error) {
         self.diagnostics.borrow_mut().push(error);
     }
+
+    /// Reports an error that is not an evaluation failure (an invalid `count`), once per
+    /// place and message.
+    pub fn report_error(&self, error: Error) {
+        let span = error
+            .span()
+            .cloned()
+            .unwrap_or_else(|| Span::file_start("".into()));
+        let key = (
+            span.file.to_string(),
+            span.start.line,
+            span.start.column,
+            error.message(),
+        );
+        if self.reported.borrow_mut().insert(key) {
+            self.diagnostics.borrow_mut().push(error);
+        }
+    }
+
+    /// Reports what Terraform would reject, once per place and summary.
+    pub fn report(&self, fail: Fail) {
+        let key = (
+            fail.span.file.to_string(),
+            fail.span.start.line,
+            fail.span.start.column,
+            fail.summary.clone(),
+        );
+        if self.reported.borrow_mut().insert(key) {
+            self.diagnostics.borrow_mut().push(fail.into_error());
+        }
+    }
 }
 
-/// One module's variables and locals.
-pub(crate) struct Env<'a> {
-    pub ctx: &'a Ctx<'a>,
-    pub variables: HashMap<String, Value>,
-    pub locals: HashMap<String, ExprRef<'a>>,
-    local_cache: RefCell<HashMap<String, Option<Value>>>,
-    local_depth: Cell<usize>,
+/// What a name resolves to.
+pub(crate) enum Lookup {
+    /// A value, and how many of the attribute names after the root it used.
+    Found(Val, usize),
+    /// Not known from the source (a resource attribute, an unset variable).
+    Unknown,
+    /// What Terraform would reject (an undeclared variable, `count.index` without `count`).
+    Fail(Fail),
+}
+
+/// The names a module makes available to its expressions.
+pub(crate) trait Namespace {
+    /// Resolves the reference `root.attrs[0].attrs[1]…` (`var.name`, `local.x`,
+    /// `module.vpc.vpc_id`, `aws_instance.web.id`); `span` is the reference's.
+    fn lookup(&self, root: &str, attrs: &[&str], span: &Span) -> Lookup;
     /// `path.module`: the module's folder relative to the root module (`.` for the root).
-    pub path_module: String,
+    fn path_module(&self) -> &str;
+    /// The module instance's address prefix (`""`, `module.app[0].`), put before the
+    /// references unknown values keep so that they name addresses from the root.
+    fn prefix(&self) -> &str;
 }
 
-/// How deep locals may refer to locals before the chain is left unevaluated.
-const MAX_LOCAL_DEPTH: usize = 128;
-
-impl<'a> Env<'a> {
-    pub fn new(
-        ctx: &'a Ctx<'a>,
-        variables: HashMap<String, Value>,
-        locals: HashMap<String, ExprRef<'a>>,
-        path_module: String,
-    ) -> Env<'a> {
-        Env {
-            ctx,
-            variables,
-            locals,
-            local_cache: RefCell::new(HashMap::new()),
-            local_depth: Cell::new(0),
-            path_module,
-        }
-    }
-
-    /// The value of `local.name`, evaluated once; `None` when undefined or cyclic.
-    pub fn local(&self, name: &str) -> Option<Value> {
-        if let Some(state) = self.local_cache.borrow().get(name) {
-            return state.clone();
-        }
-        let expr = *self.locals.get(name)?;
-        if self.local_depth.get() >= MAX_LOCAL_DEPTH {
-            return None;
-        }
-        self.local_cache.borrow_mut().insert(name.to_string(), None);
-        self.local_depth.set(self.local_depth.get() + 1);
-        let value = Scope::new(self).eval(expr);
-        self.local_depth.set(self.local_depth.get() - 1);
-        self.local_cache
-            .borrow_mut()
-            .insert(name.to_string(), Some(value.clone()));
-        Some(value)
-    }
-
-    /// Every local, evaluated, in name order.
-    pub fn all_locals(&self) -> Vec<(String, Value)> {
-        let mut names: Vec<&String> = self.locals.keys().collect();
-        names.sort();
-        names
-            .into_iter()
-            .filter_map(|n| self.local(n).map(|v| (n.clone(), v)))
-            .collect()
-    }
-}
-
-/// Where an expression is evaluated: a module's [`Env`] plus `count.index`, `each` and the
+/// Where an expression is evaluated: a module's names, plus `count.index`, `each` and the
 /// variables bound by `for` expressions and dynamic-block iterators.
 #[derive(Clone)]
-pub(crate) struct Scope<'e, 'a> {
-    pub env: &'e Env<'a>,
-    pub count_index: Option<Value>,
-    pub each: Option<(Value, Value)>,
-    pub bound: Vec<(String, Value)>,
+pub(crate) struct Scope<'s, 'a> {
+    pub ctx: &'s Ctx<'a>,
+    pub names: &'s dyn Namespace,
+    pub count_index: Option<Val>,
+    pub each: Option<(Val, Val)>,
+    pub bound: Vec<(String, Val)>,
+    /// Inside a template of `templatefile` or `templatestring` (which may not call the
+    /// template functions again): the function's name.
+    pub in_template: Option<&'static str>,
+    /// Evaluating what Terraform may never evaluate (a resource whose instances are not
+    /// known, a condition's error message): failures are not reported.
+    pub quiet: bool,
 }
 
-impl<'e, 'a> Scope<'e, 'a> {
-    pub fn new(env: &'e Env<'a>) -> Scope<'e, 'a> {
+impl<'s, 'a> Scope<'s, 'a> {
+    pub fn new(ctx: &'s Ctx<'a>, names: &'s dyn Namespace) -> Scope<'s, 'a> {
         Scope {
-            env,
+            ctx,
+            names,
             count_index: None,
             each: None,
             bound: Vec::new(),
+            in_template: None,
+            quiet: false,
         }
     }
 
-    fn with(&self, name: &str, value: Value) -> Scope<'e, 'a> {
+    /// Evaluates a whole template (for `templatefile` and `templatestring`).
+    pub fn render_template(
+        &self,
+        file: &FileText,
+        t: &hcl_edit::template::Template,
+        span: &Span,
+    ) -> Eval {
+        self.template(file, t, span, false, true)
+    }
+
+    /// The references of `e`, as addresses from the root module.
+    fn absolute_references(&self, e: &Expression) -> Vec<String> {
+        let prefix = self.names.prefix();
+        references(e, &self.bound_names())
+            .into_iter()
+            .map(|r| format!("{prefix}{r}"))
+            .collect()
+    }
+
+    pub fn with(&self, name: &str, value: Val) -> Scope<'s, 'a> {
         let mut scope = self.clone();
         scope.bound.push((name.to_string(), value));
         scope
@@ -210,119 +271,201 @@ impl<'e, 'a> Scope<'e, 'a> {
         self.bound.iter().map(|(n, _)| n.clone()).collect()
     }
 
-    /// Evaluates `expr`; what Terraform would reject is kept unevaluated.
-    pub fn eval(&self, expr: ExprRef<'_>) -> Value {
-        let result = match expr {
-            ExprRef::Hcl(file, e, _) => self.hcl(file, e),
-            ExprRef::Json(file, v) => self.json(file, v),
-        };
-        result.unwrap_or_else(|Fail| self.unknown(expr))
+    fn bound(&self, name: &str) -> Option<Val> {
+        self.bound
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.clone())
     }
 
-    /// The unresolved form of `expr`.
-    pub fn unknown(&self, expr: ExprRef<'_>) -> Value {
+    /// Evaluates `expr` for the graph: what Terraform would reject is reported and the
+    /// expression kept unresolved.
+    pub fn eval(&self, expr: ExprRef<'_>) -> Value {
+        self.eval_val(expr).into_graph()
+    }
+
+    /// Evaluates `expr` to a typed value; what Terraform would reject is reported and
+    /// becomes an unknown value.
+    pub fn eval_val(&self, expr: ExprRef<'_>) -> Val {
+        match self.try_eval(expr) {
+            Ok(v) => v,
+            Err(fail) => {
+                if !self.quiet {
+                    self.ctx.report(fail);
+                }
+                self.unknown(expr, Type::Dynamic)
+            }
+        }
+    }
+
+    /// Evaluates `expr`, returning what Terraform would reject as an error.
+    pub fn try_eval(&self, expr: ExprRef<'_>) -> Eval {
         match expr {
-            ExprRef::Hcl(file, e, _) => self.unknown_hcl(file, e),
+            ExprRef::Hcl(file, e, _) => self.hcl(file, e),
+            ExprRef::Json(file, v) => self.json(file, v),
+        }
+    }
+
+    /// The unknown value of `expr`, of type `ty`.
+    pub fn unknown(&self, expr: ExprRef<'_>, ty: Type) -> Val {
+        match expr {
+            ExprRef::Hcl(file, e, _) => self.unknown_hcl(file, e, ty),
             ExprRef::Json(_, v) => {
                 let source = match &v.kind {
-                    ValueKind::String(s) => s.clone(),
+                    stet_graph::ValueKind::String(s) => s.clone(),
                     _ => v.to_json().to_string(),
                 };
+                let prefix = self.names.prefix();
                 let references = hcl_edit::parser::parse_template(&source)
                     .map(|t| references::template_references(&t, &self.bound_names()))
-                    .unwrap_or_default();
-                Value::new(
-                    ValueKind::Expr(Box::new(Expr {
-                        text: source.clone(),
-                        source,
-                        references,
-                    })),
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|r| format!("{prefix}{r}"))
+                    .collect();
+                Val::new(
+                    Kind::Unknown(
+                        ty,
+                        Some(Rc::new(Expr {
+                            text: source.clone(),
+                            source,
+                            references,
+                        })),
+                    ),
                     v.span.clone(),
                 )
             }
         }
     }
 
-    fn unknown_hcl(&self, file: &FileText, e: &Expression) -> Value {
+    fn expr_info(&self, file: &FileText, e: &Expression) -> Rc<Expr> {
         let span = self.span(file, e);
         let source = file.slice(span.start.offset, span.end.offset).to_string();
         let text = match e {
             Expression::StringTemplate(_) => source.trim_matches('"').to_string(),
             _ => format!("${{{source}}}"),
         };
-        Value::new(
-            ValueKind::Expr(Box::new(Expr {
-                source,
-                text,
-                references: references(e, &self.bound_names()),
-            })),
-            span,
+        Rc::new(Expr {
+            source,
+            text,
+            references: self.absolute_references(e),
+        })
+    }
+
+    fn unknown_hcl(&self, file: &FileText, e: &Expression, ty: Type) -> Val {
+        Val::new(
+            Kind::Unknown(ty, Some(self.expr_info(file, e))),
+            self.span(file, e),
         )
     }
 
-    fn span(&self, file: &FileText, e: &Expression) -> Span {
+    /// `val` with this expression's text on it when it is an unknown that has none yet.
+    fn named(&self, file: &FileText, e: &Expression, mut val: Val) -> Val {
+        if let Kind::Unknown(_, info @ None) = &mut val.kind {
+            *info = Some(self.expr_info(file, e));
+        }
+        val
+    }
+
+    pub fn span(&self, file: &FileText, e: &Expression) -> Span {
         let fallback = file.start();
         file.span_of(e.span(), &fallback)
     }
 
     /// A JSON-syntax value: strings are templates, the rest is taken as it is.
     fn json(&self, file: &FileText, v: &Value) -> Eval {
-        if !self.env.ctx.step(&v.span) {
-            return Ok(self.unknown(ExprRef::Json(file, v)));
+        use stet_graph::ValueKind as G;
+        if !self.ctx.step(&v.span) {
+            return Ok(self.unknown(ExprRef::Json(file, v), Type::Dynamic));
         }
-        match &v.kind {
-            ValueKind::String(s) if s.contains("${") || s.contains("%{") => {
-                let Ok(template) = hcl_edit::parser::parse_template(s) else {
-                    return Ok(v.clone());
+        let span = v.span.clone();
+        Ok(match &v.kind {
+            G::String(s) if s.contains("${") || s.contains("%{") => {
+                let Ok(t) = hcl_edit::parser::parse_template(s) else {
+                    return Err(Fail::new(
+                        &span,
+                        "Invalid template",
+                        "This string is not a valid template.",
+                    ));
                 };
-                let result = self.template(file, &template, &v.span)?;
-                Ok(match result {
-                    Some(text) => Value::string(text, v.span.clone()),
-                    None => self.unknown(ExprRef::Json(file, v)),
-                })
-            }
-            ValueKind::List(items) => Ok(Value::new(
-                ValueKind::List(
-                    items
-                        .iter()
-                        .map(|i| self.json(file, i))
-                        .collect::<Result<_, _>>()?,
-                ),
-                v.span.clone(),
-            )),
-            ValueKind::Map(map) => {
-                let mut out = Map::new();
-                for entry in map.iter() {
-                    out.insert(
-                        entry.key.clone(),
-                        entry.key_span.clone(),
-                        self.json(file, &entry.value)?,
-                    );
+                // The template's expressions are read from the string itself; what they
+                // compute is placed at the string.
+                let inner = FileText::new(file.path.clone(), std::sync::Arc::from(s.as_str()));
+                let out = self
+                    .template(&inner, &t, &span, false, true)
+                    .map_err(|mut f| {
+                        f.span = span.clone();
+                        f
+                    })?
+                    .respanned(&span);
+                match out.kind {
+                    Kind::Unknown(ty, None) => Val::new(
+                        Kind::Unknown(
+                            ty,
+                            match self.unknown(ExprRef::Json(file, v), Type::Dynamic).kind {
+                                Kind::Unknown(_, info) => info,
+                                _ => None,
+                            },
+                        ),
+                        span,
+                    ),
+                    _ => out,
                 }
-                Ok(Value::new(ValueKind::Map(out), v.span.clone()))
             }
-            _ => Ok(v.clone()),
-        }
+            G::String(s) => Val::string(s.replace("$${", "${").replace("%%{", "%{"), span),
+            G::List(items) => Val::tuple(
+                items
+                    .iter()
+                    .map(|i| self.json(file, i))
+                    .collect::<Result<_, _>>()?,
+                span,
+            ),
+            G::Map(map) => {
+                let mut entries = Vec::new();
+                for e in map.iter() {
+                    entries.push(Entry {
+                        key: e.key.clone(),
+                        key_span: e.key_span.clone(),
+                        value: self.json(file, &e.value)?,
+                    });
+                }
+                Val::object(entries, span)
+            }
+            other => Val::from_graph(&Value::new(other.clone(), span)),
+        })
     }
 
-    fn hcl(&self, file: &FileText, e: &Expression) -> Eval {
+    /// Evaluates an HCL expression.
+    pub fn hcl(&self, file: &FileText, e: &Expression) -> Eval {
         let span = self.span(file, e);
-        if !self.env.ctx.step(&span) {
-            return Ok(self.unknown_hcl(file, e));
+        if !self.ctx.step(&span) {
+            return Ok(self.unknown_hcl(file, e, Type::Dynamic));
         }
-        let kind = match e {
-            Expression::Null(_) => ValueKind::Null,
-            Expression::Bool(b) => ValueKind::Bool(*b.value()),
-            Expression::Number(n) => number(n.value()),
-            Expression::String(s) => ValueKind::String(s.value().to_string()),
-            Expression::Array(items) => ValueKind::List(
+        let val = match e {
+            Expression::Null(_) => Val::null(Type::Dynamic, span),
+            Expression::Bool(b) => Val::bool(*b.value(), span),
+            Expression::Number(n) => {
+                let text = file.slice(span.start.offset, span.end.offset);
+                match Number::parse(text.trim()) {
+                    Some(n) => Val::number(n, span),
+                    None => Val::number(
+                        Number::from_f64(n.value().as_f64().unwrap_or(0.0))
+                            .unwrap_or_else(|| Number::from_i64(0)),
+                        span,
+                    ),
+                }
+            }
+            Expression::String(s) => Val::string(s.value().to_string(), span),
+            Expression::Array(items) => Val::tuple(
                 items
                     .iter()
                     .map(|i| self.hcl(file, i))
                     .collect::<Result<_, _>>()?,
+                span,
             ),
             Expression::Object(object) => {
-                let mut map = Map::new();
+                let mut entries: Vec<Entry> = Vec::new();
+                let mut unknown_key = false;
                 for (key, value) in object.iter() {
                     let (name, key_span) = match key {
                         ObjectKey::Ident(ident) => (
@@ -331,376 +474,367 @@ impl<'e, 'a> Scope<'e, 'a> {
                         ),
                         ObjectKey::Expression(k) => {
                             let key_value = self.hcl(file, k)?;
-                            match key_value.to_display_string() {
-                                Some(name) => (name, key_value.span),
-                                None => return Ok(self.unknown_hcl(file, e)),
+                            let key_span = self.span(file, k);
+                            if key_value.is_null() {
+                                return Err(Fail::new(
+                                    &key_span,
+                                    "Null value as key",
+                                    "Can't use a null value as a key.",
+                                ));
+                            }
+                            if !key_value.is_known() {
+                                unknown_key = true;
+                                continue;
+                            }
+                            match convert(key_value, &Type::String) {
+                                Ok(v) => (v.as_str().unwrap_or_default().to_string(), key_span),
+                                Err(m) => {
+                                    return Err(Fail::new(
+                                        &key_span,
+                                        "Incorrect key type",
+                                        format!("Can't use this value as a key: {m}."),
+                                    ))
+                                }
                             }
                         }
                     };
                     let value = self.hcl(file, value.expr())?;
-                    map.insert(name, key_span, value);
+                    // A key given twice: the last one wins (hclsyntax ObjectConsExpr).
+                    entries.retain(|e| e.key != name);
+                    entries.push(Entry {
+                        key: name,
+                        key_span,
+                        value,
+                    });
                 }
-                ValueKind::Map(map)
+                if unknown_key {
+                    return Ok(self.unknown_hcl(file, e, Type::Dynamic));
+                }
+                Val::object(entries, span)
             }
             Expression::StringTemplate(t) => {
-                return Ok(match self.template(file, t, &span)? {
-                    Some(text) => Value::string(text, span),
-                    None => self.partial_template(file, e, t, &span),
-                })
+                let out = self.template(file, t, &span, false, true)?;
+                return Ok(self.named_template(file, e, t, out, &span));
             }
             Expression::HeredocTemplate(h) => {
-                return Ok(match self.template(file, &h.template, &span)? {
-                    Some(text) => Value::string(text, span),
-                    None => self.partial_template(file, e, &h.template, &span),
-                })
+                let out = self.template(file, &h.template, &span, true, false)?;
+                return Ok(self.named_template(file, e, &h.template, out, &span));
             }
             Expression::Parenthesis(p) => return self.hcl(file, p.inner()),
             Expression::Variable(v) => {
-                return Ok(match self.bound(v.as_str()) {
-                    Some(value) => value,
-                    None => self.unknown_hcl(file, e),
-                })
+                return match self.bound(v.as_str()) {
+                    Some(value) => Ok(value),
+                    None => self.traversal(file, e, e, &[]),
+                }
             }
-            Expression::Conditional(c) => {
-                let cond = self.hcl(file, &c.cond_expr)?;
-                return match cond.kind {
-                    ValueKind::Bool(true) => self.hcl(file, &c.true_expr),
-                    ValueKind::Bool(false) => self.hcl(file, &c.false_expr),
-                    ValueKind::Expr(_) => Ok(self.unknown_hcl(file, e)),
-                    _ => Err(Fail),
-                };
+            Expression::Conditional(c) => return self.conditional(file, e, c, &span),
+            Expression::FuncCall(call) => {
+                let out = self.call(file, e, call, &span)?;
+                return Ok(self.named(file, e, out));
             }
-            Expression::FuncCall(call) => return self.call(file, e, call, span),
-            Expression::Traversal(t) => return self.traversal(file, e, t),
+            Expression::Traversal(t) => {
+                let ops: Vec<&TraversalOperator> = t.operators.iter().map(|o| o.value()).collect();
+                return self.traversal(file, e, &t.expr, &ops);
+            }
             Expression::UnaryOp(op) => {
                 let value = self.hcl(file, &op.expr)?;
-                if value.as_expr().is_some() {
-                    return Ok(self.unknown_hcl(file, e));
-                }
-                match op.operator.value() {
-                    UnaryOperator::Not => ValueKind::Bool(!value.as_bool().ok_or(Fail)?),
-                    UnaryOperator::Neg => match to_number(&value).ok_or(Fail)? {
-                        ValueKind::Int(i) => i
-                            .checked_neg()
-                            .map_or(ValueKind::Float(-(i as f64)), ValueKind::Int),
-                        ValueKind::Float(f) => ValueKind::Float(-f),
-                        _ => return Err(Fail),
-                    },
-                }
+                let out = match op.operator.value() {
+                    UnaryOperator::Not => ops::not(value, &span)?,
+                    UnaryOperator::Neg => ops::negate(value, &span)?,
+                };
+                return Ok(self.named(file, e, out));
             }
             Expression::BinaryOp(op) => {
                 let lhs = self.hcl(file, &op.lhs_expr)?;
                 let rhs = self.hcl(file, &op.rhs_expr)?;
-                if !lhs.is_known() || !rhs.is_known() {
-                    return Ok(self.unknown_hcl(file, e));
-                }
-                binary(*op.operator.value(), &lhs, &rhs)?
+                let out = ops::binary(*op.operator.value(), lhs, rhs, &span)?;
+                return Ok(self.named(file, e, out));
             }
-            Expression::ForExpr(f) => return self.for_expr(file, e, f, span),
+            Expression::ForExpr(f) => {
+                let out = self.for_expr(file, f, &span)?;
+                return Ok(self.named(file, e, out));
+            }
         };
-        Ok(Value::new(kind, span))
+        Ok(val)
     }
 
-    fn bound(&self, name: &str) -> Option<Value> {
-        self.bound
-            .iter()
-            .rev()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.clone())
-    }
-
-    /// A template with unknown parts: an `Expr` whose text keeps the known parts evaluated.
-    fn partial_template(
+    /// An unknown template's value keeps its known parts in the text rules see.
+    fn named_template(
         &self,
         file: &FileText,
         e: &Expression,
-        template: &Template,
+        t: &hcl_edit::template::Template,
+        out: Val,
         span: &Span,
-    ) -> Value {
-        let mut value = self.unknown_hcl(file, e);
-        if let ValueKind::Expr(expr) = &mut value.kind {
-            if let Ok(text) = self.template_text(file, template, span) {
-                expr.text = text;
-            }
+    ) -> Val {
+        if !matches!(out.kind, Kind::Unknown(Type::String, None)) || is_wrap(t) {
+            return self.named(file, e, out);
         }
-        value
-    }
-
-    /// Evaluates a template; `Ok(None)` when some part is unknown.
-    fn template(
-        &self,
-        file: &FileText,
-        template: &Template,
-        span: &Span,
-    ) -> Result<Option<String>, Fail> {
-        let mut known = true;
-        let text = self.render_template(file, template, span, &mut known)?;
-        Ok(known.then_some(text))
-    }
-
-    /// The template's text with unknown interpolations written back as `${...}`.
-    fn template_text(
-        &self,
-        file: &FileText,
-        template: &Template,
-        span: &Span,
-    ) -> Result<String, Fail> {
-        let mut known = true;
-        self.render_template(file, template, span, &mut known)
-    }
-
-    fn render_template(
-        &self,
-        file: &FileText,
-        template: &Template,
-        span: &Span,
-        known: &mut bool,
-    ) -> Result<String, Fail> {
-        self.render_stripped(file, template, span, known, false)
-    }
-
-    /// Renders `template`; `strip_first` trims the white space that starts it (a `~}` just
-    /// before it). Strip markers (`${~`, `~}`, `%{~`) trim the adjacent literal text.
-    fn render_stripped(
-        &self,
-        file: &FileText,
-        template: &Template,
-        span: &Span,
-        known: &mut bool,
-        strip_first: bool,
-    ) -> Result<String, Fail> {
-        let mut out = String::new();
-        let mut strip_next = strip_first;
-        for element in template.iter() {
-            match element {
-                Element::Literal(literal) => {
-                    let text: &str = literal.value();
-                    let text = if strip_next { text.trim_start() } else { text };
-                    strip_next = false;
-                    out.push_str(text);
-                }
-                Element::Interpolation(interpolation) => {
-                    if interpolation.strip.strip_start() {
-                        out.truncate(out.trim_end().len());
-                    }
-                    strip_next = interpolation.strip.strip_end();
-                    let value = self.hcl(file, &interpolation.expr)?;
-                    match (&value.kind, value.to_display_string()) {
-                        (_, Some(s)) => out.push_str(&s),
-                        (ValueKind::Expr(_), None) => {
-                            *known = false;
-                            let source = self.span(file, &interpolation.expr);
-                            out.push_str("${");
-                            out.push_str(file.slice(source.start.offset, source.end.offset));
-                            out.push('}');
-                        }
-                        _ => return Err(Fail),
-                    }
-                }
-                Element::Directive(directive) => match directive.as_ref() {
-                    Directive::If(d) => {
-                        if d.if_expr.strip.strip_start() {
-                            out.truncate(out.trim_end().len());
-                        }
-                        let cond = self.hcl(file, &d.if_expr.cond_expr)?;
-                        let (branch, strip_start, strip_end) = match cond.kind {
-                            ValueKind::Bool(true) => (
-                                Some(&d.if_expr.template),
-                                d.if_expr.strip.strip_end(),
-                                d.else_expr
-                                    .as_ref()
-                                    .map_or(d.endif_expr.strip.strip_start(), |e| {
-                                        e.strip.strip_start()
-                                    }),
-                            ),
-                            ValueKind::Bool(false) => (
-                                d.else_expr.as_ref().map(|e| &e.template),
-                                d.else_expr.as_ref().is_some_and(|e| e.strip.strip_end()),
-                                d.endif_expr.strip.strip_start(),
-                            ),
-                            ValueKind::Expr(_) => {
-                                *known = false;
-                                out.push_str("%{if ...}");
-                                (None, false, false)
-                            }
-                            _ => return Err(Fail),
-                        };
-                        if let Some(branch) = branch {
-                            let mut text =
-                                self.render_stripped(file, branch, span, known, strip_start)?;
-                            if strip_end {
-                                text.truncate(text.trim_end().len());
-                            }
-                            out.push_str(&text);
-                        }
-                        strip_next = d.endif_expr.strip.strip_end();
-                    }
-                    Directive::For(d) => {
-                        if d.for_expr.strip.strip_start() {
-                            out.truncate(out.trim_end().len());
-                        }
-                        let collection = self.hcl(file, &d.for_expr.collection_expr)?;
-                        let Some(items) = iteration_items(&collection) else {
-                            *known = false;
-                            out.push_str("%{for ...}");
-                            continue;
-                        };
-                        for (key, value) in items {
-                            if !self.env.ctx.step(span) {
-                                *known = false;
-                                break;
-                            }
-                            let mut scope = self.clone();
-                            if let Some(k) = &d.for_expr.key_var {
-                                scope = scope.with(k.as_str(), key);
-                            }
-                            scope = scope.with(d.for_expr.value_var.as_str(), value);
-                            let mut text = scope.render_stripped(
-                                file,
-                                &d.for_expr.template,
-                                span,
-                                known,
-                                d.for_expr.strip.strip_end(),
-                            )?;
-                            if d.endfor_expr.strip.strip_start() {
-                                text.truncate(text.trim_end().len());
-                            }
-                            out.push_str(&text);
-                            if self.env.ctx.too_long(&out, span) {
-                                return Err(Fail);
-                            }
-                        }
-                        strip_next = d.endfor_expr.strip.strip_end();
-                    }
-                },
-            }
-            if self.env.ctx.too_long(&out, span) {
-                return Err(Fail);
-            }
+        let mut info = (*self.expr_info(file, e)).clone();
+        if let Ok(text) = self.template_text(file, t, span) {
+            info.text = text;
         }
-        Ok(out)
+        Val::new(Kind::Unknown(Type::String, Some(Rc::new(info))), out.span).marked(out.sensitive)
     }
 
+    fn conditional(
+        &self,
+        file: &FileText,
+        whole: &Expression,
+        c: &hcl_edit::expr::Conditional,
+        span: &Span,
+    ) -> Eval {
+        // Both results are evaluated for their types; errors count only in the branch
+        // taken (hclsyntax ConditionalExpr).
+        let t = self.hcl(file, &c.true_expr);
+        let f = self.hcl(file, &c.false_expr);
+        let ty_of = |r: &Eval| match r {
+            Ok(v) => v.ty(),
+            Err(_) => Type::Dynamic,
+        };
+        let is_dyn_null =
+            |r: &Eval| matches!(r, Ok(v) if matches!(v.kind, Kind::Null(Type::Dynamic)));
+        let (tt, ft) = (ty_of(&t), ty_of(&f));
+        let result_ty = if is_dyn_null(&t) {
+            Some(ft.clone())
+        } else if is_dyn_null(&f) {
+            Some(tt.clone())
+        } else if tt == Type::Dynamic || ft == Type::Dynamic {
+            Some(Type::Dynamic)
+        } else {
+            unify(&[tt.clone(), ft.clone()], true)
+        };
+        let makes_unknown = !is_dyn_null(&t)
+            && !is_dyn_null(&f)
+            && tt != Type::Dynamic
+            && ft != Type::Dynamic
+            && crate::cty::unify_makes_unknown(&[tt.clone(), ft.clone()]);
+        let Some(result_ty) = result_ty else {
+            return Err(Fail::new(
+                span,
+                "Inconsistent conditional result types",
+                format!(
+                    "The true and false result expressions must have consistent types. The '{}' value is {}, but the '{}' value is {}.",
+                    "true", tt.friendly_name(), "false", ft.friendly_name()
+                ),
+            ));
+        };
+        let cond = self.hcl(file, &c.cond_expr)?;
+        if cond.is_null() {
+            return Err(Fail::new(
+                &self.span(file, &c.cond_expr),
+                "Null condition",
+                "The condition value is null. Conditions must either be true or false.",
+            ));
+        }
+        let marks = cond.sensitive
+            || t.as_ref().is_ok_and(|v| v.sensitive)
+            || f.as_ref().is_ok_and(|v| v.sensitive);
+        if !cond.is_known() {
+            if let (Ok(tv), Ok(fv)) = (&t, &f) {
+                if tv.is_null() && fv.is_null() {
+                    return Ok(Val::null(result_ty, span.clone()).marked(marks));
+                }
+            }
+            return Ok(self.unknown_hcl(file, whole, result_ty).marked(marks));
+        }
+        let cond = convert(cond, &Type::Bool).map_err(|_| {
+            Fail::new(
+                span,
+                "Incorrect condition type",
+                "The condition expression must be of type bool.",
+            )
+        })?;
+        let chosen = if cond.as_bool() == Some(true) { t? } else { f? };
+        if makes_unknown {
+            return Ok(self.unknown_hcl(file, whole, Type::Dynamic).marked(marks));
+        }
+        let mut chosen = chosen;
+        chosen.sensitive = false;
+        let out = if chosen.ty() == result_ty || result_ty == Type::Dynamic {
+            chosen
+        } else {
+            convert(chosen, &result_ty).map_err(|m| {
+                Fail::new(
+                    span,
+                    "Inconsistent conditional result types",
+                    format!("The result value has the wrong type: {m}."),
+                )
+            })?
+        };
+        Ok(out.marked(marks))
+    }
+
+    /// A reference: a bound name, or a name the module resolves, then the traversal's
+    /// attribute, index and splat steps.
     fn traversal(
         &self,
         file: &FileText,
         whole: &Expression,
-        t: &hcl_edit::expr::Traversal,
+        root: &Expression,
+        ops: &[&TraversalOperator],
     ) -> Eval {
-        let ops: Vec<&TraversalOperator> = t.operators.iter().map(|o| o.value()).collect();
-        let attr = |i: usize| match ops.get(i) {
-            Some(TraversalOperator::GetAttr(name)) => Some(name.as_str()),
-            _ => None,
-        };
-        let (mut current, mut next) = match &t.expr {
-            Expression::Variable(root) => {
-                let name = root.as_str();
+        let span = self.span(file, whole);
+        let (current, next) = match root {
+            Expression::Variable(v) => {
+                let name = v.as_str();
                 if let Some(value) = self.bound(name) {
                     (value, 0)
                 } else {
-                    let found = match name {
-                        "var" => attr(0).map(|n| self.env.variables.get(n).cloned().ok_or(Fail)),
-                        "local" => attr(0).map(|n| {
-                            Ok(self
-                                .env
-                                .local(n)
-                                .unwrap_or_else(|| self.unknown_hcl(file, whole)))
-                        }),
-                        "count" if attr(0) == Some("index") => self.count_index.clone().map(Ok),
-                        "each" => match (&self.each, attr(0)) {
-                            (Some((key, _)), Some("key")) => Some(Ok(key.clone())),
-                            (Some((_, value)), Some("value")) => Some(Ok(value.clone())),
+                    let attrs: Vec<&str> = ops
+                        .iter()
+                        .map_while(|op| match op {
+                            TraversalOperator::GetAttr(a) => Some(a.as_str()),
                             _ => None,
-                        },
-                        "path" => match attr(0) {
-                            Some("module") => Some(Ok(Value::string(
-                                self.env.path_module.clone(),
-                                self.span(file, whole),
-                            ))),
-                            Some("root" | "cwd") => {
-                                Some(Ok(Value::string(".", self.span(file, whole))))
+                        })
+                        .collect();
+                    match self.builtin_name(name, &attrs, &span) {
+                        Some(Lookup::Found(v, used)) => (v, used),
+                        Some(Lookup::Unknown) => {
+                            return Ok(self.unknown_hcl(file, whole, Type::Dynamic))
+                        }
+                        Some(Lookup::Fail(f)) => return Err(f),
+                        None => match self.names.lookup(name, &attrs, &span) {
+                            Lookup::Found(v, used) => (v, used),
+                            Lookup::Unknown => {
+                                return Ok(self.unknown_hcl(file, whole, Type::Dynamic))
                             }
-                            _ => None,
+                            Lookup::Fail(f) => return Err(f),
                         },
-                        _ => None,
-                    };
-                    match found {
-                        Some(value) => (value?, 1),
-                        None => return Ok(self.unknown_hcl(file, whole)),
                     }
                 }
             }
             other => (self.hcl(file, other)?, 0),
         };
-        while next < ops.len() {
-            if current.as_expr().is_some() {
-                return Ok(self.unknown_hcl(file, whole));
+        let out = self.apply_ops(file, current, ops.get(next..).unwrap_or(&[]), &span)?;
+        Ok(self.named(file, whole, out))
+    }
+
+    /// `count.index`, `each.key`/`each.value`, `path.*`, `terraform.workspace`.
+    fn builtin_name(&self, name: &str, attrs: &[&str], span: &Span) -> Option<Lookup> {
+        let first = attrs.first().copied();
+        Some(match (name, first) {
+            ("count", Some("index")) => match &self.count_index {
+                Some(v) => Lookup::Found(v.clone().with_span(span.clone()), 1),
+                None => Lookup::Fail(Fail::static_check(
+                    span,
+                    "Reference to \"count\" in non-counted context",
+                    "The \"count\" object can only be used in \"module\", \"resource\", and \"data\" blocks, and only when the \"count\" argument is set.",
+                )),
+            },
+            ("each", Some("key" | "value")) => match &self.each {
+                Some((k, v)) => {
+                    let v = if first == Some("key") { k } else { v };
+                    Lookup::Found(v.clone(), 1)
+                }
+                None => Lookup::Fail(Fail::static_check(
+                    span,
+                    "Reference to \"each\" in context without for_each",
+                    "The \"each\" object can be used only in \"module\" or \"resource\" blocks, and only when the \"for_each\" argument is set.",
+                )),
+            },
+            ("path", Some("module")) => Lookup::Found(
+                Val::string(self.names.path_module().to_string(), span.clone()),
+                1,
+            ),
+            ("path", Some("root")) => Lookup::Found(Val::string(".", span.clone()), 1),
+            // The absolute working directory depends on the machine.
+            ("path", Some("cwd")) => Lookup::Unknown,
+            ("terraform", Some("workspace")) => {
+                Lookup::Found(Val::string("default", span.clone()), 1)
             }
-            match ops.get(next) {
-                Some(TraversalOperator::GetAttr(name)) => {
-                    current = get_attr(&current, name.as_str())?;
-                    next += 1;
+            _ => return None,
+        })
+    }
+
+    /// Applies attribute, index and splat steps to `current`.
+    fn apply_ops(
+        &self,
+        file: &FileText,
+        mut current: Val,
+        ops: &[&TraversalOperator],
+        span: &Span,
+    ) -> Eval {
+        let mut i = 0;
+        while let Some(op) = ops.get(i) {
+            match op {
+                TraversalOperator::GetAttr(name) => {
+                    current = ops::get_attr(current, name.as_str(), span)?;
+                    i += 1;
                 }
-                Some(TraversalOperator::Index(index)) => {
+                TraversalOperator::Index(index) => {
                     let key = self.hcl(file, index)?;
-                    if key.as_expr().is_some() {
-                        return Ok(self.unknown_hcl(file, whole));
-                    }
-                    current = index_value(&current, &key)?;
-                    next += 1;
+                    current = ops::index(current, key, span)?;
+                    i += 1;
                 }
-                Some(TraversalOperator::LegacyIndex(i)) => {
-                    let span = current.span.clone();
-                    current = index_value(
-                        &current,
-                        &Value::new(
-                            ValueKind::Int(i64::try_from(*i.value()).unwrap_or(i64::MAX)),
-                            span,
-                        ),
-                    )?;
-                    next += 1;
+                TraversalOperator::LegacyIndex(n) => {
+                    let key = Val::int(i64::try_from(*n.value()).unwrap_or(i64::MAX), span.clone());
+                    current = ops::index(current, key, span)?;
+                    i += 1;
                 }
-                Some(TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_)) => {
-                    let full = matches!(ops.get(next), Some(TraversalOperator::FullSplat(_)));
-                    next += 1;
+                TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_) => {
+                    let full = matches!(op, TraversalOperator::FullSplat(_));
+                    i += 1;
                     let end = ops
                         .iter()
                         .enumerate()
-                        .skip(next)
+                        .skip(i)
                         .find(|(_, op)| !full && !matches!(op, TraversalOperator::GetAttr(_)))
-                        .map_or(ops.len(), |(i, _)| i);
-                    let items = match &current.kind {
-                        ValueKind::List(items) => items.clone(),
-                        ValueKind::Null => Vec::new(),
-                        _ => vec![current.clone()],
-                    };
-                    let mut out = Vec::new();
-                    for item in items {
-                        let mut value = item;
-                        for op in ops.get(next..end).unwrap_or(&[]) {
-                            if value.as_expr().is_some() {
-                                break;
-                            }
-                            value = match op {
-                                TraversalOperator::GetAttr(name) => {
-                                    get_attr(&value, name.as_str())?
-                                }
-                                TraversalOperator::Index(index) => {
-                                    let key = self.hcl(file, index)?;
-                                    index_value(&value, &key)?
-                                }
-                                _ => return Ok(self.unknown_hcl(file, whole)),
-                            };
-                        }
-                        out.push(value);
-                    }
-                    current = Value::new(ValueKind::List(out), self.span(file, whole));
-                    next = end;
+                        .map_or(ops.len(), |(j, _)| j);
+                    let each = ops.get(i..end).unwrap_or(&[]);
+                    current = self.splat(file, current, each, span)?;
+                    i = end;
                 }
-                None => break,
             }
         }
         Ok(current)
+    }
+
+    /// `source[*].each…` (hclsyntax SplatExpr).
+    fn splat(
+        &self,
+        file: &FileText,
+        source: Val,
+        each: &[&TraversalOperator],
+        span: &Span,
+    ) -> Eval {
+        let ty = source.ty();
+        let auto_upgrade = !matches!(ty, Type::Tuple(_) | Type::List(_) | Type::Set(_));
+        if source.is_null() {
+            if auto_upgrade {
+                return Ok(Val::tuple(Vec::new(), span.clone()).marked(source.sensitive));
+            }
+            return Err(Fail::new(
+                span,
+                "Splat of null value",
+                "Splat expressions (with the * symbol) cannot be applied to null sequences.",
+            ));
+        }
+        if ty == Type::Dynamic || !source.is_known() {
+            return Ok(Val::unknown(Type::Dynamic, span.clone()).marked(source.sensitive));
+        }
+        let sensitive = source.sensitive;
+        let is_list = matches!(source.kind, Kind::List(..) | Kind::Set(..));
+        let items: Vec<Val> = if auto_upgrade {
+            vec![source]
+        } else {
+            source.elements().map(<[Val]>::to_vec).unwrap_or_default()
+        };
+        let mut out = Vec::with_capacity(items.len());
+        for item in items {
+            out.push(self.apply_ops(file, item, each, span)?);
+        }
+        let result = if is_list {
+            let ety = out.first().map_or(Type::Dynamic, Val::ty);
+            if out.iter().all(|v| v.ty() == ety) {
+                Val::list(ety, out, span.clone())
+            } else {
+                Val::tuple(out, span.clone())
+            }
+        } else {
+            Val::tuple(out, span.clone())
+        };
+        Ok(result.marked(sensitive))
     }
 
     fn call(
@@ -708,33 +842,70 @@ impl<'e, 'a> Scope<'e, 'a> {
         file: &FileText,
         whole: &Expression,
         call: &hcl_edit::expr::FuncCall,
-        span: Span,
+        span: &Span,
     ) -> Eval {
+        let args: Vec<&Expression> = call.args.iter().collect();
         if call.name.is_namespaced() {
-            return Ok(self.unknown_hcl(file, whole));
+            // Provider-defined functions (`provider::aws::arn_parse`) run in the provider.
+            for arg in &args {
+                self.hcl(file, arg)?;
+            }
+            return Ok(self.unknown_hcl(file, whole, Type::Dynamic));
         }
         let name = call.name.name.as_str();
-        let args: Vec<&Expression> = call.args.iter().collect();
+        if let Some(outer) = self.in_template {
+            let fs = matches!(
+                name,
+                "file"
+                    | "fileexists"
+                    | "fileset"
+                    | "filebase64"
+                    | "filebase64sha256"
+                    | "filebase64sha512"
+                    | "filemd5"
+                    | "filesha1"
+                    | "filesha256"
+                    | "filesha512"
+                    | "templatefile"
+            );
+            if matches!(name, "templatefile" | "templatestring") {
+                return Err(Fail::new(
+                    span,
+                    "Error in function call",
+                    format!("Call to function \"{outer}\" failed: cannot recursively call {name} from inside another template function."),
+                ));
+            }
+            if outer == "templatestring" && fs {
+                return Err(Fail::new(
+                    span,
+                    "Error in function call",
+                    format!("Call to function \"{outer}\" failed: cannot use filesystem access functions like {name} in templatestring templates; consider passing the function result as a template variable instead."),
+                ));
+            }
+        }
+        if name == "templatestring" {
+            if let Some(first) = args.first() {
+                if !is_reference(first) {
+                    return Err(Fail::new(
+                        span,
+                        "Invalid function argument",
+                        "Invalid value for \"template\" parameter: invalid template expression: templatestring is only for rendering templates retrieved dynamically from elsewhere; to render an inline template, consider using a plain template string expression.",
+                    ));
+                }
+            }
+        }
         // `try` and `can` look at errors, so their arguments are evaluated one at a time.
         match name {
-            "try" => {
-                for arg in &args {
-                    match self.hcl(file, arg) {
-                        Ok(value) if value.is_known() => return Ok(value),
-                        Ok(_) => return Ok(self.unknown_hcl(file, whole)),
-                        Err(Fail) => continue,
-                    }
-                }
-                return Err(Fail);
-            }
+            "try" => return self.call_try(file, whole, &args, span),
             "can" => {
-                let Some(arg) = args.first() else {
-                    return Err(Fail);
+                let [arg] = args.as_slice() else {
+                    return Err(arity(span, name, 1, args.len()));
                 };
                 return Ok(match self.hcl(file, arg) {
-                    Ok(value) if value.is_known() => Value::new(ValueKind::Bool(true), span),
-                    Ok(_) => self.unknown_hcl(file, whole),
-                    Err(Fail) => Value::new(ValueKind::Bool(false), span),
+                    Ok(v) if v.is_wholly_known() => Val::bool(true, span.clone()),
+                    Ok(_) => Val::unknown(Type::Bool, span.clone()),
+                    Err(f) if f.static_check => return Err(f),
+                    Err(_) => Val::bool(false, span.clone()),
                 });
             }
             _ => {}
@@ -744,241 +915,307 @@ impl<'e, 'a> Scope<'e, 'a> {
             values.push(self.hcl(file, arg)?);
         }
         if call.args.expand_final() {
-            match values.pop().map(|v| v.kind) {
-                Some(ValueKind::List(items)) => values.extend(items),
-                Some(ValueKind::Expr(_)) => return Ok(self.unknown_hcl(file, whole)),
-                _ => return Err(Fail),
-            }
-        }
-        let partial_json = (name == "jsonencode")
-            .then(|| values.first().cloned())
-            .flatten();
-        match functions::call(self, name, values, span)? {
-            Some(value) => Ok(value),
-            None => {
-                let mut value = self.unknown_hcl(file, whole);
-                // `jsonencode` of a value with unknown parts: the text is the JSON with each
-                // unknown part written as its `${...}` text, so rules can still read it.
-                if let (Some(arg), ValueKind::Expr(expr)) = (partial_json, &mut value.kind) {
-                    let mut text = String::new();
-                    functions::json_encode_partial(&arg, &mut text);
-                    expr.text = text;
+            match values.pop() {
+                Some(last) if last.is_null() => {
+                    return Err(Fail::new(
+                        span,
+                        "Invalid expanding argument value",
+                        "The expanding argument (indicated by ...) must not be null.",
+                    ))
                 }
-                Ok(value)
+                Some(last) if !last.is_known() => {
+                    return Ok(self.unknown_hcl(file, whole, Type::Dynamic))
+                }
+                Some(last) => match last.elements() {
+                    Some(items) => values.extend(items.iter().cloned()),
+                    None => {
+                        return Err(Fail::new(
+                            span,
+                            "Invalid expanding argument value",
+                            "The expanding argument (indicated by ...) must be of a tuple, list, or set type.",
+                        ))
+                    }
+                },
+                None => {}
             }
         }
+        let out = crate::functions::call(self, name, values, span)?;
+        if let (Kind::Unknown(_, None), "jsonencode") = (&out.kind, name) {
+            // `jsonencode` of a value with unknown parts: the text is the JSON with each
+            // unknown part written as its `${...}` text, so rules can still read it.
+            if let Ok(arg) = self.hcl(file, args.first().copied().unwrap_or(whole)) {
+                let mut info = (*self.expr_info(file, whole)).clone();
+                info.text = crate::functions::json_encode_partial(&arg);
+                return Ok(Val::new(
+                    Kind::Unknown(Type::String, Some(Rc::new(info))),
+                    out.span,
+                ));
+            }
+        }
+        Ok(out)
     }
 
-    fn for_expr(
+    fn call_try(
         &self,
         file: &FileText,
         whole: &Expression,
-        f: &hcl_edit::expr::ForExpr,
-        span: Span,
+        args: &[&Expression],
+        span: &Span,
     ) -> Eval {
-        let collection = self.hcl(file, &f.intro.collection_expr)?;
-        let Some(items) = iteration_items(&collection) else {
-            return Ok(self.unknown_hcl(file, whole));
+        if args.is_empty() {
+            return Err(Fail::new(
+                span,
+                "Invalid function arguments",
+                "At least one argument is required.",
+            ));
+        }
+        let mut last = None;
+        for arg in args {
+            match self.hcl(file, arg) {
+                // An unknown result might turn out to fail: the whole call is unknown.
+                Ok(v) if !v.is_wholly_known() => {
+                    return Ok(self.unknown_hcl(file, whole, Type::Dynamic))
+                }
+                Ok(v) => return Ok(v),
+                Err(f) if f.static_check => return Err(f),
+                Err(f) => last = Some(f),
+            }
+        }
+        Err(Fail::new(
+            span,
+            "Error in function call",
+            format!(
+                "Call to function \"try\" failed: no expression succeeded:\n- {}",
+                last.map(|f| format!("{} ({})", f.summary, f.detail))
+                    .unwrap_or_default()
+            ),
+        ))
+    }
+
+    fn for_expr(&self, file: &FileText, f: &hcl_edit::expr::ForExpr, span: &Span) -> Eval {
+        let coll = self.hcl(file, &f.intro.collection_expr)?;
+        if coll.is_null() {
+            return Err(Fail::new(
+                span,
+                "Iteration over null value",
+                "A null value cannot be used as the collection in a 'for' expression.",
+            ));
+        }
+        if coll.ty() == Type::Dynamic {
+            return Ok(Val::unknown(Type::Dynamic, span.clone()));
+        }
+        let mut marks = coll.sensitive;
+        if let Some(cond) = &f.cond {
+            // HCL checks the condition once with unknown iteration values first.
+            let mut probe = self.clone();
+            if let Some(k) = &f.intro.key_var {
+                probe = probe.with(k.as_str(), Val::unknown(Type::Dynamic, span.clone()));
+            }
+            probe = probe.with(
+                f.intro.value_var.as_str(),
+                Val::unknown(Type::Dynamic, span.clone()),
+            );
+            let result = probe.hcl(file, &cond.expr)?;
+            if result.is_null() {
+                return Err(Fail::new(
+                    &self.span(file, &cond.expr),
+                    "Condition is null",
+                    "The value of the 'if' clause must not be null.",
+                ));
+            }
+            if let Err(m) = convert(result, &Type::Bool) {
+                return Err(Fail::new(
+                    span,
+                    "Invalid 'for' condition",
+                    format!("The 'if' clause value is invalid: {m}."),
+                ));
+            }
+        }
+        let Some(items) = iteration(&coll) else {
+            return Err(Fail::new(
+                span,
+                "Iteration over non-iterable value",
+                format!(
+                    "A value of type {} cannot be used as the collection in a 'for' expression.",
+                    coll.ty().friendly_name()
+                ),
+            ));
         };
+        if !coll.is_known() {
+            return Ok(Val::unknown(Type::Dynamic, span.clone()).marked(marks));
+        }
+        let key_var = f.intro.key_var.as_ref().map(|k| k.as_str().to_string());
+        let value_var = f.intro.value_var.as_str().to_string();
+        let mut known = true;
         let mut list = Vec::new();
-        let mut map = Map::new();
-        for (key, value) in items {
-            if !self.env.ctx.step(&span) {
-                return Ok(self.unknown_hcl(file, whole));
+        let mut object: Vec<Entry> = Vec::new();
+        let mut groups: Vec<(String, Span, Vec<Val>)> = Vec::new();
+        for (k, v) in items {
+            if !self.ctx.step(span) {
+                return Ok(Val::unknown(Type::Dynamic, span.clone()));
             }
             let mut scope = self.clone();
-            if let Some(k) = &f.intro.key_var {
-                scope = scope.with(k.as_str(), key);
+            if let Some(kv) = &key_var {
+                scope = scope.with(kv, k);
             }
-            scope = scope.with(f.intro.value_var.as_str(), value);
+            scope = scope.with(&value_var, v);
             if let Some(cond) = &f.cond {
-                match scope.hcl(file, &cond.expr)?.kind {
-                    ValueKind::Bool(true) => {}
-                    ValueKind::Bool(false) => continue,
-                    ValueKind::Expr(_) => return Ok(self.unknown_hcl(file, whole)),
-                    _ => return Err(Fail),
+                let include = scope.hcl(file, &cond.expr)?;
+                if include.is_null() {
+                    return Err(Fail::new(
+                        &self.span(file, &cond.expr),
+                        "Invalid 'for' condition",
+                        "The value of the 'if' clause must not be null.",
+                    ));
+                }
+                marks |= include.sensitive;
+                if !include.is_known() {
+                    known = false;
+                    continue;
+                }
+                let include = convert(include, &Type::Bool).map_err(|m| {
+                    Fail::new(
+                        span,
+                        "Invalid 'for' condition",
+                        format!("The 'if' clause value is invalid: {m}."),
+                    )
+                })?;
+                if include.as_bool() == Some(false) {
+                    continue;
                 }
             }
-            let value = scope.hcl(file, &f.value_expr)?;
             match &f.key_expr {
                 Some(key_expr) => {
                     let key = scope.hcl(file, key_expr)?;
-                    let Some(name) = key.to_display_string() else {
-                        return Ok(self.unknown_hcl(file, whole));
-                    };
+                    if key.is_null() {
+                        return Err(Fail::new(
+                            &self.span(file, key_expr),
+                            "Invalid object key",
+                            "Key expression in 'for' expression must not produce a null value.",
+                        ));
+                    }
+                    marks |= key.sensitive;
+                    if !key.is_known() {
+                        known = false;
+                        continue;
+                    }
+                    let key_span = self.span(file, key_expr);
+                    let key = convert(key, &Type::String).map_err(|m| {
+                        Fail::new(
+                            &key_span,
+                            "Invalid object key",
+                            format!("The key expression produced an invalid result: {m}."),
+                        )
+                    })?;
+                    let name = key.as_str().unwrap_or_default().to_string();
+                    let value = scope.hcl(file, &f.value_expr)?;
                     if f.grouping {
-                        match map.get_mut(&name) {
-                            Some(Value {
-                                kind: ValueKind::List(group),
-                                ..
-                            }) => group.push(value),
-                            _ => map.insert(
-                                name,
-                                key.span.clone(),
-                                Value::new(ValueKind::List(vec![value]), key.span),
-                            ),
+                        match groups.iter_mut().find(|g| g.0 == name) {
+                            Some(g) => g.2.push(value),
+                            None => groups.push((name, key_span, vec![value])),
                         }
+                    } else if object.iter().any(|e| e.key == name) {
+                        return Err(Fail::new(
+                            span,
+                            "Duplicate object key",
+                            format!("Two different items produced the key {name:?} in this 'for' expression. If duplicates are expected, use the ellipsis (...) after the value expression to enable grouping by key."),
+                        ));
                     } else {
-                        map.insert(name, key.span, value);
+                        object.push(Entry {
+                            key: name,
+                            key_span,
+                            value,
+                        });
                     }
                 }
-                None => list.push(value),
+                None => list.push(scope.hcl(file, &f.value_expr)?),
             }
         }
-        let kind = if f.key_expr.is_some() {
-            ValueKind::Map(map)
-        } else {
-            ValueKind::List(list)
+        if !known {
+            return Ok(Val::unknown(Type::Dynamic, span.clone()).marked(marks));
+        }
+        let out = match &f.key_expr {
+            Some(_) if f.grouping => Val::object(
+                groups
+                    .into_iter()
+                    .map(|(key, key_span, values)| Entry {
+                        key,
+                        key_span,
+                        value: Val::tuple(values, span.clone()),
+                    })
+                    .collect(),
+                span.clone(),
+            ),
+            Some(_) => Val::object(object, span.clone()),
+            None => Val::tuple(list, span.clone()),
         };
-        Ok(Value::new(kind, span))
+        Ok(out.marked(marks))
     }
 }
 
-/// The (key, value) pairs a `for` iterates over: list index and element, or map key and
-/// value. `None` when the collection is unknown or not a collection.
-pub(crate) fn iteration_items(collection: &Value) -> Option<Vec<(Value, Value)>> {
-    match &collection.kind {
-        ValueKind::List(items) => Some(
-            items
+/// Whether `e` is a reference (a traversal, possibly indexed or splatted), as the first
+/// argument of `templatestring` must be.
+fn is_reference(e: &Expression) -> bool {
+    match e {
+        Expression::Variable(_) => true,
+        Expression::Traversal(t) => is_reference(&t.expr),
+        Expression::Parenthesis(p) => is_reference(p.inner()),
+        _ => false,
+    }
+}
+
+/// Whether a template is a single interpolation with nothing around it, which HCL evaluates
+/// to the interpolated value itself (`"${var.list}"` is the list).
+fn is_wrap(t: &hcl_edit::template::Template) -> bool {
+    let mut elements = t.iter();
+    matches!(
+        (elements.next(), elements.next()),
+        (Some(hcl_edit::template::Element::Interpolation(_)), None)
+    )
+}
+
+/// The (key, value) pairs a `for` iterates over, in cty's order: list and tuple index and
+/// element, map and object key (sorted) and value, set element twice. `None` for values
+/// that cannot be iterated.
+pub(crate) fn iteration(coll: &Val) -> Option<Vec<(Val, Val)>> {
+    let span = coll.span.clone();
+    match &coll.kind {
+        Kind::List(..) | Kind::Tuple(_) => Some(
+            coll.elements()?
                 .iter()
                 .enumerate()
-                .map(|(i, v)| {
+                .map(|(i, v)| (Val::int(i as i64, span.clone()), v.clone()))
+                .collect(),
+        ),
+        Kind::Set(_, items) => Some(items.iter().map(|v| (v.clone(), v.clone())).collect()),
+        Kind::Map(..) | Kind::Object(_) => Some(
+            coll.sorted_entries()?
+                .into_iter()
+                .map(|e| {
                     (
-                        Value::new(ValueKind::Int(i as i64), v.span.clone()),
-                        v.clone(),
+                        Val::string(e.key.clone(), e.key_span.clone()),
+                        e.value.clone(),
                     )
                 })
                 .collect(),
         ),
-        ValueKind::Map(map) => {
-            let mut entries: Vec<_> = map.iter().collect();
-            // Terraform iterates maps in key order.
-            entries.sort_by(|a, b| a.key.cmp(&b.key));
-            Some(
-                entries
-                    .into_iter()
-                    .map(|e| {
-                        (
-                            Value::string(e.key.clone(), e.key_span.clone()),
-                            e.value.clone(),
-                        )
-                    })
-                    .collect(),
-            )
-        }
+        Kind::Unknown(
+            Type::List(_) | Type::Set(_) | Type::Map(_) | Type::Tuple(_) | Type::Object(_),
+            _,
+        ) => Some(Vec::new()),
         _ => None,
     }
 }
 
-fn number(n: &hcl_edit::Number) -> ValueKind {
-    if let Some(i) = n.as_i64() {
-        ValueKind::Int(i)
-    } else {
-        ValueKind::Float(n.as_f64().unwrap_or(f64::NAN))
-    }
-}
-
-/// A number, or a string that reads as one (Terraform converts `"1"` to `1`).
-pub(crate) fn to_number(value: &Value) -> Option<ValueKind> {
-    match &value.kind {
-        ValueKind::Int(i) => Some(ValueKind::Int(*i)),
-        ValueKind::Float(f) => Some(ValueKind::Float(*f)),
-        ValueKind::String(s) => {
-            let s = s.trim();
-            s.parse::<i64>().map(ValueKind::Int).ok().or_else(|| {
-                s.parse::<f64>()
-                    .ok()
-                    .filter(|f| f.is_finite())
-                    .map(ValueKind::Float)
-            })
-        }
-        _ => None,
-    }
-}
-
-pub(crate) fn as_f64(kind: &ValueKind) -> Option<f64> {
-    match kind {
-        ValueKind::Int(i) => Some(*i as f64),
-        ValueKind::Float(f) => Some(*f),
-        _ => None,
-    }
-}
-
-/// A float that is a whole number becomes an integer, as Terraform prints it.
-pub(crate) fn normalize_number(f: f64) -> ValueKind {
-    if f.is_finite() && f.fract() == 0.0 && f.abs() < 9.0e15 {
-        ValueKind::Int(f as i64)
-    } else {
-        ValueKind::Float(f)
-    }
-}
-
-fn binary(op: BinaryOperator, lhs: &Value, rhs: &Value) -> Result<ValueKind, Fail> {
-    use BinaryOperator as B;
-    Ok(match op {
-        B::Eq => ValueKind::Bool(lhs.same(rhs)),
-        B::NotEq => ValueKind::Bool(!lhs.same(rhs)),
-        B::And => ValueKind::Bool(lhs.as_bool().ok_or(Fail)? && rhs.as_bool().ok_or(Fail)?),
-        B::Or => ValueKind::Bool(lhs.as_bool().ok_or(Fail)? || rhs.as_bool().ok_or(Fail)?),
-        _ => {
-            let a = to_number(lhs).ok_or(Fail)?;
-            let b = to_number(rhs).ok_or(Fail)?;
-            if let (ValueKind::Int(x), ValueKind::Int(y)) = (&a, &b) {
-                let (x, y) = (*x, *y);
-                let int = match op {
-                    B::Plus => x.checked_add(y),
-                    B::Minus => x.checked_sub(y),
-                    B::Mul => x.checked_mul(y),
-                    B::Mod if y != 0 => x.checked_rem(y),
-                    _ => None,
-                };
-                if let Some(i) = int {
-                    return Ok(ValueKind::Int(i));
-                }
-            }
-            let x = as_f64(&a).ok_or(Fail)?;
-            let y = as_f64(&b).ok_or(Fail)?;
-            match op {
-                B::Plus => normalize_number(x + y),
-                B::Minus => normalize_number(x - y),
-                B::Mul => normalize_number(x * y),
-                B::Div if y != 0.0 => normalize_number(x / y),
-                B::Mod if y != 0.0 => normalize_number(x % y),
-                B::Less => ValueKind::Bool(x < y),
-                B::LessEq => ValueKind::Bool(x <= y),
-                B::Greater => ValueKind::Bool(x > y),
-                B::GreaterEq => ValueKind::Bool(x >= y),
-                _ => return Err(Fail),
-            }
-        }
-    })
-}
-
-fn get_attr(value: &Value, name: &str) -> Eval {
-    match &value.kind {
-        ValueKind::Map(map) => map.get(name).cloned().ok_or(Fail),
-        _ => Err(Fail),
-    }
-}
-
-fn index_value(value: &Value, key: &Value) -> Eval {
-    match &value.kind {
-        ValueKind::List(items) => {
-            let i = match to_number(key).ok_or(Fail)? {
-                ValueKind::Int(i) => i,
-                ValueKind::Float(f) if f.fract() == 0.0 => f as i64,
-                _ => return Err(Fail),
-            };
-            usize::try_from(i)
-                .ok()
-                .and_then(|i| items.get(i))
-                .cloned()
-                .ok_or(Fail)
-        }
-        ValueKind::Map(map) => {
-            let name = key.to_display_string().ok_or(Fail)?;
-            map.get(&name).cloned().ok_or(Fail)
-        }
-        _ => Err(Fail),
-    }
+/// The error Terraform gives for a call with the wrong number of arguments.
+pub(crate) fn arity(span: &Span, name: &str, want: usize, got: usize) -> Fail {
+    Fail::new(
+        span,
+        "Invalid function arguments",
+        if got < want {
+            format!("Function \"{name}\" expects {want} argument(s). Missing value for argument.")
+        } else {
+            format!("Function \"{name}\" expects only {want} argument(s).")
+        },
+    )
 }

@@ -50,9 +50,23 @@ impl Collector {
     }
 }
 
+/// `[0]` or `["key"]` for a literal index.
+fn literal_key(index: &Expression) -> Option<String> {
+    match index {
+        Expression::Number(n) => n.value().as_u64().map(|i| format!("[{i}]")),
+        Expression::String(s) => serde_json::to_string(s.value().as_str())
+            .ok()
+            .map(|q| format!("[{q}]")),
+        _ => None,
+    }
+}
+
 impl Visit for Collector {
     fn visit_traversal(&mut self, node: &Traversal) {
         if let Expression::Variable(root) = &node.expr {
+            // The dotted name, with literal indexes kept (`aws_instance.web[0].id`,
+            // `module.app["a"].arn`): what the diff needs to tell which instance and which
+            // attribute a value comes from. A computed index or a splat ends it.
             let mut name = root.as_str().to_string();
             for op in &node.operators {
                 match op.value() {
@@ -60,6 +74,13 @@ impl Visit for Collector {
                         name.push('.');
                         name.push_str(attr.as_str());
                     }
+                    TraversalOperator::LegacyIndex(i) => {
+                        name.push_str(&format!("[{}]", i.value()));
+                    }
+                    TraversalOperator::Index(index) => match literal_key(index) {
+                        Some(key) => name.push_str(&key),
+                        None => break,
+                    },
                     _ => break,
                 }
             }
@@ -132,7 +153,9 @@ mod tests {
 
     #[test]
     fn traversals_become_dotted_names() {
-        assert_eq!(refs("aws_vpc.main[0].id"), ["aws_vpc.main"]);
+        assert_eq!(refs("aws_vpc.main[0].id"), ["aws_vpc.main[0].id"]);
+        assert_eq!(refs("aws_vpc.main[count.index].id"), ["aws_vpc.main"]);
+        assert_eq!(refs("module.a[\"k\"].out"), ["module.a[\"k\"].out"]);
         assert_eq!(refs("\"${var.a}-${local.b.c}\""), ["var.a", "local.b.c"]);
         assert_eq!(
             refs("[for s in var.subnets : s.id if s.public]"),

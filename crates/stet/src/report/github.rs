@@ -1,8 +1,11 @@
 //! GitHub Actions workflow commands: `::error file=…,line=…::message` for high findings,
 //! `::warning` for medium, `::notice` for low and info, so findings show inline on the pull
-//! request's diff; replacements are warnings on the replaced resource; input errors are
-//! errors.
+//! request's diff — each with the changed values behind it (old → new) and its fix;
+//! replacements are warnings on the replaced resource; input errors are errors. Files are
+//! named relative to the repository root, as the runner resolves them, whatever
+//! `working-directory:` the step ran in.
 
+use super::cascade::details;
 use super::Report;
 use stet_diff::Action;
 
@@ -14,15 +17,29 @@ pub(super) fn render(report: &Report) -> String {
             "medium" => "warning",
             _ => "notice",
         };
+        let mut message = f.message.clone();
+        for d in details(report, f) {
+            message.push_str(&format!("\n{}{}", d.values, d.verdict));
+            if let Some(cause) = d.cause {
+                message.push_str(&format!(" (because {cause} is replaced)"));
+            }
+        }
+        let fix = f
+            .remediation
+            .as_ref()
+            .or_else(|| report.rule(&f.rule).and_then(|r| r.remediation.as_ref()));
+        if let Some(fix) = fix {
+            message.push_str(&format!("\nFix: {fix}"));
+        }
         out.push_str(&format!(
             "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}\n",
-            property(&f.file),
+            property(&report.path(&f.file)),
             f.line,
             f.column,
             f.end_line.max(f.line),
             f.end_column,
             property(&format!("{} ({})", f.rule, f.severity)),
-            data(&f.message)
+            data(&message)
         ));
     }
     for c in report
@@ -30,15 +47,15 @@ pub(super) fn render(report: &Report) -> String {
         .iter()
         .filter(|c| c.action == Action::Replace)
     {
-        let forcing: Vec<&str> = c
+        let forcing: Vec<String> = c
             .attributes
             .iter()
             .filter(|a| a.forces_replacement())
-            .map(|a| a.path.as_str())
+            .map(super::cascade::before_after)
             .collect();
         out.push_str(&format!(
             "::warning file={},line={},title={}::{} will be replaced{}\n",
-            property(&c.span.file),
+            property(&report.path(&c.span.file)),
             c.span.start.line,
             property(&format!("replace {}", c.address)),
             data(&c.address),
@@ -52,7 +69,7 @@ pub(super) fn render(report: &Report) -> String {
     for d in report.errors() {
         out.push_str(&format!(
             "::error file={},line={},col={}::{}\n",
-            property(&d.file),
+            property(&report.path(&d.file)),
             d.line,
             d.column,
             data(&d.message)

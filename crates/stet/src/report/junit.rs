@@ -7,7 +7,23 @@ use std::collections::BTreeMap;
 
 pub(super) fn render(report: &Report) -> String {
     let mut by_file: BTreeMap<&str, Vec<String>> = BTreeMap::new();
-    for f in &report.findings {
+    let findings: Vec<crate::check::Finding> = report
+        .findings
+        .iter()
+        .map(|f| {
+            let mut f = f.clone();
+            f.file = report.path(&f.file);
+            f
+        })
+        .collect();
+    let diagnostics: Vec<crate::Diagnostic> = report
+        .errors()
+        .map(|d| crate::Diagnostic {
+            file: report.path(&d.file),
+            ..d.clone()
+        })
+        .collect();
+    for f in &findings {
         let name = if f.resource.is_empty() {
             f.rule.clone()
         } else {
@@ -26,7 +42,7 @@ pub(super) fn render(report: &Report) -> String {
                 .map(|r| format!("\nhelp: {r}"))
                 .unwrap_or_default()
         );
-        by_file.entry(&f.file).or_default().push(format!(
+        by_file.entry(f.file.as_str()).or_default().push(format!(
             "    <testcase name=\"{}\" classname=\"{}\" file=\"{}\" line=\"{}\">\n      <failure message=\"{}\" type=\"{}\">{}</failure>\n    </testcase>\n",
             escape(&name),
             escape(&f.file),
@@ -38,8 +54,8 @@ pub(super) fn render(report: &Report) -> String {
         ));
     }
     let mut errors: BTreeMap<&str, Vec<String>> = BTreeMap::new();
-    for d in report.errors() {
-        errors.entry(&d.file).or_default().push(format!(
+    for d in &diagnostics {
+        errors.entry(d.file.as_str()).or_default().push(format!(
             "    <testcase name=\"read {}\" classname=\"{}\" file=\"{}\" line=\"{}\">\n      <error message=\"{}\" type=\"input\">{}</error>\n    </testcase>\n",
             escape(&d.file),
             escape(&d.file),
@@ -49,7 +65,7 @@ pub(super) fn render(report: &Report) -> String {
             escape_text(&d.to_string())
         ));
     }
-    let failures = report.findings.len();
+    let failures = findings.len();
     let error_count: usize = errors.values().map(Vec::len).sum();
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let tests = failures + error_count;

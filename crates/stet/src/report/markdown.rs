@@ -1,10 +1,16 @@
-//! The pull-request comment: a verdict in the first line, the resources that will be replaced
-//! (the most important news), then findings by severity with their place and their rule's
-//! page; long sections folded in `<details>`; never over GitHub's 65,536-character limit
-//! (the end is cut with a note saying how much was left out).
+//! The pull-request comment: a verdict in the first line (its icon follows `--fail-on`, as
+//! the exit status does), the resources that will be replaced with the attributes forcing
+//! each (old → new) — the most important news — and, when a replacement reaches other
+//! resources, a Mermaid drawing of it; then findings by severity with their place, the
+//! changed values behind them, their fix and their rule's page; long sections folded in
+//! `<details>`; never over GitHub's 65,536-character limit (the end is cut with a note
+//! saying how much was left out). Files are named relative to the repository root.
 
+use super::cascade::{before_after, details, forces, replaced, Cascade};
 use super::{plural, RenderOptions, Report};
-use stet_diff::{Action, Replacement};
+use crate::check::Finding;
+use stet_diff::{Action, Change};
+use stet_rules::Severity;
 
 /// GitHub's limit on a comment's length, with room for the truncation note.
 const LIMIT: usize = 65_536 - 400;
@@ -13,56 +19,69 @@ const FOLD: usize = 10;
 
 pub(super) fn render(report: &Report, options: &RenderOptions) -> String {
     let mut out = String::new();
-    out.push_str(&verdict(report));
+    out.push_str(&verdict(report, options));
     out.push_str("\n\n");
-    let replaced: Vec<_> = report
-        .changes
-        .iter()
-        .filter(|c| {
-            c.action == Action::Replace
-                || (c.action == Action::Update && c.replacement == Replacement::Conditional)
-        })
-        .collect();
-    if !replaced.is_empty() {
+    let replacements: Vec<&Change> = report.changes.iter().filter(|c| replaced(c)).collect();
+    if !replacements.is_empty() {
         out.push_str("### Resources that will be replaced\n\n");
-        let mut table =
-            String::from("| | resource | type | forced by | where |\n|---|---|---|---|---|\n");
-        for c in &replaced {
-            let forcing: Vec<String> = c
+        let mut table = String::from("| | resource | forced by | where |\n|---|---|---|---|\n");
+        for c in &replacements {
+            let mut forcing: Vec<String> = c
                 .attributes
                 .iter()
-                .filter(|a| {
-                    matches!(
-                        a.replacement,
-                        Replacement::Always | Replacement::Conditional
-                    )
-                })
-                .map(|a| code(&a.path))
+                .filter(|a| forces(a) && a.caused_by.is_none())
+                .map(|a| code(&before_after(a)))
                 .collect();
+            let mut causes: Vec<&str> = c
+                .attributes
+                .iter()
+                .filter_map(|a| a.caused_by.as_deref())
+                .collect();
+            causes.dedup();
+            forcing.extend(
+                causes
+                    .iter()
+                    .map(|cause| format!("the replacement of {}", code(cause))),
+            );
+            if forcing.is_empty() {
+                if let Some(reason) = &c.reason {
+                    forcing.push(escape(reason));
+                }
+            }
             let mark = if c.action == Action::Replace {
                 "🔁"
             } else {
                 "❔ maybe"
             };
             table.push_str(&format!(
-                "| {mark} | {} | {} | {} | {} |\n",
+                "| {mark} | {} {} | {} | {} |\n",
                 cell(&code(&c.address)),
                 cell(&code(&c.resource_type)),
-                cell(&forcing.join(", ")),
-                cell(&code(&format!("{}:{}", c.span.file, c.span.start.line))),
+                cell(&forcing.join("<br>")),
+                cell(&code(&format!(
+                    "{}:{}",
+                    report.path(&c.span.file),
+                    c.span.start.line
+                ))),
             ));
         }
-        out.push_str(&fold(&table, replaced.len(), "replacements"));
+        out.push_str(&fold(&table, replacements.len(), "replacements"));
         out.push('\n');
+        let cascade = Cascade::of(&report.changes);
+        if cascade.has_knock_on() {
+            out.push_str("What each replacement takes with it:\n\n");
+            out.push_str(&mermaid(&cascade));
+            out.push('\n');
+        }
     }
-    let other = report.changes.len() - replaced.len();
+    let other = report.changes.len() - replacements.len();
     if other > 0 {
         let t = stet_diff::Tally::of(&report.changes);
         out.push_str(&format!(
             "Other changes: {} to create, {} updated in place, {} to delete, {} moved.\n\n",
             t.create,
             t.update
-                - replaced
+                - replacements
                     .iter()
                     .filter(|c| c.action == Action::Update)
                     .count(),
@@ -81,17 +100,7 @@ pub(super) fn render(report: &Report, options: &RenderOptions) -> String {
         }
         let mut section = String::new();
         for f in &findings {
-            let docs = report
-                .rule(&f.rule)
-                .and_then(|r| r.help_uri.as_ref())
-                .map(|u| format!(" ([{}]({}))", escape(&f.rule), link(u)))
-                .unwrap_or_else(|| format!(" ({})", escape(&f.rule)));
-            section.push_str(&format!(
-                "- {} {}{}\n",
-                code(&format!("{}:{}", f.file, f.line)),
-                escape(&f.message),
-                docs
-            ));
+            write_finding(report, f, &mut section);
         }
         out.push_str(&format!("### {} ({})\n\n", title(severity), findings.len()));
         out.push_str(&fold(&section, findings.len(), "findings"));
@@ -102,7 +111,11 @@ pub(super) fn render(report: &Report, options: &RenderOptions) -> String {
         for s in &report.suppressed {
             section.push_str(&format!(
                 "- {} {} ({}) — suppressed at {}: {}\n",
-                code(&format!("{}:{}", s.finding.file, s.finding.line)),
+                code(&format!(
+                    "{}:{}",
+                    report.path(&s.finding.file),
+                    s.finding.line
+                )),
                 escape(&s.finding.message),
                 escape(&s.finding.rule),
                 code(&s.suppressed_at),
@@ -127,7 +140,7 @@ pub(super) fn render(report: &Report, options: &RenderOptions) -> String {
         for d in &errors {
             section.push_str(&format!(
                 "- {} {}\n",
-                code(&format!("{}:{}:{}", d.file, d.line, d.column)),
+                code(&format!("{}:{}:{}", report.path(&d.file), d.line, d.column)),
                 escape(&d.message)
             ));
         }
@@ -140,7 +153,94 @@ pub(super) fn render(report: &Report, options: &RenderOptions) -> String {
     truncate(out)
 }
 
-fn verdict(report: &Report) -> String {
+/// One finding: its place, message and rule link; the changed values behind it (old →
+/// new); and its fix.
+fn write_finding(report: &Report, f: &Finding, out: &mut String) {
+    let docs = report
+        .rule(&f.rule)
+        .and_then(|r| r.help_uri.as_ref())
+        .map(|u| format!(" ([{}]({}))", escape(&f.rule), link(u)))
+        .unwrap_or_else(|| format!(" ({})", escape(&f.rule)));
+    out.push_str(&format!(
+        "- {} {}{}\n",
+        code(&format!("{}:{}", report.path(&f.file), f.line)),
+        escape(&f.message),
+        docs
+    ));
+    for d in details(report, f) {
+        let cause = d
+            .cause
+            .map(|c| format!(" (because {} is replaced)", code(c)))
+            .unwrap_or_default();
+        out.push_str(&format!("  - {}{}{cause}\n", code(&d.values), d.verdict));
+    }
+    let fix = f
+        .remediation
+        .as_ref()
+        .or_else(|| report.rule(&f.rule).and_then(|r| r.remediation.as_ref()));
+    if let Some(fix) = fix {
+        out.push_str(&format!("  - **Fix:** {}\n", escape(fix)));
+    }
+}
+
+/// The replacement graph as a Mermaid flowchart (GitHub and GitLab draw it).
+fn mermaid(cascade: &Cascade<'_>) -> String {
+    let mut out = String::from("```mermaid\nflowchart LR\n");
+    for (i, node) in cascade.nodes.iter().enumerate() {
+        let reached = cascade.edges.iter().any(|e| e.to == i);
+        let class = match node.verb {
+            "replace" if !reached || !node.forced_by.is_empty() => "replaced",
+            "replace" | "maybe replace" => "knockon",
+            _ => "updated",
+        };
+        out.push_str(&format!(
+            "  n{i}[\"{}<br/>{}\"]:::{class}\n",
+            label(node.address),
+            label(node.verb)
+        ));
+        for (j, forced) in node.forced_by.iter().enumerate() {
+            out.push_str(&format!(
+                "  n{i}f{j}([\"{}\"]) -->|forces| n{i}\n",
+                label(forced)
+            ));
+        }
+    }
+    for edge in &cascade.edges {
+        out.push_str(&format!(
+            "  n{} -->|\"{}\"| n{}\n",
+            edge.from,
+            label(&edge.attributes.join(", ")),
+            edge.to
+        ));
+    }
+    out.push_str("  classDef replaced stroke:#d1242f,stroke-width:2px\n");
+    out.push_str("  classDef knockon stroke:#bc4c00,stroke-width:2px\n");
+    out.push_str("  classDef updated stroke:#6e7781\n");
+    out.push_str("```\n");
+    out
+}
+
+/// Text for a quoted Mermaid label: Mermaid's entity codes for the characters that would
+/// end the label, open HTML or close the code fence; line breaks as spaces.
+fn label(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '#' => out.push_str("#35;"),
+            '"' => out.push_str("#quot;"),
+            '<' => out.push_str("#lt;"),
+            '>' => out.push_str("#gt;"),
+            '`' => out.push_str("#96;"),
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The heading (an icon, what was found) and a line saying whether the check fails at the
+/// `--fail-on` threshold — the icon follows the exit status, not the severities alone.
+fn verdict(report: &Report, options: &RenderOptions) -> String {
     let replaced = report
         .changes
         .iter()
@@ -166,17 +266,50 @@ fn verdict(report: &Report) -> String {
     if errors > 0 {
         parts.push(format!("{} could not be read", plural(errors, "input")));
     }
-    let icon = if errors > 0 || report.findings.iter().any(|f| f.severity == "high") {
+    let fails = report.fails(options.fail_on);
+    let icon = if fails {
         "❌"
     } else if !parts.is_empty() {
         "⚠️"
     } else {
         "✅"
     };
-    if parts.is_empty() {
+    let heading = if parts.is_empty() {
         format!("## {icon} stet: no findings")
     } else {
         format!("## {icon} stet: {}", parts.join(", "))
+    };
+    let at_or_above = |t: Severity| {
+        report
+            .findings
+            .iter()
+            .filter(|f| Severity::parse(&f.severity).is_some_and(|s| s >= t))
+            .count()
+    };
+    let line = match options.fail_on {
+        _ if errors > 0 => Some(format!(
+            "**Fails the check:** {} could not be read.",
+            plural(errors, "input")
+        )),
+        Some(t) if fails => Some(format!(
+            "**Fails the check:** {} at or above `{}` (`--fail-on {}`).",
+            plural(at_or_above(t), "finding"),
+            t.as_str(),
+            t.as_str()
+        )),
+        Some(t) if !report.findings.is_empty() => Some(format!(
+            "Passes the check: no finding at or above `{}` (`--fail-on {}`).",
+            t.as_str(),
+            t.as_str()
+        )),
+        None if !report.findings.is_empty() => {
+            Some("Passes the check: findings never fail it (`--fail-on never`).".to_string())
+        }
+        _ => None,
+    };
+    match line {
+        Some(line) => format!("{heading}\n\n{line}"),
+        None => heading,
     }
 }
 
@@ -337,6 +470,7 @@ mod tests {
             resource_type: "module".into(),
             clause: String::new(),
             aliases: Vec::new(),
+            related: Vec::new(),
         }
     }
 
@@ -354,6 +488,75 @@ mod tests {
             text.matches("<details>").count(),
             text.matches("</details>").count()
         );
+    }
+
+    #[test]
+    fn the_verdict_follows_fail_on() {
+        let report = Report {
+            findings: (0..2).map(finding).collect(),
+            ..Report::default()
+        };
+        let at = |fail_on| {
+            render(
+                &report,
+                &RenderOptions {
+                    fail_on,
+                    ..RenderOptions::default()
+                },
+            )
+        };
+        assert!(at(Some(Severity::Low)).starts_with("## ❌ stet: 2 findings"));
+        let never = at(None);
+        assert!(never.starts_with("## ⚠️ stet: 2 findings"), "{never}");
+        assert!(never.contains("findings never fail it (`--fail-on never`)"));
+        assert!(at(Some(Severity::High)).starts_with("## ❌"), "one is high");
+    }
+
+    #[test]
+    fn cascades_are_drawn_in_mermaid() {
+        let report = Report {
+            changes: crate::report::cascade::tests::subnet_cascade(),
+            ..Report::default()
+        };
+        let text = render(&report, &RenderOptions::default());
+        let drawing = text
+            .split("```mermaid\n")
+            .nth(1)
+            .and_then(|t| t.split("```").next())
+            .unwrap_or_default();
+        assert!(drawing.starts_with("flowchart LR\n"), "{text}");
+        assert!(
+            drawing.contains("n0[\"aws_subnet.a<br/>replace\"]:::replaced"),
+            "{drawing}"
+        );
+        assert!(drawing.contains("n0f0([\"cidr_block: #quot;10.0.1.0/24#quot; → #quot;10.0.2.0/24#quot;\"]) -->|forces| n0"), "{drawing}");
+        assert!(
+            drawing.contains("n1[\"aws_instance.web<br/>replace\"]:::knockon"),
+            "{drawing}"
+        );
+        assert!(drawing.contains("n0 -->|\"subnet_id\"| n1"), "{drawing}");
+        assert!(drawing.contains("n0 -->|\"subnet_id\"| n2"), "{drawing}");
+        // The table says what forced each.
+        assert!(
+            text.contains(
+                "| 🔁 | `aws_instance.web` `aws_instance` | the replacement of `aws_subnet.a` |"
+            ),
+            "{text}"
+        );
+        // No knock-on, no drawing.
+        let alone = Report {
+            changes: crate::report::cascade::tests::subnet_cascade()
+                .into_iter()
+                .take(1)
+                .collect(),
+            ..Report::default()
+        };
+        assert!(!render(&alone, &RenderOptions::default()).contains("mermaid"));
+    }
+
+    #[test]
+    fn mermaid_labels_cannot_break_out() {
+        assert_eq!(label("a\"b<c>`#"), "a#quot;b#lt;c#gt;#96;#35;");
     }
 
     #[test]

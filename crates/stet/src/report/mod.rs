@@ -1,7 +1,11 @@
 //! The report: everything a run found — findings (and the suppressed ones), changes,
-//! problems with the inputs, the rules that ran — in one model, rendered in six formats
-//! (`text`, `json`, `sarif`, `junit`, `markdown`, `github`), each by its own module.
+//! problems with the inputs, the rules that ran — in one model, rendered in seven formats
+//! (`text`, `json`, `sarif`, `junit`, `markdown`, `github`, `dot`), each by its own module.
+//! Every format names files relative to the repository root ([`Report::path`]), so that
+//! annotations and code-scanning results attach whatever folder stet ran in.
 
+mod cascade;
+mod dot;
 mod github;
 mod json;
 mod junit;
@@ -97,10 +101,12 @@ pub struct Report {
     pub diagnostics: Vec<Diagnostic>,
     /// The rules that ran.
     pub rules: Vec<RuleInfo>,
-    /// Files read.
+    /// Files read (after the change, in diff mode: the files of the head).
     pub files: usize,
-    /// Files read, skipped (and why) and failed, before and after in diff mode.
+    /// Files read, skipped (and why) and failed (after the change, in diff mode).
     pub inputs: crate::LoadSummary,
+    /// In diff mode, the same counts for the version before the change.
+    pub base_inputs: Option<crate::LoadSummary>,
     /// Resources in the documents read (after the change, in diff mode).
     pub resources: usize,
     /// The text of the files read, for snippets.
@@ -125,10 +131,13 @@ pub enum ReportFormat {
     Markdown,
     /// GitHub Actions workflow commands (inline annotations).
     Github,
+    /// Graphviz DOT of the changes: replaced resources, what forced each, and what their
+    /// replacement updates or replaces in turn.
+    Dot,
 }
 
 impl ReportFormat {
-    /// Reads a format name: `text`, `json`, `sarif`, `junit`, `markdown`, `github`.
+    /// Reads a format name: `text`, `json`, `sarif`, `junit`, `markdown`, `github`, `dot`.
     pub fn parse(name: &str) -> Option<ReportFormat> {
         Some(match name {
             "text" => ReportFormat::Text,
@@ -137,19 +146,33 @@ impl ReportFormat {
             "junit" => ReportFormat::Junit,
             "markdown" => ReportFormat::Markdown,
             "github" => ReportFormat::Github,
+            "dot" => ReportFormat::Dot,
             _ => return None,
         })
     }
 }
 
 /// How to render.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RenderOptions {
     /// ANSI colours in the text format.
     pub color: bool,
     /// List suppressed findings too (text, json, markdown; SARIF always carries them, marked
     /// suppressed).
     pub show_suppressed: bool,
+    /// The `--fail-on` threshold (`None`: never fail), so that a verdict says what the exit
+    /// status will (default: `low`, as the CLI's).
+    pub fail_on: Option<Severity>,
+}
+
+impl Default for RenderOptions {
+    fn default() -> RenderOptions {
+        RenderOptions {
+            color: false,
+            show_suppressed: false,
+            fail_on: Some(Severity::Low),
+        }
+    }
 }
 
 impl Report {
@@ -168,7 +191,45 @@ impl Report {
             ReportFormat::Junit => junit::render(self),
             ReportFormat::Markdown => markdown::render(self, options),
             ReportFormat::Github => github::render(self),
+            ReportFormat::Dot => dot::render(self),
         }
+    }
+
+    /// `file` (as stet names it: relative to the current folder, or absolute) relative to
+    /// the repository root, `/`-separated — the one form every format uses. Files outside
+    /// the root keep their name.
+    ///
+    /// ```
+    /// let report = stet::Report { root: std::env::current_dir().ok(), ..Default::default() };
+    /// assert_eq!(report.path("./infra/main.tf"), "infra/main.tf");
+    /// ```
+    pub fn path(&self, file: &str) -> String {
+        let cwd = std::env::current_dir().unwrap_or_default();
+        let absolute = stet_terraform::normalize(&cwd.join(file));
+        let root = self
+            .root
+            .as_deref()
+            .map(stet_terraform::normalize)
+            .unwrap_or_else(|| stet_terraform::normalize(&cwd));
+        let text = match absolute.strip_prefix(&root) {
+            Ok(relative) if !relative.as_os_str().is_empty() => {
+                relative.to_string_lossy().into_owned()
+            }
+            _ => file.to_string(),
+        };
+        let text = text.replace('\\', "/");
+        text.strip_prefix("./").map(str::to_string).unwrap_or(text)
+    }
+
+    /// Files read on either side (in diff mode, before and after): 0 means nothing was
+    /// scanned.
+    pub fn files_read(&self) -> usize {
+        self.inputs.files + self.base_inputs.as_ref().map_or(0, |b| b.files)
+    }
+
+    /// Whether the run fails at `fail_on`: the exit status is not 0.
+    pub fn fails(&self, fail_on: Option<Severity>) -> bool {
+        self.exit_status(fail_on) != 0
     }
 
     /// The errors among the diagnostics (an input that could not be read or parsed).

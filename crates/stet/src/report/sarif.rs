@@ -7,7 +7,7 @@
 use super::{Report, RuleInfo};
 use crate::check::Finding;
 use serde_json::{json, Value as Json};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
@@ -45,13 +45,13 @@ pub(super) fn render(report: &Report) -> String {
     let mut results: Vec<Json> = report
         .findings
         .iter()
-        .map(|f| result(f, index(&f.rule), &root, None))
+        .map(|f| result(report, f, index(&f.rule), None))
         .collect();
     results.extend(
         report
             .suppressed
             .iter()
-            .map(|s| result(&s.finding, index(&s.finding.rule), &root, Some(&s.reason))),
+            .map(|s| result(report, &s.finding, index(&s.finding.rule), Some(&s.reason))),
     );
     let notifications: Vec<Json> = report
         .diagnostics
@@ -60,7 +60,7 @@ pub(super) fn render(report: &Report) -> String {
             json!({
                 "level": if d.level == crate::Level::Error { "error" } else { "warning" },
                 "message": { "text": d.message },
-                "locations": [ location(&d.file, d.line, d.column, d.end_line, d.end_column, &root) ],
+                "locations": [ location(report, &d.file, d.line, d.column, d.end_line, d.end_column) ],
             })
         })
         .collect();
@@ -128,15 +128,29 @@ fn pascal(title: &str) -> String {
         .collect()
 }
 
-fn result(f: &Finding, rule_index: usize, root: &Path, suppressed: Option<&String>) -> Json {
+fn result(report: &Report, f: &Finding, rule_index: usize, suppressed: Option<&String>) -> Json {
     let mut r = json!({
         "ruleId": f.rule,
         "ruleIndex": rule_index,
         "level": level(&f.severity),
         "message": { "text": f.message },
-        "locations": [ location(&f.file, f.line, f.column, f.end_line, f.end_column, root) ],
+        "locations": [ location(report, &f.file, f.line, f.column, f.end_line, f.end_column) ],
         "partialFingerprints": { "stet/v1": fingerprint(f) },
     });
+    if !f.related.is_empty() {
+        let related: Vec<Json> = f
+            .related
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let mut l = location(report, &p.file, p.line, p.column, p.end_line, p.end_column);
+                l["id"] = json!(i + 1);
+                l["message"] = json!({ "text": p.message });
+                l
+            })
+            .collect();
+        r["relatedLocations"] = json!(related);
+    }
     if let Some(reason) = suppressed {
         r["suppressions"] = json!([{ "kind": "inSource", "justification": reason }]);
     }
@@ -144,12 +158,12 @@ fn result(f: &Finding, rule_index: usize, root: &Path, suppressed: Option<&Strin
 }
 
 fn location(
+    report: &Report,
     file: &str,
     line: u32,
     column: u32,
     end_line: u32,
     end_column: u32,
-    root: &Path,
 ) -> Json {
     let line = line.max(1);
     let column = column.max(1);
@@ -159,23 +173,9 @@ fn location(
         (line, column + 1)
     };
     json!({ "physicalLocation": {
-        "artifactLocation": { "uri": relative_uri(file, root), "uriBaseId": "%SRCROOT%" },
+        "artifactLocation": { "uri": encode(&report.path(file)), "uriBaseId": "%SRCROOT%" },
         "region": { "startLine": line, "startColumn": column, "endLine": end_line, "endColumn": end_column },
     }})
-}
-
-/// `file` (relative to the current folder) as a URI relative to `root`, `/`-separated and
-/// percent-encoded.
-fn relative_uri(file: &str, root: &Path) -> String {
-    let absolute = std::env::current_dir()
-        .map(|cwd| stet_terraform::normalize(&cwd.join(file)))
-        .unwrap_or_else(|_| PathBuf::from(file));
-    let relative = absolute
-        .strip_prefix(root)
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|_| PathBuf::from(file));
-    let text = relative.to_string_lossy().replace('\\', "/");
-    encode(text.trim_start_matches("./"))
 }
 
 fn directory_uri(root: &Path) -> String {

@@ -1,7 +1,8 @@
 //! The terminal report: each finding as rustc shows an error — severity, rule and message,
 //! the place, the source line with the value underlined, the remediation — then the changes
 //! (replacements first), the problems with the inputs, and a one-line summary. Colour only
-//! when asked (the CLI asks when standard output is a terminal and `NO_COLOR` is unset).
+//! when asked (the CLI's `--color`). Files are named relative to the repository root, as in
+//! every format.
 
 use super::{plural, RenderOptions, Report};
 use crate::check::Finding;
@@ -40,7 +41,16 @@ pub(super) fn render(report: &Report, options: &RenderOptions) -> String {
     let mut out = String::new();
     // In diff mode, what happens comes first, then what the rules say about it.
     if !report.changes.is_empty() {
-        out.push_str(&printable(&crate::changes_text(&report.changes)));
+        let changes: Vec<stet_diff::Change> = report
+            .changes
+            .iter()
+            .map(|c| {
+                let mut c = c.clone();
+                c.span.file = report.path(&c.span.file).into();
+                c
+            })
+            .collect();
+        out.push_str(&printable(&crate::changes_text(&changes)));
         out.push('\n');
     }
     for finding in &report.findings {
@@ -66,7 +76,7 @@ pub(super) fn render(report: &Report, options: &RenderOptions) -> String {
             "{level}: {}\n  {} {}:{}:{}\n",
             printable(&d.message),
             paint.dim("-->"),
-            printable(&d.file),
+            printable(&report.path(&d.file)),
             d.line,
             d.column
         ));
@@ -100,7 +110,7 @@ fn write_finding(
     out.push_str(&format!(
         "{pad}{} {}:{}:{}\n",
         paint.dim("-->"),
-        printable(&f.file),
+        printable(&report.path(&f.file)),
         f.line,
         f.column
     ));
@@ -129,6 +139,23 @@ fn write_finding(
             paint.dim("|"),
             " ".repeat(start),
             paint.severity_caret(&f.severity, &"^".repeat(width))
+        ));
+    }
+    for r in &f.related {
+        out.push_str(&format!(
+            "{pad} {} note: {} ({}:{})\n",
+            paint.dim("="),
+            printable(&r.message),
+            printable(&report.path(&r.file)),
+            r.line
+        ));
+    }
+    for d in super::cascade::details(report, f) {
+        out.push_str(&format!(
+            "{pad} {} {}{}\n",
+            paint.dim("="),
+            printable(&d.values),
+            d.verdict
         ));
     }
     if let Some((reason, at)) = suppressed {

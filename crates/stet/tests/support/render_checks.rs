@@ -34,7 +34,7 @@ fn check_json(report: &Report, out: &str) -> Result<(), String> {
         return Err(fail("json", "finding count differs", out));
     }
     for (f, j) in report.findings.iter().zip(findings) {
-        if j["message"] != f.message.as_str() || j["file"] != f.file.as_str() {
+        if j["message"] != f.message.as_str() || j["file"] != report.path(&f.file).as_str() {
             return Err(fail(
                 "json",
                 format!("{:?} read back differently", f.message),
@@ -113,8 +113,9 @@ fn unescape_github(text: &str) -> String {
         .replace("%25", "%")
 }
 
-/// GitHub: one command per line, each `::name props::message`, whose message and `file`
-/// property read back unchanged, as the runner parses them.
+/// GitHub: one command per line, each `::name props::message`, whose message (the finding's,
+/// then its fix) and `file` property (repository-relative) read back unchanged, as the
+/// runner parses them.
 fn check_github(report: &Report, out: &str) -> Result<(), String> {
     let lines: Vec<&str> = out.lines().collect();
     let expected = report.findings.len()
@@ -146,7 +147,13 @@ fn check_github(report: &Report, out: &str) -> Result<(), String> {
             .split(',')
             .find_map(|p| p.strip_prefix("file="))
             .map(unescape_github);
-        if file.as_deref() != Some(f.file.as_str()) || unescape_github(message) != f.message {
+        let expected = match &f.remediation {
+            Some(fix) => format!("{}\nFix: {fix}", f.message),
+            None => f.message.clone(),
+        };
+        if file.as_deref() != Some(report.path(&f.file).as_str())
+            || unescape_github(message) != expected
+        {
             return Err(fail(
                 "github",
                 format!("{line:?} reads back differently"),
@@ -175,6 +182,9 @@ fn check_markdown(report: &Report, out: &str) -> Result<(), String> {
     for line in out.lines() {
         let ours = line.is_empty()
             || line.starts_with("- ")
+            || line.starts_with("  - ")
+            || line.starts_with("**Fails the check:** ")
+            || line.starts_with("Passes the check: ")
             || line.starts_with("## ")
             || line.starts_with("### ")
             || line.starts_with("<details><summary>")
@@ -184,7 +194,8 @@ fn check_markdown(report: &Report, out: &str) -> Result<(), String> {
         if !ours {
             return Err(fail("markdown", format!("unexpected line {line:?}"), out));
         }
-        if line.starts_with("- ") {
+        // Findings and the lines under them (their fix, the values behind them).
+        if line.starts_with("- ") || line.starts_with("  - ") {
             // Outside code spans, `<` must be escaped so no HTML tag opens.
             let mut in_code = false;
             let mut previous = ' ';

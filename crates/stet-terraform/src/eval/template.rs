@@ -1,0 +1,257 @@
+//! Templates (`"…${x}…"`, heredocs, `%{if}`/`%{for}` directives) as hclsyntax evaluates
+//! them: every interpolation converted to a string (null is an error, unknown makes the whole
+//! string unknown), strip markers (`~`) trimming the white space next to them, and a template
+//! that is one interpolation and nothing else yielding the value itself.
+
+use super::{iteration, Eval, Fail, Scope};
+use crate::cty::{convert, Kind, Type, Val};
+use crate::source::FileText;
+use hcl_edit::template::{Directive, Element, Template};
+use stet_graph::Span;
+
+/// What rendering a template gave.
+enum Rendered {
+    Text(String),
+    /// Some part is unknown; the text has the unknown parts written as `${...}`.
+    Unknown(String),
+}
+
+impl Scope<'_, '_> {
+    /// Evaluates a template. `allow_wrap`: a quoted template of exactly one interpolation
+    /// yields the interpolated value (HCL's `TemplateWrapExpr`; heredocs never do).
+    pub(super) fn template(
+        &self,
+        file: &FileText,
+        t: &Template,
+        span: &Span,
+        _heredoc: bool,
+        allow_wrap: bool,
+    ) -> Eval {
+        if allow_wrap {
+            let mut elements = t.iter();
+            if let (Some(Element::Interpolation(i)), None) = (elements.next(), elements.next()) {
+                return self.hcl(file, &i.expr);
+            }
+        }
+        let mut sensitive = false;
+        let out = self.render(file, t, span, false, &mut sensitive)?;
+        Ok(match out {
+            Rendered::Text(text) => {
+                if self.ctx.too_long(&text, span) {
+                    Val::unknown(Type::String, span.clone())
+                } else {
+                    Val::string(text, span.clone())
+                }
+            }
+            Rendered::Unknown(_) => Val::unknown(Type::String, span.clone()),
+        }
+        .marked(sensitive))
+    }
+
+    /// The template's text with unknown interpolations written back as `${...}`.
+    pub(super) fn template_text(
+        &self,
+        file: &FileText,
+        t: &Template,
+        span: &Span,
+    ) -> Result<String, Fail> {
+        let mut sensitive = false;
+        Ok(match self.render(file, t, span, false, &mut sensitive)? {
+            Rendered::Text(s) | Rendered::Unknown(s) => s,
+        })
+    }
+
+    /// Renders `t`; `strip_first` trims the white space that starts it (a `~}` just
+    /// before it).
+    fn render(
+        &self,
+        file: &FileText,
+        t: &Template,
+        span: &Span,
+        strip_first: bool,
+        sensitive: &mut bool,
+    ) -> Result<Rendered, Fail> {
+        let mut out = String::new();
+        let mut known = true;
+        let mut strip_next = strip_first;
+        for element in t.iter() {
+            match element {
+                Element::Literal(literal) => {
+                    let text: &str = literal.value();
+                    let text = if strip_next { text.trim_start() } else { text };
+                    strip_next = false;
+                    out.push_str(text);
+                }
+                Element::Interpolation(interpolation) => {
+                    if interpolation.strip.strip_start() {
+                        out.truncate(out.trim_end().len());
+                    }
+                    strip_next = interpolation.strip.strip_end();
+                    let value = self.hcl(file, &interpolation.expr)?;
+                    *sensitive |= value.sensitive;
+                    let vspan = self.span(file, &interpolation.expr);
+                    if value.is_null() {
+                        return Err(Fail::new(
+                            &vspan,
+                            "Invalid template interpolation value",
+                            "The expression result is null. Cannot include a null value in a string template.",
+                        ));
+                    }
+                    if !value.is_known() {
+                        known = false;
+                        let source = self.span(file, &interpolation.expr);
+                        out.push_str("${");
+                        out.push_str(file.slice(source.start.offset, source.end.offset));
+                        out.push('}');
+                        continue;
+                    }
+                    match convert(value, &Type::String) {
+                        Ok(Val {
+                            kind: Kind::String(s),
+                            ..
+                        }) => out.push_str(&s),
+                        Ok(_) => known = false,
+                        Err(m) => {
+                            return Err(Fail::new(
+                                &vspan,
+                                "Invalid template interpolation value",
+                                format!(
+                                    "Cannot include the given value in a string template: {m}."
+                                ),
+                            ))
+                        }
+                    }
+                }
+                Element::Directive(directive) => match directive.as_ref() {
+                    Directive::If(d) => {
+                        if d.if_expr.strip.strip_start() {
+                            out.truncate(out.trim_end().len());
+                        }
+                        let cond = self.hcl(file, &d.if_expr.cond_expr)?;
+                        *sensitive |= cond.sensitive;
+                        let cond_span = self.span(file, &d.if_expr.cond_expr);
+                        if cond.is_null() {
+                            return Err(Fail::new(
+                                &cond_span,
+                                "Invalid template if directive",
+                                "The condition value is null. Conditions must either be true or false.",
+                            ));
+                        }
+                        if !cond.is_known() {
+                            known = false;
+                            out.push_str("%{if ...}");
+                            strip_next = d.endif_expr.strip.strip_end();
+                            continue;
+                        }
+                        let cond = convert(cond, &Type::Bool).map_err(|m| {
+                            Fail::new(
+                                &cond_span,
+                                "Invalid template if directive",
+                                format!("The condition value is invalid: {m}."),
+                            )
+                        })?;
+                        let (branch, strip_start, strip_end) = if cond.as_bool() == Some(true) {
+                            (
+                                Some(&d.if_expr.template),
+                                d.if_expr.strip.strip_end(),
+                                d.else_expr
+                                    .as_ref()
+                                    .map_or(d.endif_expr.strip.strip_start(), |e| {
+                                        e.strip.strip_start()
+                                    }),
+                            )
+                        } else {
+                            (
+                                d.else_expr.as_ref().map(|e| &e.template),
+                                d.else_expr.as_ref().is_some_and(|e| e.strip.strip_end()),
+                                d.endif_expr.strip.strip_start(),
+                            )
+                        };
+                        if let Some(branch) = branch {
+                            let (mut text, ok) =
+                                match self.render(file, branch, span, strip_start, sensitive)? {
+                                    Rendered::Text(s) => (s, true),
+                                    Rendered::Unknown(s) => (s, false),
+                                };
+                            known &= ok;
+                            if strip_end {
+                                text.truncate(text.trim_end().len());
+                            }
+                            out.push_str(&text);
+                        }
+                        strip_next = d.endif_expr.strip.strip_end();
+                    }
+                    Directive::For(d) => {
+                        if d.for_expr.strip.strip_start() {
+                            out.truncate(out.trim_end().len());
+                        }
+                        let coll = self.hcl(file, &d.for_expr.collection_expr)?;
+                        *sensitive |= coll.sensitive;
+                        let coll_span = self.span(file, &d.for_expr.collection_expr);
+                        if coll.is_null() {
+                            return Err(Fail::new(
+                                &coll_span,
+                                "Invalid template for directive",
+                                "Cannot iterate over a null value.",
+                            ));
+                        }
+                        if !coll.is_known() || coll.ty() == Type::Dynamic {
+                            known = false;
+                            out.push_str("%{for ...}");
+                            strip_next = d.endfor_expr.strip.strip_end();
+                            continue;
+                        }
+                        let Some(items) = iteration(&coll) else {
+                            return Err(Fail::new(
+                                &coll_span,
+                                "Invalid template for directive",
+                                format!(
+                                    "Cannot iterate over a value of type {}.",
+                                    coll.ty().friendly_name()
+                                ),
+                            ));
+                        };
+                        for (key, value) in items {
+                            if !self.ctx.step(span) {
+                                known = false;
+                                break;
+                            }
+                            let mut scope = self.clone();
+                            if let Some(k) = &d.for_expr.key_var {
+                                scope = scope.with(k.as_str(), key);
+                            }
+                            scope = scope.with(d.for_expr.value_var.as_str(), value);
+                            let (mut text, ok) = match scope.render(
+                                file,
+                                &d.for_expr.template,
+                                span,
+                                d.for_expr.strip.strip_end(),
+                                sensitive,
+                            )? {
+                                Rendered::Text(s) => (s, true),
+                                Rendered::Unknown(s) => (s, false),
+                            };
+                            known &= ok;
+                            if d.endfor_expr.strip.strip_start() {
+                                text.truncate(text.trim_end().len());
+                            }
+                            out.push_str(&text);
+                            if self.ctx.too_long(&out, span) {
+                                return Ok(Rendered::Unknown(out));
+                            }
+                        }
+                        strip_next = d.endfor_expr.strip.strip_end();
+                    }
+                },
+            }
+            if self.ctx.too_long(&out, span) {
+                return Ok(Rendered::Unknown(out));
+            }
+        }
+        Ok(if known {
+            Rendered::Text(out)
+        } else {
+            Rendered::Unknown(out)
+        })
+    }
+}
