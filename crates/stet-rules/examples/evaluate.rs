@@ -1,5 +1,6 @@
 //! Evaluates a rule file over a YAML or JSON document and prints each rule's status and
-//! failures: `cargo run -p stet-rules --example evaluate -- RULES.guard DOCUMENT.yaml`.
+//! failures: `cargo run -p stet-rules --example evaluate -- RULES.guard DOCUMENT.yaml`. The
+//! document is read as `cfn-guard validate -d` reads a data file.
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -16,18 +17,17 @@ fn main() {
         }
     };
     let doc_text = std::fs::read_to_string(doc_path).unwrap_or_default();
-    let document = if doc_path.ends_with(".json") {
-        stet_graph::parse_json(doc_path.as_str().into(), &doc_text, &Default::default())
-            .ok()
-            .flatten()
-    } else {
-        stet_cloudformation::parse_yaml(doc_path.as_str().into(), &doc_text, &Default::default())
-            .ok()
-            .flatten()
-    };
-    let Some(document) = document else {
-        eprintln!("{doc_path}: not a document");
-        std::process::exit(2);
+    // Read as `cfn-guard validate -d` reads a data file.
+    let document = match stet_rules::parse_data(doc_path.as_str().into(), &doc_text) {
+        Ok(Some(document)) => document,
+        Ok(None) => {
+            eprintln!("{doc_path}: no document");
+            std::process::exit(2);
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            std::process::exit(2);
+        }
     };
     match rules.evaluate(&document) {
         Ok(results) => {

@@ -1,20 +1,24 @@
-//! The parsed form of a rule file. Built by `parse`, read by `eval`; nothing here evaluates.
+//! The parsed form of a rule file, shaped as cfn-guard 3.2.1 shapes it: a file of `let`
+//! assignments, named rules (clauses outside any rule form the rule `default`) and
+//! parameterized rules; clauses joined by AND (adjacent) and OR (`or`); queries as lists of
+//! parts. Built by `parse`, read by `eval`; nothing here evaluates.
 
-use fancy_regex::Regex;
-use stet_graph::{Span, Value};
+use crate::literal::Lit;
+use stet_graph::Span;
 
 /// A whole rule file.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct RuleFile {
     /// File-level `let` assignments.
     pub assignments: Vec<Assignment>,
-    /// Named rules, in file order. Clauses outside any rule form the rule `default`.
+    /// Named rules, in file order; the rule `default` (clauses outside any rule) comes first,
+    /// as cfn-guard puts it.
     pub rules: Vec<Rule>,
     /// Parameterized rules, called as clauses.
     pub parameterized: Vec<ParameterizedRule>,
 }
 
-/// `let name = value`.
+/// `let name = value` (or `:=`).
 #[derive(Debug, Clone)]
 pub struct Assignment {
     /// The variable's name.
@@ -25,18 +29,19 @@ pub struct Assignment {
     pub span: Span,
 }
 
-/// What a variable, a right-hand side or a function argument holds.
+/// What a variable, a right-hand side, a call argument or a key filter compares with.
 #[derive(Debug, Clone)]
 pub enum LetValue {
-    /// A literal.
-    Literal(Literal),
+    /// A literal value.
+    Literal(Lit),
     /// A query over the document.
     Query(Query),
     /// A function call.
     Function(FunctionCall),
 }
 
-/// `name(arg, ...)`.
+/// `name(arg, ...)`: one of the built-in functions, with the argument count it takes
+/// (both checked when the file is parsed, as cfn-guard checks them).
 #[derive(Debug, Clone)]
 pub struct FunctionCall {
     /// The function.
@@ -65,7 +70,7 @@ pub struct Rule {
 pub struct ParameterizedRule {
     /// The parameters' names.
     pub parameters: Vec<String>,
-    /// The rule.
+    /// The rule (parameterized rules take no `when`).
     pub rule: Rule,
 }
 
@@ -81,21 +86,48 @@ pub struct Block {
 /// Clauses joined by AND (outer) and OR (inner).
 pub type Conjunctions = Vec<Vec<Clause>>;
 
-/// One clause.
+/// One clause. Which kinds may appear where (a rule reference in a rule body but not in a
+/// block clause, a type block only in a rule body or at the top) is the parser's business;
+/// the evaluator takes any.
 #[derive(Debug, Clone)]
 pub enum Clause {
     /// `query op rhs` or `query unary_op`.
     Access(AccessClause),
-    /// `query { ... }`.
+    /// `query [!empty] { ... }`.
     Block(BlockClause),
     /// `when conditions { ... }`.
-    When(Conjunctions, Block),
-    /// `AWS::S3::Bucket [when ...] { ... }`.
+    When(When),
+    /// `AWS::S3::Bucket [when ...] { ... }` (or a single clause after the type name).
     Type(TypeBlock),
     /// `[not] rule_name`.
     RuleRef(RuleRef),
-    /// `rule_name(args)`.
+    /// `[not] rule_name(args)`.
     RuleCall(RuleCall),
+}
+
+impl Clause {
+    /// Where the clause is written.
+    pub fn span(&self) -> &Span {
+        match self {
+            Clause::Access(a) => &a.span,
+            Clause::Block(b) => &b.span,
+            Clause::When(w) => &w.span,
+            Clause::Type(t) => &t.span,
+            Clause::RuleRef(r) => &r.span,
+            Clause::RuleCall(c) => &c.rule.span,
+        }
+    }
+}
+
+/// `when conditions { ... }`.
+#[derive(Debug, Clone)]
+pub struct When {
+    /// The conditions (access clauses, rule references and calls).
+    pub conditions: Conjunctions,
+    /// The guarded body.
+    pub block: Block,
+    /// Where it is written.
+    pub span: Span,
 }
 
 /// A comparison operator.
@@ -113,23 +145,23 @@ pub enum CmpOp {
     Lt,
     /// `<=`.
     Le,
-    /// `exists`.
+    /// `EXISTS`.
     Exists,
-    /// `empty`.
+    /// `EMPTY`.
     Empty,
-    /// `is_string`.
+    /// `IS_STRING`.
     IsString,
-    /// `is_list`.
+    /// `IS_LIST`.
     IsList,
-    /// `is_struct`.
+    /// `IS_STRUCT`.
     IsStruct,
-    /// `is_bool`.
+    /// `IS_BOOL`.
     IsBool,
-    /// `is_int`.
+    /// `IS_INT`.
     IsInt,
-    /// `is_float`.
+    /// `IS_FLOAT`.
     IsFloat,
-    /// `is_null`.
+    /// `IS_NULL`.
     IsNull,
 }
 
@@ -143,14 +175,14 @@ impl CmpOp {
     }
 }
 
-/// `query op rhs`.
+/// `[not] query op rhs << message >>`.
 #[derive(Debug, Clone)]
 pub struct AccessClause {
     /// The left-hand query.
     pub query: Query,
     /// The operator.
     pub op: CmpOp,
-    /// Whether the operator is negated (`!=`, `not IN`, `!exists`).
+    /// Whether the operator is negated (`!=`, `NOT IN`, `!EXISTS`).
     pub op_negated: bool,
     /// Whether the whole clause is negated (`not query op ...`).
     pub negated: bool,
@@ -162,7 +194,7 @@ pub struct AccessClause {
     pub span: Span,
 }
 
-/// `[some] query { ... }`.
+/// `[some] query [!empty] { ... }`.
 #[derive(Debug, Clone)]
 pub struct BlockClause {
     /// The query whose values the block is evaluated on.
@@ -175,20 +207,22 @@ pub struct BlockClause {
     pub span: Span,
 }
 
-/// A type block.
+/// A type block: its body evaluated on every resource of the type.
 #[derive(Debug, Clone)]
 pub struct TypeBlock {
     /// The resource type.
     pub type_name: String,
-    /// `when` conditions.
+    /// `when` conditions, evaluated on each resource.
     pub conditions: Option<Conjunctions>,
-    /// The body, evaluated on each resource of the type.
+    /// The body.
     pub block: Block,
+    /// The query selecting the resources: `Resources.*[ Type == '<type>' ]`.
+    pub query: Query,
     /// Where it is written.
     pub span: Span,
 }
 
-/// `[not] rule_name`.
+/// `[not] rule_name << message >>`.
 #[derive(Debug, Clone)]
 pub struct RuleRef {
     /// The rule named.
@@ -201,7 +235,7 @@ pub struct RuleRef {
     pub span: Span,
 }
 
-/// `rule_name(args)`.
+/// `[not] rule_name(args) << message >>`.
 #[derive(Debug, Clone)]
 pub struct RuleCall {
     /// The rule called and its negation.
@@ -213,127 +247,73 @@ pub struct RuleCall {
 /// A query: parts applied left to right.
 #[derive(Debug, Clone)]
 pub struct Query {
-    /// `some`: at least one value must pass, rather than all.
-    pub some: bool,
-    /// The parts.
+    /// Not written with `some`: every value must pass, rather than one.
+    pub match_all: bool,
+    /// The parts. A leading `%name` is `Key("%name")`, followed by an `AllIndices(None)`
+    /// when more parts follow, exactly as cfn-guard builds it.
     pub parts: Vec<QueryPart>,
     /// Where it is written.
     pub span: Span,
 }
 
+impl Query {
+    /// The variable a query that is only `%name` names.
+    pub fn lone_variable(&self) -> Option<&str> {
+        match self.parts.as_slice() {
+            [part] => part.variable(),
+            _ => None,
+        }
+    }
+}
+
 /// One step of a query.
 #[derive(Debug, Clone)]
 pub enum QueryPart {
-    /// `%name` (first part) or `.%name` (keys named by a variable).
-    Variable(String),
     /// `this`.
     This,
-    /// `.key` or `."quoted key"`.
+    /// `.key`, `."quoted key"`, `['quoted key']`, or `%name` (a variable: first, its values;
+    /// later, the keys it names).
     Key(String),
-    /// `[n]`.
+    /// `[n]` or `.n`.
     Index(i64),
-    /// `.*`.
-    AllValues,
-    /// `[*]`.
-    AllIndices,
-    /// `[ clauses ]`.
-    Filter(Conjunctions),
-    /// `[ keys op rhs ]`.
-    KeyFilter(CmpOp, bool, Option<LetValue>),
+    /// `.*`, or `[ name ]` (capturing each map key into `%name`).
+    AllValues(Option<String>),
+    /// `[*]`, or `[name]` (capturing each map key into `%name`).
+    AllIndices(Option<String>),
+    /// `[ name | clauses ]`: values for which the clauses pass.
+    Filter(Option<String>, Conjunctions),
+    /// `[ keys op value ]`: values whose key compares.
+    KeyFilter(Option<String>, KeyFilter),
 }
 
-/// A literal value in a rule.
-#[derive(Debug, Clone)]
-pub enum Literal {
-    /// A JSON-like value (with its span in the rule file).
-    Value(Value),
-    /// `/regex/`.
-    Regex(RegexLiteral),
-    /// `r[a, b)`.
-    Range(Range),
-    /// A list holding regexes or ranges among its items.
-    List(Vec<Literal>, Span),
-}
-
-/// A `/regex/`: its syntax is checked when the rule file is parsed, and it is compiled the
-/// first time a comparison uses it (most of a small run's start-up was compiling regexes of
-/// clauses that never ran).
-#[derive(Debug, Clone)]
-pub struct RegexLiteral {
-    /// The pattern as written.
-    pub source: String,
-    compiled: std::sync::OnceLock<Option<Regex>>,
-}
-
-impl RegexLiteral {
-    /// A pattern whose syntax is valid.
-    ///
-    /// # Errors
-    /// The regex engine's reason when `source` is not a valid pattern.
-    pub fn new(source: String) -> Result<RegexLiteral, String> {
-        fancy_regex::Expr::parse_tree(&source).map_err(|e| e.to_string())?;
-        let compiled = std::sync::OnceLock::new();
-        // Plain regex syntax is checked fully without compiling; a pattern with lookaround
-        // or backreferences is compiled now, so its errors still show at parse time.
-        if regex_syntax::Parser::new().parse(&source).is_err() {
-            let regex = Regex::new(&source).map_err(|e| e.to_string())?;
-            let _ = compiled.set(Some(regex));
+impl QueryPart {
+    /// The variable this part names (`%name`), if it does.
+    pub fn variable(&self) -> Option<&str> {
+        match self {
+            QueryPart::Key(k) => k.strip_prefix('%'),
+            _ => None,
         }
-        Ok(RegexLiteral { source, compiled })
-    }
-
-    /// The compiled pattern; `None` when a pattern with valid syntax still cannot be compiled
-    /// (over the engine's size limit), so that it matches nothing.
-    pub fn regex(&self) -> Option<&Regex> {
-        self.compiled
-            .get_or_init(|| Regex::new(&self.source).ok())
-            .as_ref()
     }
 }
 
-/// `r[a, b]`, `r(a, b)`, mixed bounds.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Range {
-    /// Lower bound.
-    pub lower: f64,
-    /// Upper bound.
-    pub upper: f64,
-    /// Whether the lower bound is included.
-    pub lower_inclusive: bool,
-    /// Whether the upper bound is included.
-    pub upper_inclusive: bool,
-    /// Whether the bounds are characters (`r['a', 'z']`): the range then holds one-character
-    /// strings, and numbers otherwise.
-    pub chars: bool,
+/// The comparison of a `[ keys op value ]` filter.
+#[derive(Debug, Clone)]
+pub struct KeyFilter {
+    /// `==`, `!=`, `IN` or `NOT IN`.
+    pub op: KeyOp,
+    /// What the keys are compared with.
+    pub value: Box<LetValue>,
 }
 
-impl Range {
-    /// Whether `x` lies in the range.
-    pub fn contains(&self, x: f64) -> bool {
-        let above = if self.lower_inclusive {
-            x >= self.lower
-        } else {
-            x > self.lower
-        };
-        let below = if self.upper_inclusive {
-            x <= self.upper
-        } else {
-            x < self.upper
-        };
-        above && below
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::RegexLiteral;
-
-    #[test]
-    fn regex_syntax_is_checked_when_parsed_and_compiled_when_used() {
-        for bad in ["(", "[z-a]", "a{2,1}", "(?<=a+)b", "\\"] {
-            assert!(RegexLiteral::new(bad.into()).is_err(), "{bad} was accepted");
-        }
-        let ok = RegexLiteral::new("^ami-[0-9a-f]+$".into()).unwrap();
-        assert!(ok.regex().unwrap().is_match("ami-0abc").unwrap());
-    }
+/// The four comparators a key filter accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyOp {
+    /// `==`.
+    Eq,
+    /// `!=`.
+    NotEq,
+    /// `IN`.
+    In,
+    /// `NOT IN`.
+    NotIn,
 }

@@ -1,5 +1,6 @@
-//! The one error type of this crate: a rule file that does not parse or refers to what does
-//! not exist, always with its place in the rule file.
+//! The one error type of this crate: a rule file that does not parse, always with its place
+//! in the rule file. (What a rule refers to is resolved when it is evaluated, as cfn-guard
+//! resolves it: see `EvalError`.)
 
 use stet_graph::Span;
 
@@ -15,44 +16,6 @@ pub enum Error {
         message: String,
         /// The source line, for a caret display.
         line: String,
-    },
-    /// A `%variable` that no `let` or rule parameter defines.
-    #[error("{span}: variable `%{name}` is not defined")]
-    UndefinedVariable {
-        /// The reference.
-        span: Span,
-        /// The variable.
-        name: String,
-    },
-    /// A rule reference to a rule that does not exist.
-    #[error("{span}: no rule named `{name}` in this file")]
-    UndefinedRule {
-        /// The reference.
-        span: Span,
-        /// The rule.
-        name: String,
-    },
-    /// A call of a function the language does not have.
-    #[error("{span}: unknown function `{name}` (known: {known})")]
-    UnknownFunction {
-        /// The call.
-        span: Span,
-        /// The function.
-        name: String,
-        /// The functions there are.
-        known: String,
-    },
-    /// A call with the wrong number of arguments.
-    #[error("{span}: `{name}` takes {expected} argument{}, this call passes {found}", if *expected == "1" { "" } else { "s" })]
-    WrongArity {
-        /// The call.
-        span: Span,
-        /// The function or parameterized rule.
-        name: String,
-        /// How many it takes.
-        expected: String,
-        /// How many were passed.
-        found: usize,
     },
     /// A `/regex/` that does not compile.
     #[error("{span}: invalid regular expression: {message}")]
@@ -76,12 +39,7 @@ impl Error {
     /// Where the problem is, if it is inside a file.
     pub fn span(&self) -> Option<&Span> {
         match self {
-            Error::Syntax { span, .. }
-            | Error::UndefinedVariable { span, .. }
-            | Error::UndefinedRule { span, .. }
-            | Error::UnknownFunction { span, .. }
-            | Error::WrongArity { span, .. }
-            | Error::Regex { span, .. } => Some(span),
+            Error::Syntax { span, .. } | Error::Regex { span, .. } => Some(span),
             Error::Read { .. } => None,
         }
     }

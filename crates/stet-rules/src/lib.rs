@@ -31,18 +31,22 @@
 
 mod ast;
 mod case;
+mod data;
 mod error;
 mod eval;
 mod functions;
+mod fxhash;
+mod literal;
 mod meta;
 mod parse;
 mod testing;
 mod value;
 
 pub use ast::RuleFile;
+pub use data::{parse_data, parse_data_stream, parse_test_yaml, DataError, DataFile};
 pub use error::Error;
 pub use meta::{RuleMeta, Severity};
-pub use testing::{run_tests, Mismatch, TestReport};
+pub use testing::{run_test_file, run_tests, Mismatch, TestReport};
 
 use stet_graph::{Span, Value};
 
@@ -97,7 +101,7 @@ pub struct RuleResult {
     pub failures: Vec<Failure>,
 }
 
-/// Evaluation of a rule file stopped.
+/// Evaluation of a rule file over a document stopped.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum EvalError {
     /// The rules spent more than their step budget on one document.
@@ -107,6 +111,18 @@ pub enum EvalError {
         file: String,
         /// The budget.
         steps: u64,
+    },
+    /// A rule could not be evaluated on the document, and cfn-guard stops there too: a
+    /// variable or rule that is not defined, a parameterized rule called with the wrong
+    /// number of arguments, a function given what it cannot take.
+    #[error("{}: {message}", span.as_ref().map_or_else(|| file.clone(), Span::to_string))]
+    Evaluation {
+        /// The rule file.
+        file: String,
+        /// The clause being evaluated, when known.
+        span: Option<Span>,
+        /// What went wrong.
+        message: String,
     },
 }
 
@@ -120,8 +136,9 @@ pub struct RuleSet {
 }
 
 impl RuleSet {
-    /// Parses the rule file `text`, named `path` in errors. Every reference (variables, rules,
-    /// functions and their argument counts) is checked here, not during a scan.
+    /// Parses the rule file `text`, named `path` in errors. It accepts exactly what cfn-guard
+    /// 3.2.1 accepts: function names and argument counts, regexes and ranges are checked here;
+    /// variables and rules are resolved when evaluated, as cfn-guard resolves them.
     pub fn parse(path: &str, text: &str) -> Result<RuleSet, Error> {
         Ok(RuleSet {
             path: path.to_string(),
@@ -167,14 +184,20 @@ impl RuleSet {
 
     /// Evaluates every named rule over `document`.
     pub fn evaluate(&self, document: &Value) -> Result<Vec<RuleResult>, EvalError> {
-        let evaluator = eval::Evaluator::new(&self.file, self.max_steps);
-        let env = evaluator.root_env(document);
-        let statuses = evaluator
-            .evaluate_all(&env)
-            .map_err(|_| EvalError::Budget {
+        let evaluator = eval::Evaluator::new(&self.file, document, self.max_steps);
+        let statuses = evaluator.evaluate_all().map_err(|fault| match fault {
+            eval::Fault::Budget => EvalError::Budget {
                 file: self.path.clone(),
                 steps: self.max_steps,
-            })?;
+            },
+            eval::Fault::Error(message, span) | eval::Fault::Unevaluatable(message, span) => {
+                EvalError::Evaluation {
+                    file: self.path.clone(),
+                    span,
+                    message,
+                }
+            }
+        })?;
         let failures = evaluator.failures.into_inner();
         Ok(statuses
             .into_iter()

@@ -1,5 +1,6 @@
-//! The grammar and evaluator on generated input: any text either parses or gives an error
-//! with a location inside the text; rule-shaped text that parses evaluates without panicking.
+//! The parser, the evaluator and the data reader on generated input: any text either parses
+//! or gives an error with a location inside the text; rule-shaped text that parses evaluates
+//! without panicking; any text is a data file or an error with a location.
 
 use proptest::prelude::*;
 use stet_rules::RuleSet;
@@ -25,6 +26,15 @@ proptest! {
         if let Ok(rules) = RuleSet::parse("r.guard", &text) {
             let doc = stet_cloudformation::parse_yaml("d.yaml".into(), DOC, &Default::default()).unwrap().unwrap();
             let _ = rules.evaluate(&doc);
+        }
+    }
+
+    #[test]
+    fn any_text_as_data_reads_or_fails_with_a_location(text in "(a|b|-|:|\\[|\\]|\\{|\\}|,|'|\"| |\\n|!Ref |&x|\\*x|---|#|1|yes|~|\\?){0,80}") {
+        for read in [stet_rules::parse_data, stet_rules::parse_test_yaml] {
+            if let Err(e) = read("d.yaml".into(), &text) {
+                prop_assert!(e.span.start.offset <= text.len());
+            }
         }
     }
 }

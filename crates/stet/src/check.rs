@@ -136,7 +136,13 @@ pub fn check(loaded: &Loaded, rules: &[RuleSet]) -> (Vec<Finding>, Vec<Diagnosti
         .map(|graph| Subject {
             graph: Some(graph),
             changes: None,
+            data: None,
         })
+        .chain(loaded.documents.iter().map(|document| Subject {
+            graph: None,
+            changes: None,
+            data: Some(document),
+        }))
         .collect();
     run(&subjects, rules)
 }
@@ -158,6 +164,7 @@ pub fn check_changes(diffed: &Diffed, rules: &[RuleSet]) -> (Vec<Finding>, Vec<D
         let changes = by_document.remove(&*graph.path).unwrap_or_default();
         subjects.push(Subject {
             graph: Some(graph),
+            data: None,
             changes: Some(changes),
         });
     }
@@ -165,6 +172,7 @@ pub fn check_changes(diffed: &Diffed, rules: &[RuleSet]) -> (Vec<Finding>, Vec<D
         if let Some(changes) = by_document.remove(&*graph.path) {
             subjects.push(Subject {
                 graph: Some(graph),
+                data: None,
                 changes: Some(changes),
             });
         }
@@ -172,6 +180,7 @@ pub fn check_changes(diffed: &Diffed, rules: &[RuleSet]) -> (Vec<Finding>, Vec<D
     for (_, changes) in by_document {
         subjects.push(Subject {
             graph: None,
+            data: None,
             changes: Some(changes),
         });
     }
@@ -226,10 +235,11 @@ fn depth(address: &str) -> usize {
     address.matches("module.").count()
 }
 
-/// One document to check: a graph, and in diff mode its changes.
+/// One document to check: a graph, and in diff mode its changes; or a data file's document.
 struct Subject<'a> {
     graph: Option<&'a Graph>,
     changes: Option<Vec<&'a Change>>,
+    data: Option<&'a crate::DataDocument>,
 }
 
 fn run(subjects: &[Subject<'_>], rules: &[RuleSet]) -> (Vec<Finding>, Vec<Diagnostic>) {
@@ -312,7 +322,10 @@ fn check_subject(subject: &Subject<'_>, rules: &[RuleSet]) -> (Vec<Finding>, Vec
             .map(|f| Span::file_start(f.path.clone()))
             .unwrap_or_else(|| Span::file_start(graph.path.clone())),
         (None, Some(change)) => Span::file_start(change.span.file.clone()),
-        (None, None) => return (findings, diagnostics),
+        (None, None) => match subject.data {
+            Some(data) => Span::file_start(data.path.clone()),
+            None => return (findings, diagnostics),
+        },
     };
     let with_changes = |mut document: Value| {
         if subject.changes.is_some() {
@@ -326,9 +339,10 @@ fn check_subject(subject: &Subject<'_>, rules: &[RuleSet]) -> (Vec<Finding>, Vec
         }
         document
     };
-    let document = with_changes(match subject.graph {
-        Some(graph) => render_document(graph),
-        None => Value::empty_map(fallback.clone()),
+    let document = with_changes(match (subject.graph, subject.data) {
+        (Some(graph), _) => render_document(graph),
+        (None, Some(data)) => data.value.clone(),
+        (None, None) => Value::empty_map(fallback.clone()),
     });
     // A CloudFormation template as it deploys, for the rules that read it so.
     let resolved = subject.graph.and_then(|g| g.resolved.as_deref());
@@ -339,7 +353,13 @@ fn check_subject(subject: &Subject<'_>, rules: &[RuleSet]) -> (Vec<Finding>, Vec
         .graph
         .map_or_else(|| fallback.file.to_string(), |g| g.path.to_string());
     let format = subject.graph.map(|g| g.format);
-    for ruleset in rules.iter().filter(|r| applies(r.meta(), format)) {
+    // A data file is checked by the rules that name no formats (one's own rules), not by the
+    // built-in pack.
+    let wanted = |r: &&RuleSet| match subject.data {
+        Some(_) => r.meta().formats.is_empty(),
+        None => applies(r.meta(), format),
+    };
+    for ruleset in rules.iter().filter(wanted) {
         let (document, origins) = match &resolved_document {
             Some(d) if wants_resolved(ruleset) => (d, resolved),
             _ => (&document, None),
@@ -355,6 +375,18 @@ fn check_subject(subject: &Subject<'_>, rules: &[RuleSet]) -> (Vec<Finding>, Vec
                     ),
                     Level::Error,
                 ));
+                continue;
+            }
+            // As cfn-guard stops on a rule it cannot evaluate (an undefined variable or rule),
+            // the rule file's findings on this document are missing; the error says where.
+            Err(stet_rules::EvalError::Evaluation { span, message, .. }) => {
+                let message = format!(
+                    "{message} (evaluating on `{name}`), so this rule file's findings there are missing"
+                );
+                diagnostics.push(match span {
+                    Some(span) => Diagnostic::at(&span, message, Level::Error),
+                    None => Diagnostic::file(Path::new(ruleset.path()), message, Level::Error),
+                });
                 continue;
             }
         };

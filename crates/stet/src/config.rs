@@ -7,6 +7,8 @@
 //! exclude = ["**/examples/**"]     # globs (relative to this file) of paths not to report
 //! disable = ["PIN008"]             # rules not to run
 //! inline-suppressions = true       # false: ignore `stet:ignore` comments and metadata
+//! data = ["k8s/**/*.yaml"]         # globs (relative to this file) of JSON and YAML files that
+//!                                  # are not templates, checked as data files by the extra rules
 //!
 //! [severity]                       # severity overrides
 //! PIN001 = "low"
@@ -59,6 +61,7 @@ struct RawConfig {
     #[serde(default)]
     limits: BTreeMap<String, u64>,
     #[serde(default)]
+    data: Vec<String>,
     cloudformation: Option<RawCloudFormation>,
 }
 
@@ -128,6 +131,10 @@ pub struct Config {
     pub severity: BTreeMap<String, Severity>,
     /// `[limits]`: bounds on the work done (names of [`stet_graph::Limits::NAMES`]).
     pub limits: BTreeMap<String, u64>,
+    /// Globs of JSON and YAML files (not templates) that the extra rules check as data files.
+    pub data: Option<globset::GlobSet>,
+    /// The data globs as written.
+    pub data_patterns: Vec<String>,
     /// `[cloudformation]`: parameter values for CloudFormation templates.
     pub cloudformation: CloudFormationConfig,
 }
@@ -223,6 +230,25 @@ impl Config {
                     .map_err(|e| at(find("exclude"), e.to_string()))?,
             )
         };
+        let mut data_builder = globset::GlobSetBuilder::new();
+        for pattern in &raw.data {
+            let glob = globset::Glob::new(pattern).map_err(|e| {
+                at(
+                    find(&format!("\"{pattern}\"")),
+                    format!("`data` pattern `{pattern}` is not a valid glob: {e}"),
+                )
+            })?;
+            data_builder.add(glob);
+        }
+        let data = if raw.data.is_empty() {
+            None
+        } else {
+            Some(
+                data_builder
+                    .build()
+                    .map_err(|e| at(find("data"), e.to_string()))?,
+            )
+        };
         let mut severity = BTreeMap::new();
         for (rule, value) in &raw.severity {
             let s = Severity::parse(value).ok_or_else(|| {
@@ -309,6 +335,8 @@ impl Config {
             inline_suppressions: raw.inline_suppressions.unwrap_or(true),
             severity,
             limits: raw.limits,
+            data,
+            data_patterns: raw.data,
         })
     }
 

@@ -32,6 +32,7 @@ mod changes_text;
 mod check;
 mod cloudformation;
 mod config;
+mod data;
 mod diagnostic;
 mod diff;
 mod discover;
@@ -48,6 +49,7 @@ pub use changes_text::changes_text;
 pub use check::{check, check_changes, load_rules, new_findings, Finding, Related};
 pub use cloudformation::{GivenValue, ParameterSources};
 pub use config::{Config, ConfigError, CONFIG_FILE};
+pub use data::{DataDocument, DataFiles};
 pub use diagnostic::{Diagnostic, Level};
 pub use diff::{
     diff_paths, diff_revisions, diff_staged, read_change_set_files, read_plan_file, DiffError,

@@ -18,6 +18,9 @@ pub struct LoadOptions {
     pub root: Option<PathBuf>,
     /// How many threads read and parse (default: one per core). Results do not depend on it.
     pub jobs: Option<usize>,
+    /// Which JSON and YAML files that are not templates are read as data files (default:
+    /// none; see `data`).
+    pub data_files: crate::data::DataFiles,
     /// Where CloudFormation parameter values come from (parameters files, `--parameter`).
     pub cloudformation: crate::cloudformation::ParameterSources,
 }
@@ -28,6 +31,9 @@ pub struct Loaded {
     /// One graph per Terraform module folder and per CloudFormation template, sorted by
     /// path.
     pub graphs: Vec<Graph>,
+    /// Plain documents read from data files (only when [`LoadOptions::data_files`] asks),
+    /// sorted by path.
+    pub documents: Vec<crate::data::DataDocument>,
     /// Errors and warnings, sorted by file and position.
     pub diagnostics: Vec<Diagnostic>,
     /// Counts of what was read and skipped.
@@ -87,6 +93,7 @@ impl Loaded {
     /// Adds what another (partial) load found.
     fn absorb(&mut self, other: Loaded) {
         self.graphs.extend(other.graphs);
+        self.documents.extend(other.documents);
         self.diagnostics.extend(other.diagnostics);
         self.summary.files += other.summary.files;
         self.summary.skipped_not_templates += other.summary.skipped_not_templates;
@@ -236,7 +243,8 @@ pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Loaded {
     };
     loaded.diagnostics.extend(resolution);
     loaded.graphs.sort_by(|a, b| a.path.cmp(&b.path));
-    loaded.summary.documents = loaded.graphs.len();
+    loaded.documents.sort_by(|a, b| a.path.cmp(&b.path));
+    loaded.summary.documents = loaded.graphs.len() + loaded.documents.len();
     if let Some(warning) = remote.warning() {
         loaded.diagnostics.push(warning);
     }
@@ -356,12 +364,15 @@ fn load_template(path: &Path, explicit: bool, options: &LoadOptions, loaded: &mu
                 .extend(parsed.problems.iter().map(Diagnostic::from_cloudformation));
             loaded.graphs.push(parsed.graph);
         }
-        Ok(None) => loaded.summary.skipped_not_templates += 1,
         Err(e) if stet_cloudformation::looks_like_template(text) => {
             loaded.summary.failed += 1;
             loaded.diagnostics.push(Diagnostic::from_cloudformation(&e));
         }
-        Err(_) => loaded.summary.skipped_not_templates += 1,
+        // Not a template: a data file when asked for (`data`), else skipped.
+        Ok(None) | Err(_) if options.data_files.wants(path, explicit) => {
+            crate::data::read(path, text, loaded)
+        }
+        Ok(None) | Err(_) => loaded.summary.skipped_not_templates += 1,
     }
 }
 

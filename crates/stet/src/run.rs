@@ -132,10 +132,11 @@ fn with_jobs<T: Send>(jobs: Option<usize>, work: impl FnOnce() -> T + Send) -> T
 }
 
 fn check_paths_here(paths: &[PathBuf], options: &RunOptions) -> Report {
+    let load_options = with_data_files(options);
     // Rules parse while the files load.
     let (rules, loaded) = rayon::join(
         || rules(options, Needs::Configuration),
-        || load(paths, &options.load),
+        || load(paths, &load_options),
     );
     let (findings, problems) = check(&loaded, &rules.configuration);
     let mut diagnostics = rules.diagnostics;
@@ -151,6 +152,27 @@ fn check_paths_here(paths: &[PathBuf], options: &RunOptions) -> Report {
         None,
         options,
     )
+}
+
+/// The load options of a check: with rules of one's own, JSON and YAML files that are not
+/// templates are data files when named on the command line or matched by the configuration's
+/// `data` patterns (see `data`).
+fn with_data_files(options: &RunOptions) -> LoadOptions {
+    let mut load = options.load.clone();
+    if !(options.rules.is_empty() && options.config.rules.is_empty()) {
+        load.data_files = crate::data::DataFiles {
+            explicit: true,
+            patterns: options.config.data.clone(),
+            base: options
+                .config
+                .file
+                .as_ref()
+                .and_then(|f| f.parent())
+                .map(Path::to_path_buf)
+                .unwrap_or_default(),
+        };
+    }
+    load
 }
 
 /// Pull-request mode: the findings of the configuration rules that `base` does not have, and
@@ -258,6 +280,11 @@ fn finish(
                 .entry(file.path.to_string())
                 .or_insert_with(|| file.text.clone());
         }
+    }
+    for document in &loaded.documents {
+        sources
+            .entry(document.path.to_string())
+            .or_insert_with(|| document.text.clone());
     }
     let mut findings: Vec<Finding> = findings
         .into_iter()
