@@ -266,7 +266,7 @@ pub(crate) fn load_root_module(dir: &Path, options: &LoadOptions) -> Loaded {
         confine: Some(absolute(&root)),
     };
     let FolderLoad {
-        loaded: mut loaded,
+        mut loaded,
         remote,
         files,
     } = load_module_dir(&dir, &tf_options);
