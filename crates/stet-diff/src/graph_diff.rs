@@ -125,7 +125,8 @@ pub(crate) fn sort_changes(changes: &mut [Change]) {
 }
 
 /// The resources a diff looks at: managed resources, and module calls whose source stet
-/// does not read (registry and git modules), whose effect is otherwise invisible. An address
+/// did not read (registry and git modules that `terraform init` has not downloaded), whose
+/// effect is otherwise invisible. An address
 /// declared twice (Terraform refuses it; `override.tf` files redeclare on purpose) counts
 /// once, by its first declaration, on both sides alike — so a version never differs from
 /// itself (found by the `diff` fuzz target).
@@ -136,11 +137,22 @@ fn compared(graph: &Graph) -> Vec<&Resource> {
         .iter()
         .filter(|r| match r.kind {
             ResourceKind::Managed => true,
-            ResourceKind::Module => !is_local_module(r),
+            ResourceKind::Module => !is_local_module(r) && !was_read(graph, &r.address),
             _ => false,
         })
         .filter(|r| seen.insert(r.address.as_str()))
         .collect()
+}
+
+/// Whether the graph holds what the module call at `address` declares (its variables,
+/// resources, outputs): a registry or git module read from the folder `terraform init`
+/// downloaded it to, whose resources are then diffed one by one.
+fn was_read(graph: &Graph, address: &str) -> bool {
+    graph.resources.iter().any(|r| {
+        r.address
+            .strip_prefix(address)
+            .is_some_and(|rest| rest.starts_with('.') || rest.starts_with('['))
+    })
 }
 
 fn is_local_module(module: &Resource) -> bool {

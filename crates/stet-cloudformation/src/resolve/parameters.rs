@@ -249,7 +249,7 @@ pub(crate) fn check_value(
         if let Some(pattern) = declaration.get("AllowedPattern").and_then(Value::as_str) {
             // CloudFormation matches the whole value (Java regular expressions); a pattern
             // this engine cannot compile is not judged.
-            if let Ok(re) = fancy_regex::Regex::new(&format!("^(?:{pattern})$")) {
+            if let Some(re) = allowed_pattern(pattern) {
                 if re.is_match(value).ok() == Some(false) {
                     problems.push(format!(
                         "the value of parameter `{name}` ({via}) does not match its AllowedPattern `{pattern}`"
@@ -261,9 +261,103 @@ pub(crate) fn check_value(
     problems
 }
 
+/// `AllowedPattern` compiled to match a whole value (`None` when this engine cannot compile
+/// it). Kept per thread: a parameter declaration is checked once per value it is given, and
+/// compiling is far dearer than matching.
+fn allowed_pattern(pattern: &str) -> Option<fancy_regex::Regex> {
+    thread_local! {
+        static COMPILED: std::cell::RefCell<std::collections::HashMap<String, Option<fancy_regex::Regex>>> =
+            std::cell::RefCell::new(std::collections::HashMap::new());
+    }
+    /// Patterns kept per thread before the cache starts over.
+    const KEPT: usize = 512;
+    if let Some(known) = COMPILED.with(|c| c.borrow().get(pattern).cloned()) {
+        return known;
+    }
+    let compiled = fancy_regex::Regex::new(&format!("^(?:{})$", java_classes(pattern))).ok();
+    COMPILED.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() >= KEPT {
+            c.clear();
+        }
+        c.insert(pattern.to_owned(), compiled.clone());
+    });
+    compiled
+}
+
+/// `\d`, `\w` and `\s` (and their negations) as Java reads them, ASCII only, spelled out for
+/// a Rust engine, whose classes are Unicode: `\w` is `[0-9A-Za-z_]`, `\s` is
+/// `[ \t\n\x0B\f\r]`. (Besides being Java's meaning, `[\w.-]{1,900}` over ASCII compiles in
+/// a fraction of the time the Unicode class takes.) A negated class inside brackets is kept.
+fn java_classes(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len() + 16);
+    let mut chars = pattern.chars();
+    let mut in_class = false;
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                let Some(n) = chars.next() else {
+                    out.push('\\');
+                    break;
+                };
+                let set = match n.to_ascii_lowercase() {
+                    'd' => Some("0-9"),
+                    'w' => Some("0-9A-Za-z_"),
+                    's' => Some(" \\t\\n\\x0B\\f\\r"),
+                    _ => None,
+                };
+                match (set, n.is_ascii_uppercase(), in_class) {
+                    (Some(set), false, true) => out.push_str(set),
+                    (Some(set), negated, false) => {
+                        out.push_str(if negated { "[^" } else { "[" });
+                        out.push_str(set);
+                        out.push(']');
+                    }
+                    _ => {
+                        out.push('\\');
+                        out.push(n);
+                    }
+                }
+            }
+            '[' if !in_class => {
+                in_class = true;
+                out.push('[');
+            }
+            ']' if in_class && !out.ends_with('[') && !out.ends_with("[^") => {
+                in_class = false;
+                out.push(']');
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn allowed_patterns_read_classes_as_java_does() {
+        assert_eq!(
+            java_classes(r"^[\w+=,.@-]{1,64}$"),
+            "^[0-9A-Za-z_+=,.@-]{1,64}$"
+        );
+        assert_eq!(java_classes(r"^\d{12}$"), "^[0-9]{12}$");
+        assert_eq!(java_classes(r"\S+\s"), r"[^ \t\n\x0B\f\r]+[ \t\n\x0B\f\r]");
+        assert_eq!(java_classes(r"[]\w]"), "[]0-9A-Za-z_]");
+        assert_eq!(java_classes(r"[\W]\.\\"), r"[\W]\.\\");
+        let re = allowed_pattern(r"^[\w.-]{1,900}$");
+        assert_eq!(
+            re.as_ref().and_then(|r| r.is_match("my-key.1").ok()),
+            Some(true)
+        );
+        // Java's \w is ASCII: an accented letter does not match.
+        assert_eq!(
+            re.as_ref().and_then(|r| r.is_match("clé").ok()),
+            Some(false)
+        );
+    }
 
     fn declaration(yaml: &str) -> Value {
         crate::parse_yaml("t.yaml".into(), yaml, &Default::default())

@@ -421,13 +421,34 @@ fn is_separator(c: char) -> bool {
 
 /// Compiles an RE2 pattern as Go's `regexp` reads it: `\d`, `\w`, `\s` and `\b` are ASCII
 /// (Rust's are Unicode by default).
+///
+/// Compiled patterns are kept per thread: real modules call `replace(x, "/[^a-z0-9-]/", "")`
+/// in every instance of every module call, and compiling a pattern costs far more than
+/// matching it.
 pub(crate) fn go_regex(pattern: &str) -> Result<regex::Regex, String> {
-    regex::Regex::new(&translate_go_regex(pattern)).map_err(|e| {
+    thread_local! {
+        static COMPILED: std::cell::RefCell<std::collections::HashMap<String, Result<regex::Regex, String>>> =
+            std::cell::RefCell::new(std::collections::HashMap::new());
+    }
+    /// Patterns kept per thread before the cache starts over.
+    const KEPT: usize = 512;
+    if let Some(known) = COMPILED.with(|c| c.borrow().get(pattern).cloned()) {
+        return known;
+    }
+    let compiled = regex::Regex::new(&translate_go_regex(pattern)).map_err(|e| {
         format!(
             "error parsing pattern: {}",
             e.to_string().lines().last().unwrap_or("invalid")
         )
-    })
+    });
+    COMPILED.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() >= KEPT {
+            c.clear();
+        }
+        c.insert(pattern.to_owned(), compiled.clone());
+    });
+    compiled
 }
 
 fn translate_go_regex(pattern: &str) -> String {
