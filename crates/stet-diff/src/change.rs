@@ -257,13 +257,19 @@ impl Change {
         out.insert("column".into(), json!(self.span.start.column));
         out.insert("end_line".into(), json!(self.span.end.line));
         out.insert("end_column".into(), json!(self.span.end.column));
-        let attributes: Vec<Json> = self.attributes.iter().map(attribute_json).collect();
+        let attributes: Vec<Json> = self
+            .attributes
+            .iter()
+            .map(|a| attribute_json(a, &self.span.file))
+            .collect();
         out.insert("attributes".into(), Json::Array(attributes));
         Json::Object(out)
     }
 }
 
-fn attribute_json(a: &AttributeChange) -> Json {
+/// One attribute's JSON; its `file` is written when the value is written in another file than
+/// the resource (a module input, written in the caller).
+fn attribute_json(a: &AttributeChange, resource_file: &str) -> Json {
     let mut out = serde_json::Map::new();
     out.insert("path".into(), json!(a.path));
     out.insert("scope".into(), json!(a.scope.as_str()));
@@ -284,6 +290,9 @@ fn attribute_json(a: &AttributeChange) -> Json {
     }
     if let Some(cause) = &a.caused_by {
         out.insert("caused_by".into(), json!(cause));
+    }
+    if &*a.span.file != resource_file && !a.span.file.is_empty() {
+        out.insert("file".into(), json!(&*a.span.file));
     }
     out.insert("line".into(), json!(a.span.start.line));
     out.insert("column".into(), json!(a.span.start.column));
