@@ -258,7 +258,7 @@ impl Differ<'_> {
         if found.is_empty() && moved_from.is_none() {
             return None;
         }
-        let attributes: Vec<AttributeChange> = found
+        let mut attributes: Vec<AttributeChange> = found
             .into_iter()
             .map(|(scope, d)| {
                 let fact = self.kb.classify(&subject, scope, &d);
@@ -281,6 +281,9 @@ impl Differ<'_> {
                 }
             })
             .collect();
+        if self.family == Family::Terraform {
+            crate::terraform::hedge(&new.resource_type, &mut attributes);
+        }
         Some(self.change_from(old, new, moved_from, attributes))
     }
 

@@ -301,6 +301,7 @@ fn mark_unknown(value: &mut Value, mask: &Value) {
                 source: KNOWN_AFTER_APPLY.into(),
                 text: KNOWN_AFTER_APPLY.into(),
                 references: Vec::new(),
+                fallback: None,
             }));
         }
         ValueKind::Map(m) => {

@@ -40,4 +40,6 @@ pub use limits::Limits;
 pub use resolved::{Input, Origin, Resolved};
 pub use resource::{Edge, EdgeKind, Resource, ResourceKind, DYNAMIC_TYPES};
 pub use span::{LineIndex, Position, Span};
-pub use value::{format_float, Entry, EntryMut, Expr, Map, Value, ValueKind, INDEXED_LEN};
+pub use value::{
+    format_float, Entry, EntryMut, Expr, Fallback, Map, Value, ValueKind, INDEXED_LEN,
+};

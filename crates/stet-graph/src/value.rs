@@ -53,6 +53,24 @@ pub struct Expr {
     /// What the expression refers to, as dotted names (`var.image`, `aws_vpc.main.id`,
     /// `data.aws_ami.ubuntu.id`, `module.vpc.vpc_id`, `local.name`).
     pub references: Vec<String>,
+    /// For `try(ATTEMPT, ..., FALLBACK)` whose attempt is unknown and whose fallback is known:
+    /// the value is the attempt's where it evaluates, else the fallback. The diff compares
+    /// two such expressions, or one with a plain value, case by case.
+    pub fallback: Option<Fallback>,
+}
+
+/// The known last resort of a `try` whose attempts are unknown (see [`Expr::fallback`]).
+///
+/// ```
+/// let f = stet_graph::Fallback { attempt: "each.value.path".into(), value: "null".into() };
+/// assert_eq!(f.value, "null");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fallback {
+    /// The source of the arguments tried before the fallback, as written.
+    pub attempt: String,
+    /// The fallback's value, as JSON.
+    pub value: String,
 }
 
 /// A mutable view of one [`Map`] entry: its key's span and its value.
@@ -468,6 +486,7 @@ mod tests {
             source: "var.x".into(),
             text: "${var.x}".into(),
             references: vec!["var.x".into()],
+            fallback: None,
         };
         let v = Value::new(ValueKind::Expr(Box::new(e)), span());
         assert_eq!(v.to_json(), Json::String("${var.x}".into()));

@@ -212,3 +212,50 @@ fn resource_with_one_label_is_an_error_and_skipped() {
     );
     assert!(m.graph.resource("t.ok").is_some());
 }
+
+#[test]
+fn an_unknown_try_keeps_its_fallback_and_coalesce_its_sole_unknown() {
+    let m = load(
+        &[(
+            "main.tf",
+            r#"
+variable "name" {
+  type = string
+}
+variable "username" {
+  default = ""
+}
+variable "pipes" {}
+resource "aws_db_instance" "a" {
+  username = coalesce(var.username, var.name)
+}
+resource "aws_iam_policy" "p" {
+  path = try(var.pipes.role_path, null)
+}
+"#,
+        )],
+        &LoadOptions::default(),
+    );
+    let value = |address: &str, name: &str| {
+        let v = m
+            .graph
+            .resource(address)
+            .and_then(|r| r.attributes.get(name))
+            .map(|v| v.kind.clone());
+        match v {
+            Some(stet_graph::ValueKind::Expr(e)) => *e,
+            other => panic!("{address}.{name} is not an expression: {other:?}"),
+        }
+    };
+    // `coalesce("", var.name)` is `var.name`, whatever `var.name` turns out to be.
+    assert_eq!(value("aws_db_instance.a", "username").source, "var.name");
+    let path = value("aws_iam_policy.p", "path");
+    assert_eq!(path.source, "try(var.pipes.role_path, null)");
+    assert_eq!(
+        path.fallback,
+        Some(stet_graph::Fallback {
+            attempt: "var.pipes.role_path".into(),
+            value: "null".into()
+        })
+    );
+}

@@ -131,6 +131,7 @@ fn expr(source: String, text: String, references: Vec<String>, span: &Span) -> V
             source,
             text,
             references,
+            fallback: None,
         })),
         span.clone(),
     )

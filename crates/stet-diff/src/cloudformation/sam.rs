@@ -503,6 +503,7 @@ impl Made {
                     source: serde_json::Value::String(format!("${{{name}}}")).to_string(),
                     text: format!("${{{name}}}"),
                     references: vec![name],
+                    fallback: None,
                 })),
                 span.clone(),
             )
@@ -535,6 +536,7 @@ fn with_target(value: Value, target: &str, span: &Span) -> Value {
             source: serde_json::Value::String(format!("${{{target}.Arn}}")).to_string(),
             text: format!("${{{target}.Arn}}"),
             references: vec![format!("{target}.Arn")],
+            fallback: None,
         })),
         span.clone(),
     );

@@ -86,6 +86,52 @@ struct Ignored {
     names: Vec<String>,
 }
 
+/// Replacements a `try` may not make. Where one side of a ForceNew argument is a `try` whose
+/// attempt is unknown and whose fallback plans the same as the other side (`path` unset
+/// before, `try(each.value.role_path, null)` after, `null` being its default), the
+/// instances whose attempt fails keep their setting: the replacement is conditional.
+pub(crate) fn hedge(resource_type: &str, attributes: &mut [AttributeChange]) {
+    let schemas = Schemas::embedded();
+    let schema = schemas.aws(resource_type);
+    for a in attributes
+        .iter_mut()
+        .filter(|a| a.scope == Scope::Argument && a.replacement == Replacement::Always)
+    {
+        let (fallback, other) = match (
+            a.before.as_ref().and_then(noise::fallback),
+            a.after.as_ref().and_then(noise::fallback),
+        ) {
+            (None, Some((_, f))) => (f, a.before.as_ref().map(Value::to_json)),
+            (Some((_, f)), None) => (f, a.after.as_ref().map(Value::to_json)),
+            _ => continue,
+        };
+        let keys = schema_keys(&a.path);
+        if noise::same_setting(schema, &keys, Some(&fallback), other.as_ref()) {
+            a.replacement = Replacement::Conditional;
+            a.reason = format!(
+                "{}; but where the `try` falls back to {fallback}, the setting is as before",
+                a.reason
+            );
+        }
+    }
+}
+
+/// A displayed attribute path as the schema facts name it (`ebs_block_device[0].iops` is
+/// `ebs_block_device.iops`).
+fn schema_keys(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    let mut depth = 0usize;
+    for c in path.chars() {
+        match c {
+            '[' => depth += 1,
+            ']' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
 fn ignored_arguments(r: &Resource) -> Ignored {
     let value = r
         .meta
@@ -190,6 +236,9 @@ fn base(address: &str) -> &str {
 /// refer to it.
 struct Planned {
     replaced: bool,
+    /// Updated in place, or replaced depending on values stet cannot see: what refers to it
+    /// changes only perhaps.
+    maybe_replaced: bool,
     /// Arguments whose value changes (key paths).
     changed: Vec<String>,
     /// Arguments set in the configuration (their planned value is the configured one).
@@ -331,6 +380,8 @@ fn planned_changes(changes: &[Change], after: &Graph) -> HashMap<String, Planned
             c.address.clone(),
             Planned {
                 replaced: c.action == Action::Replace,
+                maybe_replaced: c.action == Action::Update
+                    && c.replacement == Replacement::Conditional,
                 changed: c
                     .attributes
                     .iter()
@@ -409,9 +460,14 @@ fn knock_on_changes(
             before: Some(value.clone()),
             after: Some(value.clone()),
         };
-        let fact = differ.kb.classify(&subject, Scope::Argument, &diff);
-        let what = if planned.get(&cause).is_some_and(|p| p.replaced) {
+        let mut fact = differ.kb.classify(&subject, Scope::Argument, &diff);
+        let cause_plan = planned.get(&cause);
+        let what = if cause_plan.is_some_and(|p| p.replaced) {
             "replaced"
+        } else if cause_plan.is_some_and(|p| p.maybe_replaced) {
+            // Its cause may stay as it is: so may this.
+            fact.replacement = fact.replacement.min(Replacement::Conditional);
+            "updated or replaced depending on values stet cannot see"
         } else {
             "updated"
         };

@@ -39,6 +39,13 @@ pub(crate) fn suppressed(
             _ => {}
         }
     }
+    if let (Some(a), Some(b)) = (&d.before, &d.after) {
+        if same_try(schema, &keys, a, b) {
+            return Some(format!(
+                "`{keys}` tries the same expression and falls back to the same setting"
+            ));
+        }
+    }
     if let Some(set) = set_prefix(schema, &d.path) {
         if let (Some(a), Some(b)) = (at(old, set), at(new, set)) {
             if same_set(a, b) {
@@ -70,6 +77,67 @@ pub(crate) fn suppressed(
         _ => {}
     }
     None
+}
+
+/// What `terraform plan` sees of one argument's setting, as JSON: `null` (unset) is the
+/// schema default when there is one, and for SDKv2 resources a zero value is unset.
+fn planned_setting(schema: Option<&AwsSchema>, keys: &str, v: Option<&Json>) -> Json {
+    let v = v.cloned().unwrap_or(Json::Null);
+    let Some(schema) = schema else { return v };
+    let zero = match &v {
+        Json::String(s) => s.is_empty(),
+        Json::Bool(b) => !b,
+        Json::Number(n) => n.as_f64() == Some(0.0),
+        _ => false,
+    };
+    let v = if schema.implementation == "sdkv2" && zero {
+        Json::Null
+    } else {
+        v
+    };
+    match (&v, schema.defaults.get(keys)) {
+        (Json::Null, Some(default)) => default.clone(),
+        _ => v,
+    }
+}
+
+/// Whether two settings of the argument at `keys` plan the same (see [`planned_setting`];
+/// strings and their JSON scalars compare as text, as both tools convert primitives).
+pub(crate) fn same_setting(
+    schema: Option<&AwsSchema>,
+    keys: &str,
+    a: Option<&Json>,
+    b: Option<&Json>,
+) -> bool {
+    let text = |j: Json| match j {
+        Json::String(s) => s,
+        other => other.to_string(),
+    };
+    text(planned_setting(schema, keys, a)) == text(planned_setting(schema, keys, b))
+}
+
+/// A `try` fallback (see [`stet_graph::Fallback`]) as JSON.
+pub(crate) fn fallback(v: &Value) -> Option<(&str, Json)> {
+    match &v.kind {
+        ValueKind::Expr(e) => {
+            let f = e.fallback.as_ref()?;
+            Some((f.attempt.as_str(), serde_json::from_str(&f.value).ok()?))
+        }
+        _ => None,
+    }
+}
+
+/// Two `try` expressions with the same attempts and fallbacks that plan the same: wherever
+/// the attempt evaluates both give its value, elsewhere their fallbacks, which are the same
+/// setting (`try(each.value.enabled, null)` and `try(each.value.enabled, true)` when
+/// `enabled` defaults to `true`).
+fn same_try(schema: &AwsSchema, keys: &str, a: &Value, b: &Value) -> bool {
+    match (fallback(a), fallback(b)) {
+        (Some((attempt_a, fa)), Some((attempt_b, fb))) => {
+            attempt_a == attempt_b && same_setting(Some(schema), keys, Some(&fa), Some(&fb))
+        }
+        _ => false,
+    }
 }
 
 /// The longest prefix of `path` that names a set attribute (`ingress` of
@@ -215,6 +283,22 @@ mod tests {
             r#""{\"Statement\":[{\"Action\":\"s3:PutObject\",\"Resource\":\"*\",\"Effect\":\"Allow\"}],\"Version\":\"2012-10-17\"}""#,
         );
         assert!(!json_equivalent(&a, &c));
+    }
+
+    #[test]
+    fn settings_plan_alike_through_defaults_and_zero_values() {
+        let schema: AwsSchema = serde_json::from_value(serde_json::json!({
+            "implementation": "sdkv2",
+            "defaults": { "enabled": true, "path": "/" }
+        }))
+        .expect("schema");
+        let same = |k: &str, a: Json, b: Json| same_setting(Some(&schema), k, Some(&a), Some(&b));
+        assert!(same("enabled", Json::Null, Json::Bool(true)));
+        assert!(same("path", Json::Null, Json::String("/".into())));
+        assert!(!same("path", Json::Null, Json::String("/x/".into())));
+        // SDKv2: a zero value is unset.
+        assert!(same("description", Json::String(String::new()), Json::Null));
+        assert!(same_setting(Some(&schema), "path", None, Some(&Json::Null)));
     }
 
     #[test]

@@ -377,6 +377,7 @@ impl Val {
                     source: String::new(),
                     text: "${unknown}".into(),
                     references: Vec::new(),
+                    fallback: None,
                 })),
             },
             Kind::Null(_) => ValueKind::Null,

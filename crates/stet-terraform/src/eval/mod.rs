@@ -330,6 +330,7 @@ impl<'s, 'a> Scope<'s, 'a> {
                             text: source.clone(),
                             source,
                             references,
+                            fallback: None,
                         })),
                     ),
                     v.span.clone(),
@@ -349,6 +350,7 @@ impl<'s, 'a> Scope<'s, 'a> {
             source,
             text,
             references: self.absolute_references(e),
+            fallback: None,
         })
     }
 
@@ -939,6 +941,9 @@ impl<'s, 'a> Scope<'s, 'a> {
                 None => {}
             }
         }
+        if let Some(sole) = sole_unknown_coalesce(name, &values) {
+            return Ok(sole);
+        }
         let out = crate::functions::call(self, name, values, span)?;
         if let (Kind::Unknown(_, None), "jsonencode") = (&out.kind, name) {
             // `jsonencode` of a value with unknown parts: the text is the JSON with each
@@ -973,9 +978,7 @@ impl<'s, 'a> Scope<'s, 'a> {
         for arg in args {
             match self.hcl(file, arg) {
                 // An unknown result might turn out to fail: the whole call is unknown.
-                Ok(v) if !v.is_wholly_known() => {
-                    return Ok(self.unknown_hcl(file, whole, Type::Dynamic))
-                }
+                Ok(v) if !v.is_wholly_known() => return Ok(self.unknown_try(file, whole, args)),
                 Ok(v) => return Ok(v),
                 Err(f) if f.static_check => return Err(f),
                 Err(f) => last = Some(f),
@@ -990,6 +993,31 @@ impl<'s, 'a> Scope<'s, 'a> {
                     .unwrap_or_default()
             ),
         ))
+    }
+
+    /// The unknown value of a `try` whose attempts are unknown, with its known fallback (the
+    /// last argument) when it has one, so that the diff can compare it case by case.
+    fn unknown_try(&self, file: &FileText, whole: &Expression, args: &[&Expression]) -> Val {
+        let unknown = self.unknown_hcl(file, whole, Type::Dynamic);
+        let (Some((last, attempts)), Kind::Unknown(ty, Some(info))) =
+            (args.split_last(), &unknown.kind)
+        else {
+            return unknown;
+        };
+        let (Some(first), Some(final_attempt)) = (attempts.first(), attempts.last()) else {
+            return unknown;
+        };
+        let fallback = match self.hcl(file, last) {
+            Ok(v) if v.is_wholly_known() => v.into_graph().to_json().to_string(),
+            _ => return unknown,
+        };
+        let (start, end) = (self.span(file, first), self.span(file, final_attempt));
+        let mut info = (**info).clone();
+        info.fallback = Some(stet_graph::Fallback {
+            attempt: file.slice(start.start.offset, end.end.offset).to_string(),
+            value: fallback,
+        });
+        Val::new(Kind::Unknown(ty.clone(), Some(Rc::new(info))), unknown.span)
     }
 
     fn for_expr(&self, file: &FileText, f: &hcl_edit::expr::ForExpr, span: &Span) -> Eval {
@@ -1218,4 +1246,18 @@ pub(crate) fn arity(span: &Span, name: &str, want: usize, got: usize) -> Fail {
             format!("Function \"{name}\" expects only {want} argument(s).")
         },
     )
+}
+
+/// `coalesce` whose arguments are all null or empty strings but one unknown: its value is
+/// that argument's (or an error, if that too is empty), so it keeps that argument's identity —
+/// `coalesce(var.username, var.name)` with `username` defaulting to `""` is `var.name`.
+fn sole_unknown_coalesce(name: &str, values: &[Val]) -> Option<Val> {
+    if name != "coalesce" {
+        return None;
+    }
+    let mut unknown = values.iter().filter(|v| !v.is_known());
+    let sole = unknown.next()?;
+    let skipped = |v: &&Val| v.is_null() || matches!(&v.kind, Kind::String(s) if s.is_empty());
+    (unknown.next().is_none() && values.iter().filter(|v| v.is_known()).all(|v| skipped(&v)))
+        .then(|| sole.clone())
 }

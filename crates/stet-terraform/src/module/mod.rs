@@ -709,6 +709,7 @@ pub(crate) fn unknown_name(name: &str, span: &Span) -> Val {
                 source: name.to_string(),
                 text: format!("${{{name}}}"),
                 references: Vec::new(),
+                fallback: None,
             })),
         ),
         span.clone(),

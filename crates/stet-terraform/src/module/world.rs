@@ -267,6 +267,7 @@ impl<'a> World<'a> {
                 source: format!("var.{name}"),
                 text: format!("${{var.{name}}}"),
                 references: vec![format!("{}var.{name}", inst.prefix)],
+                fallback: None,
             };
             info.references.dedup();
             Val::new(
