@@ -80,7 +80,8 @@ pub struct Failure {
     /// The clause in the rule file.
     pub clause: Span,
     /// The document value that failed, when there is one (a missing key has the value where
-    /// the query stopped).
+    /// the query stopped; a clause decided with no value, such as a filter that selected
+    /// nothing, has the value the clause was evaluated on).
     pub at: Option<Span>,
     /// What was compared and how it failed.
     pub explanation: String,
