@@ -402,11 +402,29 @@ fn check_subject(subject: &Subject<'_>, rules: &[RuleSet]) -> (Vec<Finding>, Vec
                     .clone()
                     .filter(|s| !s.file.is_empty())
                     .unwrap_or_else(|| fallback.clone());
-                let (resource, resource_type) = owner(subject.graph, changes, &span);
+                let (mut resource, mut resource_type) = owner(subject.graph, changes, &span);
+                let mut related = Vec::new();
+                // A value that came from outside the resource the clause judged (a Terraform
+                // variable's default) is reported at that resource, the value's origin kept
+                // as the related place.
+                if let Some(within) = failure.within.as_ref().filter(|_| resource.is_empty()) {
+                    let (at, at_type) = owner(subject.graph, changes, within);
+                    if !at.is_empty() {
+                        related.push(Related {
+                            file: span.file.to_string(),
+                            line: span.start.line,
+                            column: span.start.column,
+                            end_line: span.end.line,
+                            end_column: span.end.column,
+                            message: "the value comes from here".into(),
+                        });
+                        span = within.clone();
+                        (resource, resource_type) = (at, at_type);
+                    }
+                }
                 // A change rule that fails on the resource as a whole (its `Replacement`,
                 // `CreateBeforeDestroy`, `Name`) points at the attribute that decides it, the
                 // line a reviewer must change; the block stays as the related place.
-                let mut related = Vec::new();
                 if let Some((change, attribute)) = changes
                     .iter()
                     .find(|c| c.address == resource && c.span == span)

@@ -658,8 +658,13 @@ impl<'a> Evaluator<'a> {
                 };
                 if status == Status::Fail && explain {
                     let message = self.render_message(a.message.as_deref(), scope);
+                    let before = self.failures.borrow().len();
                     for check in values.into_iter().filter(|c| c.status == Status::Fail) {
                         self.record(a.span.clone(), check.at, check.explanation, message.clone());
+                    }
+                    let within = self.scope_span(scope);
+                    for failure in self.failures.borrow_mut().iter_mut().skip(before) {
+                        failure.within.clone_from(&within);
                     }
                 }
                 status
@@ -955,6 +960,7 @@ impl<'a> Evaluator<'a> {
             rule: String::new(),
             clause,
             at,
+            within: None,
             explanation,
             message,
         });
