@@ -406,8 +406,10 @@ fn check_subject(subject: &Subject<'_>, rules: &[RuleSet]) -> (Vec<Finding>, Vec
                 let mut related = Vec::new();
                 // A value that came from outside the resource the clause judged (a Terraform
                 // variable's default) is reported at that resource, the value's origin kept
-                // as the related place.
-                if let Some(within) = failure.within.as_ref().filter(|_| resource.is_empty()) {
+                // as the related place. A failure at the start of the file (a missing section)
+                // stays the document's.
+                let from_elsewhere = resource.is_empty() && span.end.offset > 0;
+                if let Some(within) = failure.within.as_ref().filter(|_| from_elsewhere) {
                     let (at, at_type) = owner(subject.graph, changes, within);
                     if !at.is_empty() {
                         related.push(Related {

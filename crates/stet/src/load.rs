@@ -197,7 +197,7 @@ pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Loaded {
                 part.summary.skipped_outside += 1;
                 part.diagnostics.push(Diagnostic::file(
                     path,
-                    outside_message(path, root.as_deref()),
+                    outside_message(path),
                     Level::Warning,
                 ));
             } else {
@@ -455,16 +455,15 @@ fn leads_outside(path: &Path, real_root: Option<&Path>) -> bool {
 
 /// Why a file outside the repository root was not read: through a symbolic link (the file
 /// itself or a folder on its way), or simply lying outside the root.
-fn outside_message(path: &Path, root: Option<&Path>) -> String {
-    let root = root.map_or_else(String::new, |r| format!(" `{}`", r.display()));
+fn outside_message(path: &Path) -> &'static str {
     let through_link = path
         .ancestors()
         .filter(|a| !a.as_os_str().is_empty())
         .any(|a| std::fs::symlink_metadata(a).is_ok_and(|m| m.file_type().is_symlink()));
     if through_link {
-        format!("not followed: a symbolic link leads outside the repository root{root}")
+        "not followed: a symbolic link leads outside the repository root"
     } else {
-        format!("not read: the file is outside the repository root{root}")
+        "not read: the file is outside the repository root"
     }
 }
 
