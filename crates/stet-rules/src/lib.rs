@@ -80,8 +80,13 @@ pub struct Failure {
     /// The clause in the rule file.
     pub clause: Span,
     /// The document value that failed, when there is one (a missing key has the value where
-    /// the query stopped).
+    /// the query stopped; a clause decided with no value, such as a filter that selected
+    /// nothing, has the value the clause was evaluated on).
     pub at: Option<Span>,
+    /// The value the clause was evaluated on (the resource a block iterates), when it has a
+    /// place in the document: where to attribute a failing value that came from elsewhere
+    /// (a Terraform variable's default).
+    pub within: Option<Span>,
     /// What was compared and how it failed.
     pub explanation: String,
     /// The clause's `<< message >>`.

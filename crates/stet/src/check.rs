@@ -402,11 +402,31 @@ fn check_subject(subject: &Subject<'_>, rules: &[RuleSet]) -> (Vec<Finding>, Vec
                     .clone()
                     .filter(|s| !s.file.is_empty())
                     .unwrap_or_else(|| fallback.clone());
-                let (resource, resource_type) = owner(subject.graph, changes, &span);
+                let (mut resource, mut resource_type) = owner(subject.graph, changes, &span);
+                let mut related = Vec::new();
+                // A value that came from outside the resource the clause judged (a Terraform
+                // variable's default) is reported at that resource, the value's origin kept
+                // as the related place.
+                let from_elsewhere =
+                    resource.is_empty() && span.end.offset > 0 && in_variable(subject.graph, &span);
+                if let Some(within) = failure.within.as_ref().filter(|_| from_elsewhere) {
+                    let (at, at_type) = owner(subject.graph, changes, within);
+                    if !at.is_empty() {
+                        related.push(Related {
+                            file: span.file.to_string(),
+                            line: span.start.line,
+                            column: span.start.column,
+                            end_line: span.end.line,
+                            end_column: span.end.column,
+                            message: "the value comes from here".into(),
+                        });
+                        span = within.clone();
+                        (resource, resource_type) = (at, at_type);
+                    }
+                }
                 // A change rule that fails on the resource as a whole (its `Replacement`,
                 // `CreateBeforeDestroy`, `Name`) points at the attribute that decides it, the
                 // line a reviewer must change; the block stays as the related place.
-                let mut related = Vec::new();
                 if let Some((change, attribute)) = changes
                     .iter()
                     .find(|c| c.address == resource && c.span == span)
@@ -559,6 +579,19 @@ fn anchor(change: &Change) -> Option<&AttributeChange> {
         .iter()
         .filter(|a| a.after.is_some() && rank(a) > 0)
         .min_by_key(|a| (std::cmp::Reverse(rank(a)), a.caused_by.is_some()))
+}
+
+/// Whether `span` lies in a Terraform variable (its default), not in a resource.
+fn in_variable(graph: Option<&Graph>, span: &Span) -> bool {
+    graph.is_some_and(|g| {
+        !g.format.is_cloudformation()
+            && g.resources.iter().any(|r| {
+                r.kind == stet_graph::ResourceKind::Variable
+                    && r.span.file == span.file
+                    && r.span.start.offset <= span.start.offset
+                    && span.end.offset <= r.span.end.offset
+            })
+    })
 }
 
 /// The innermost change, else resource, whose span holds `span`.

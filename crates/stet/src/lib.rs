@@ -58,7 +58,7 @@ pub use diff::{
 pub use discover::SKIPPED_FOLDERS;
 pub use git::{GitError, Repository};
 pub use graph_output::graph_json;
-pub use load::{load, repository_root, LoadOptions, LoadSummary, Loaded};
+pub use load::{inputs_root, load, repository_root, LoadOptions, LoadSummary, Loaded};
 pub use report::{RenderOptions, Report, ReportFormat, RuleInfo, Suppressed, REPOSITORY};
 pub use run::{
     check_paths, check_revisions, read_baseline, report_diff, BaselineError, RunOptions,

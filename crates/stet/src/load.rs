@@ -13,8 +13,8 @@ use stet_graph::{Graph, Limits};
 pub struct LoadOptions {
     /// Bounds on the work done per file and module.
     pub limits: Limits,
-    /// The repository root: nothing outside it is read. Default: the git top level of the
-    /// first path, else that path.
+    /// The repository root: nothing outside it is read. Default: [`inputs_root`] of the
+    /// paths (their git top level, else the folder they all lie in).
     pub root: Option<PathBuf>,
     /// How many threads read and parse (default: one per core). Results do not depend on it.
     pub jobs: Option<usize>,
@@ -117,7 +117,8 @@ pub struct LoadSummary {
     pub documents: usize,
     /// JSON and YAML files skipped because they are not templates.
     pub skipped_not_templates: usize,
-    /// Files not read because a symbolic link leads them out of the repository.
+    /// Files not read because they lie outside the repository root (often through a
+    /// symbolic link).
     pub skipped_outside: usize,
     /// Module folders and templates not read because the input was over
     /// [`Limits::max_total_size`].
@@ -169,7 +170,7 @@ pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Loaded {
     let root = options
         .root
         .clone()
-        .or_else(|| paths.first().map(|p| repository_root(p)))
+        .or_else(|| inputs_root(&paths))
         .map(|r| absolute(&r));
     let mut found = discover(&paths);
     let mut loaded = Loaded {
@@ -196,7 +197,7 @@ pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Loaded {
                 part.summary.skipped_outside += 1;
                 part.diagnostics.push(Diagnostic::file(
                     path,
-                    "not followed: a symbolic link leads outside the repository",
+                    outside_message(path),
                     Level::Warning,
                 ));
             } else {
@@ -452,6 +453,20 @@ fn leads_outside(path: &Path, real_root: Option<&Path>) -> bool {
     }
 }
 
+/// Why a file outside the repository root was not read: through a symbolic link (the file
+/// itself or a folder on its way), or simply lying outside the root.
+fn outside_message(path: &Path) -> &'static str {
+    let through_link = path
+        .ancestors()
+        .filter(|a| !a.as_os_str().is_empty())
+        .any(|a| std::fs::symlink_metadata(a).is_ok_and(|m| m.file_type().is_symlink()));
+    if through_link {
+        "not followed: a symbolic link leads outside the repository root"
+    } else {
+        "not read: the file is outside the repository root"
+    }
+}
+
 fn looks_like_template_prefix(path: &Path) -> bool {
     use std::io::Read;
     let mut buffer = vec![0u8; 64 * 1024];
@@ -480,6 +495,30 @@ pub fn repository_root(path: &Path) -> PathBuf {
         dir = d.parent();
     }
     start
+}
+
+/// The root of a load over `paths`: the folder that holds all their [`repository_root`]s —
+/// their git top level when they share one, else the nearest folder they all lie in (as
+/// pre-commit passes files and folders from anywhere in a checkout). `None` without paths.
+///
+/// ```
+/// let here = std::env::current_dir().unwrap();
+/// let root = stet::inputs_root(&[here.join("src"), here.join("tests")]).unwrap();
+/// assert!(here.starts_with(&root));
+/// ```
+pub fn inputs_root(paths: &[PathBuf]) -> Option<PathBuf> {
+    let mut roots = paths.iter().map(|p| repository_root(p));
+    let first = roots.next()?;
+    Some(roots.fold(first, |common, root| common_ancestor(&common, &root)))
+}
+
+/// The longest folder both absolute paths lie in.
+fn common_ancestor(a: &Path, b: &Path) -> PathBuf {
+    a.components()
+        .zip(b.components())
+        .take_while(|(x, y)| x == y)
+        .map(|(x, _)| x)
+        .collect()
 }
 
 pub(crate) fn absolute(path: &Path) -> PathBuf {

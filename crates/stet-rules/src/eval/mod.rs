@@ -202,6 +202,13 @@ impl<'a> Evaluator<'a> {
         }
     }
 
+    /// Where a failure with no value of its own is reported: the value the clause was
+    /// evaluated on (the resource a block iterates, say), when it has a place in the
+    /// document.
+    fn scope_span(&self, scope: &Scope<'a, '_>) -> Option<Span> {
+        document_span(&self.root_of(scope))
+    }
+
     /// Lines joined by AND, each a disjunction joined by OR: any FAIL fails, else any PASS
     /// passes; a disjunction passes on its first PASS and fails when any clause failed.
     fn conjunctions(
@@ -618,7 +625,7 @@ impl<'a> Evaluator<'a> {
                         Fault::Unevaluatable(m, _) | Fault::Error(m, _) => m.clone(),
                         Fault::Budget => String::new(),
                     };
-                    self.record(a.span.clone(), None, text, message);
+                    self.record(a.span.clone(), self.scope_span(scope), text, message);
                 }
                 return Ok(Status::Fail);
             }
@@ -628,7 +635,7 @@ impl<'a> Evaluator<'a> {
             Checks::Decided(status, explanation) => {
                 if status == Status::Fail && explain {
                     let message = self.render_message(a.message.as_deref(), scope);
-                    self.record(a.span.clone(), None, explanation, message);
+                    self.record(a.span.clone(), self.scope_span(scope), explanation, message);
                 }
                 status
             }
@@ -651,8 +658,13 @@ impl<'a> Evaluator<'a> {
                 };
                 if status == Status::Fail && explain {
                     let message = self.render_message(a.message.as_deref(), scope);
+                    let before = self.failures.borrow().len();
                     for check in values.into_iter().filter(|c| c.status == Status::Fail) {
                         self.record(a.span.clone(), check.at, check.explanation, message.clone());
+                    }
+                    let within = self.scope_span(scope);
+                    for failure in self.failures.borrow_mut().iter_mut().skip(before) {
+                        failure.within.clone_from(&within);
                     }
                 }
                 status
@@ -948,6 +960,7 @@ impl<'a> Evaluator<'a> {
             rule: String::new(),
             clause,
             at,
+            within: None,
             explanation,
             message,
         });
