@@ -186,9 +186,7 @@ fn suppressions_cover_module_calls_and_yaml_comments() {
         "{out}"
     );
     assert!(
-        !reported
-            .iter()
-            .any(|r| r.contains("aws_ecr_repository.this")),
+        !reported.contains(&"PIN005 aws_ecr_repository.this".to_string()),
         "{out}"
     );
     assert!(reported.contains(&"PIN005 Own".to_string()), "{out}");

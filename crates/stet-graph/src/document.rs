@@ -172,11 +172,13 @@ pub fn render_document(graph: &Graph) -> Value {
     let mut doc = Map::new();
     let mut put = |key: &str, map: Map| {
         if !map.is_empty() {
-            doc.insert(
-                key,
-                root_span.clone(),
-                Value::new(ValueKind::Map(map), root_span.clone()),
-            );
+            // The module's settings stand where its `terraform` block is.
+            let span = match key {
+                "Terraform" => settings.terraform_block.clone(),
+                _ => None,
+            }
+            .unwrap_or_else(|| root_span.clone());
+            doc.insert(key, span.clone(), Value::new(ValueKind::Map(map), span));
         }
     };
     put("Resources", sections.resources);

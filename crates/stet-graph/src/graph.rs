@@ -77,6 +77,9 @@ pub struct Moved {
 /// Module- and template-level settings that are not resources.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Settings {
+    /// The first Terraform `terraform` block, where a finding about the module's settings
+    /// points.
+    pub terraform_block: Option<Span>,
     /// Terraform `required_version` constraints, one per `terraform` block that sets one.
     pub required_version: Vec<Value>,
     /// Terraform `required_providers` entries, from every `terraform` block.

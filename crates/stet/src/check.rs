@@ -396,13 +396,42 @@ fn check_subject(subject: &Subject<'_>, rules: &[RuleSet]) -> (Vec<Finding>, Vec
             .filter(|r| r.status == stet_rules::Status::Fail)
         {
             let rule = meta.id.clone().unwrap_or_else(|| result.name.clone());
+            let mut missing_once = std::collections::HashSet::new();
             for failure in &result.failures {
                 let mut span = failure
                     .at
                     .clone()
                     .filter(|s| !s.file.is_empty())
                     .unwrap_or_else(|| fallback.clone());
-                let (mut resource, mut resource_type) = owner(subject.graph, changes, &span);
+                // A failure with nothing of its own to point at (a missing section) is
+                // reported at the value its block was judging, else, in a Terraform module,
+                // at the module's first block — never at 1:1 of whichever file came first. It
+                // stays a finding about the document (no resource), so that it matches itself
+                // across versions (`--base`, baselines) wherever it points.
+                let mut about_the_module = false;
+                if is_document_start(&span) {
+                    let judged = failure
+                        .within
+                        .clone()
+                        .filter(|w| !w.file.is_empty() && !is_document_start(w));
+                    if let Some(place) = judged {
+                        // What is missing is missing once, however many values the block
+                        // judged: reported at the first of them.
+                        if !missing_once.insert((rule.clone(), failure.message.clone())) {
+                            continue;
+                        }
+                        span = place;
+                        about_the_module = true;
+                    } else if let Some(place) = subject.graph.and_then(module_anchor) {
+                        span = place;
+                        about_the_module = true;
+                    }
+                }
+                let (mut resource, mut resource_type) = if about_the_module {
+                    Default::default()
+                } else {
+                    owner(subject.graph, changes, &span)
+                };
                 let mut related = Vec::new();
                 // A value that came from outside the resource the clause judged (a Terraform
                 // variable's default) is reported at that resource, the value's origin kept
@@ -594,11 +623,41 @@ fn in_variable(graph: Option<&Graph>, span: &Span) -> bool {
     })
 }
 
+/// The empty span at the start of a file, which stands for the whole document.
+fn is_document_start(span: &Span) -> bool {
+    span.start.offset == 0 && span.end.offset == 0
+}
+
+/// Where a finding about a whole Terraform module points when nothing narrower explains it:
+/// the module's own first resource, data source or module call (in file order).
+fn module_anchor(graph: &Graph) -> Option<Span> {
+    if graph.format.is_cloudformation() {
+        return None;
+    }
+    let file_order = |file: &str| graph.files.iter().position(|f| &*f.path == file);
+    graph
+        .resources
+        .iter()
+        .filter(|r| {
+            // The module's own blocks: not those of the modules it calls.
+            let own = match r.kind {
+                stet_graph::ResourceKind::Managed | stet_graph::ResourceKind::Data => {
+                    !r.address.starts_with("module.")
+                }
+                stet_graph::ResourceKind::Module => r.address.matches("module.").count() == 1,
+                _ => false,
+            };
+            own && !r.span.file.is_empty()
+        })
+        .min_by_key(|r| (file_order(&r.span.file), r.span.start.offset))
+        .map(|r| r.span.clone())
+}
+
 /// The innermost change, else resource, whose span holds `span`.
 fn owner(graph: Option<&Graph>, changes: &[&Change], span: &Span) -> (String, String) {
     // The empty span at the start of a file stands for the whole document (a missing
     // section), not for a resource that happens to start there.
-    if span.start.offset == 0 && span.end.offset == 0 {
+    if is_document_start(span) {
         return Default::default();
     }
     let holds = |outer: &Span| {

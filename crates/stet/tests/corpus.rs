@@ -1,7 +1,9 @@
 //! Reads every file of the shared corpus (`../shared/corpus/files`, real Terraform and
 //! CloudFormation from 42 public repositories): no panic, and exactly the files listed in
-//! `docs/corpus-failures.md` fail — each of them genuinely invalid. Skipped, with a message,
-//! where the corpus is absent. Rerun with `STET_BLESS=1` to rewrite the list.
+//! `docs/corpus-failures.md` fail — each of them genuinely invalid. Then runs the built-in
+//! rules over it: every finding points at a place that explains it, never at the empty start
+//! of a file that stands for a whole document. Skipped, with a message, where the corpus is
+//! absent. Rerun with `STET_BLESS=1` to rewrite the list.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -89,6 +91,7 @@ fn corpus_parses_and_only_invalid_files_fail() {
             reason(file, &error)
         ));
     }
+    findings_point_at_what_explains_them(&loaded);
     if std::env::var_os("STET_BLESS").is_some() {
         std::fs::write(&doc_path, &doc).expect("write docs/corpus-failures.md");
         return;
@@ -107,6 +110,31 @@ fn corpus_parses_and_only_invalid_files_fail() {
         "corpus failures changed.\nnewly failing: {new:#?}\nno longer failing: {fixed:#?}\n\
          Read the errors, fix stet or confirm the files are invalid, then run \
          STET_BLESS=1 cargo test -p stet --test corpus"
+    );
+}
+
+/// No finding of the built-in rules is placed at 1:1 with nothing under it (the place that
+/// stands for a whole document): a missing setting points at the block that lacks it, or at
+/// the module's first block; a value at the value.
+fn findings_point_at_what_explains_them(loaded: &stet::Loaded) {
+    let (rules, problems) = stet::builtin_rules(stet::Pack::Configuration);
+    assert!(problems.is_empty(), "{problems:?}");
+    let (findings, _) = stet::check(loaded, &rules);
+    assert!(findings.len() > 1000, "only {} findings", findings.len());
+    let vague: Vec<String> = findings
+        .iter()
+        .filter(|f| (f.line, f.column, f.end_line, f.end_column) == (1, 1, 1, 1))
+        .map(|f| format!("{} {}:1:1 {}", f.rule, f.file, f.message))
+        .collect();
+    assert!(
+        vague.is_empty(),
+        "{} findings point at the start of a file rather than at what explains them:\n{}",
+        vague.len(),
+        vague.join("\n")
+    );
+    eprintln!(
+        "{} findings over the corpus, none at the start of a file",
+        findings.len()
     );
 }
 

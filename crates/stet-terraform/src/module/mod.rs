@@ -286,6 +286,9 @@ impl<'w, 'a> Loader<'w, 'a> {
         let scope = self.scope(&names);
         let settings = &mut self.graph.settings;
         for block in &def.terraform {
+            if settings.terraform_block.is_none() {
+                settings.terraform_block = Some(block.span.clone());
+            }
             if let Some(attr) = block.body.attribute("required_version") {
                 settings.required_version.push(scope.eval(attr.expr));
             }
