@@ -192,7 +192,7 @@ fn rules_and_explain() {
         text.lines()
             .filter(|l| l.starts_with(char::is_uppercase) && l.contains("  "))
             .count(),
-        22,
+        26,
         "{text}"
     );
     assert!(text.contains("PIN003  high"), "{text}");
@@ -220,7 +220,7 @@ fn the_pack_runs_with_no_configuration_and_its_tests_pass() {
         .unwrap();
     let text = String::from_utf8_lossy(&output.stdout);
     assert_eq!(output.status.code(), Some(0), "{text}");
-    assert!(text.contains("22 rule files"), "{text}");
+    assert!(text.contains("26 rule files"), "{text}");
     let output = Command::new(env!("CARGO_BIN_EXE_stet"))
         .args(["check", "fixtures/rules/pack/PIN003/terraform/fail"])
         .current_dir(root())

@@ -32,9 +32,9 @@ macro_rules! pack {
 
 /// Every built-in rule, in ID order.
 pub const BUILTIN: &[BuiltinRule] = pack![
-    "BG001", "BG002", "CHG001", "CHG002", "CHG003", "CHG004", "CHG005", "MUT001", "MUT002",
-    "MUT003", "MUT004", "MUT005", "MUT006", "PIN001", "PIN002", "PIN003", "PIN004", "PIN005",
-    "PIN006", "PIN007", "PIN008", "PIN009",
+    "BG001", "BG002", "BG003", "BG004", "CHG001", "CHG002", "CHG003", "CHG004", "CHG005", "MUT001",
+    "MUT002", "MUT003", "MUT004", "MUT005", "MUT006", "MUT007", "PIN001", "PIN002", "PIN003",
+    "PIN004", "PIN005", "PIN006", "PIN007", "PIN008", "PIN009", "PIN010",
 ];
 
 /// Which part of the pack to run.
