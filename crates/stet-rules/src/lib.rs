@@ -87,6 +87,10 @@ pub struct Failure {
     /// place in the document: where to attribute a failing value that came from elsewhere
     /// (a Terraform variable's default).
     pub within: Option<Span>,
+    /// The identity of the failing value in the evaluated document (its address,
+    /// `std::ptr::from_ref(value) as usize`), when it is one of the document's values: it tells
+    /// apart values that share a span, such as one block in every instance of a module.
+    pub value: Option<usize>,
     /// What was compared and how it failed.
     pub explanation: String,
     /// The clause's `<< message >>`.

@@ -430,7 +430,10 @@ fn check_subject(subject: &Subject<'_>, rules: &[RuleSet]) -> (Vec<Finding>, Vec
                 let (mut resource, mut resource_type) = if about_the_module {
                     Default::default()
                 } else {
-                    owner(subject.graph, changes, &span)
+                    failure
+                        .value
+                        .and_then(|id| instance_holding(subject.graph, document, &span, id))
+                        .unwrap_or_else(|| owner(subject.graph, changes, &span))
                 };
                 let mut related = Vec::new();
                 // A value that came from outside the resource the clause judged (a Terraform
@@ -651,6 +654,72 @@ fn module_anchor(graph: &Graph) -> Option<Span> {
         })
         .min_by_key(|r| (file_order(&r.span.file), r.span.start.offset))
         .map(|r| r.span.clone())
+}
+
+/// Of several resources whose block holds `span` (one block in every instance of a module or
+/// of `count`), the one whose value in the evaluated `document` is, or holds, the failing
+/// value `id`; `None` when the block is not shared or the value is not found.
+fn instance_holding(
+    graph: Option<&Graph>,
+    document: &Value,
+    span: &Span,
+    id: usize,
+) -> Option<(String, String)> {
+    let graph = graph?;
+    let holders: Vec<&stet_graph::Resource> = graph
+        .resources
+        .iter()
+        .filter(|r| {
+            matches!(
+                r.kind,
+                stet_graph::ResourceKind::Managed
+                    | stet_graph::ResourceKind::Data
+                    | stet_graph::ResourceKind::Module
+            ) && r.span.file == span.file
+                && r.span.start.offset <= span.start.offset
+                && span.end.offset <= r.span.end.offset
+        })
+        .collect();
+    if holders.len() < 2 {
+        return None;
+    }
+    // Module calls are keyed without their leading `module.` in the rule document.
+    let entry = |r: &stet_graph::Resource| match r.kind {
+        stet_graph::ResourceKind::Managed => document.get("Resources")?.get(&r.address),
+        stet_graph::ResourceKind::Data => document.get("Data")?.get(&r.address),
+        _ => document
+            .get("Modules")?
+            .get(r.address.strip_prefix("module.").unwrap_or(&r.address)),
+    };
+    let found = holders
+        .into_iter()
+        .find(|r| entry(r).is_some_and(|v| holds_value(v, id)));
+    // A value written in a module call (an input) and judged in one instance's resource.
+    let found = found.or_else(|| {
+        graph
+            .resources
+            .iter()
+            .filter(|r| {
+                matches!(
+                    r.kind,
+                    stet_graph::ResourceKind::Managed | stet_graph::ResourceKind::Data
+                )
+            })
+            .find(|r| entry(r).is_some_and(|v| holds_value(v, id)))
+    });
+    found.map(|r| (r.address.clone(), r.resource_type.clone()))
+}
+
+/// Whether `value` is, or holds, the value whose identity is `id`.
+fn holds_value(value: &Value, id: usize) -> bool {
+    if std::ptr::from_ref(value) as usize == id {
+        return true;
+    }
+    match &value.kind {
+        stet_graph::ValueKind::List(items) => items.iter().any(|v| holds_value(v, id)),
+        stet_graph::ValueKind::Map(map) => map.iter().any(|e| holds_value(&e.value, id)),
+        _ => false,
+    }
 }
 
 /// The innermost change, else resource, whose span holds `span`.

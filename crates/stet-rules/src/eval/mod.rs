@@ -661,6 +661,9 @@ impl<'a> Evaluator<'a> {
                     let before = self.failures.borrow().len();
                     for check in values.into_iter().filter(|c| c.status == Status::Fail) {
                         self.record(a.span.clone(), check.at, check.explanation, message.clone());
+                        if let Some(failure) = self.failures.borrow_mut().last_mut() {
+                            failure.value = check.value;
+                        }
                     }
                     let within = self.scope_span(scope);
                     for failure in self.failures.borrow_mut().iter_mut().skip(before) {
@@ -711,7 +714,7 @@ impl<'a> Evaluator<'a> {
                 let empty = match empty {
                     Ok(empty) => empty,
                     Err(e) if role == Role::Assertion => {
-                        values.push(Check::fail(result_span(each), e));
+                        values.push(Check::fail(result_span(each), e).of(result_value(each)));
                         continue;
                     }
                     Err(e) => return Err(Fault::Unevaluatable(e, None)),
@@ -720,6 +723,7 @@ impl<'a> Evaluator<'a> {
                 values.push(Check {
                     status: if holds { Status::Pass } else { Status::Fail },
                     at: result_span(each),
+                    value: result_value(each),
                     explanation: if holds || !explain {
                         String::new()
                     } else {
@@ -746,7 +750,7 @@ impl<'a> Evaluator<'a> {
             let result = match result {
                 Ok(r) => r,
                 Err(e) if role == Role::Assertion => {
-                    values.push(Check::fail(result_span(each), e));
+                    values.push(Check::fail(result_span(each), e).of(result_value(each)));
                     continue;
                 }
                 Err(e) => return Err(Fault::Unevaluatable(e, None)),
@@ -774,6 +778,7 @@ impl<'a> Evaluator<'a> {
             values.push(Check {
                 status: if holds { Status::Pass } else { Status::Fail },
                 at: result_span(each),
+                value: result_value(each),
                 explanation,
             });
         }
@@ -828,15 +833,16 @@ impl<'a> Evaluator<'a> {
             )
         };
         let mut values = Vec::with_capacity(results.len());
-        let fail = |at: Option<Span>, explanation: String| Check {
+        let fail = |node: &Node<'_>, explanation: String| Check {
             status: Status::Fail,
-            at,
+            at: document_span(node),
+            value: node_value(node),
             explanation,
         };
         for result in results {
             match result {
                 Compared::LhsUnresolved(ur) => values.push(fail(
-                    document_span(&ur.traversed_to),
+                    &ur.traversed_to,
                     if explain {
                         format!("`{}` is missing ({})", query_text(&a.query), ur.reason)
                     } else {
@@ -844,7 +850,7 @@ impl<'a> Evaluator<'a> {
                     },
                 )),
                 Compared::RhsUnresolved(l) => values.push(fail(
-                    document_span(&l),
+                    &l,
                     if explain {
                         format!(
                             "{} could not be compared: the right-hand side did not resolve",
@@ -855,7 +861,7 @@ impl<'a> Evaluator<'a> {
                     },
                 )),
                 Compared::NotComparable(l, r) => values.push(fail(
-                    document_span(&l),
+                    &l,
                     if explain {
                         format!(
                             "{} cannot be compared with {} ({} and {})",
@@ -895,7 +901,7 @@ impl<'a> Evaluator<'a> {
                         } else {
                             String::new()
                         };
-                        values.push(fail(document_span(&l), explanation));
+                        values.push(fail(&l, explanation));
                     }
                 }
                 Compared::Fail(
@@ -908,7 +914,7 @@ impl<'a> Evaluator<'a> {
                     } else {
                         String::new()
                     };
-                    values.push(fail(document_span(&l), explanation));
+                    values.push(fail(&l, explanation));
                 }
             }
         }
@@ -961,6 +967,7 @@ impl<'a> Evaluator<'a> {
             clause,
             at,
             within: None,
+            value: None,
             explanation,
             message,
         });
@@ -979,12 +986,20 @@ enum Checks {
 struct Check {
     status: Status,
     at: Option<Span>,
+    /// The identity of the value checked (see [`Failure::value`]).
+    value: Option<usize>,
     explanation: String,
 }
 
 impl Check {
+    /// The same check, of the document value `value`.
+    fn of(self, value: Option<usize>) -> Check {
+        Check { value, ..self }
+    }
+
     fn pass(at: Option<Span>) -> Check {
         Check {
+            value: None,
             status: Status::Pass,
             at,
             explanation: String::new(),
@@ -993,6 +1008,7 @@ impl Check {
 
     fn fail(at: Option<Span>, explanation: String) -> Check {
         Check {
+            value: None,
             status: Status::Fail,
             at,
             explanation,
@@ -1053,6 +1069,21 @@ fn op_word(op: CmpOp) -> &'static str {
 /// The document place of a node (literals and computed values without a place have none).
 fn document_span(node: &Node<'_>) -> Option<Span> {
     Some(node.span().clone()).filter(|s| !s.file.is_empty())
+}
+
+/// The identity of a document value (see [`Failure::value`]).
+fn node_value(node: &Node<'_>) -> Option<usize> {
+    match node {
+        Node::Doc(v) => Some(std::ptr::from_ref::<stet_graph::Value>(v) as usize),
+        _ => None,
+    }
+}
+
+fn result_value(result: &QueryResult<'_>) -> Option<usize> {
+    match result {
+        QueryResult::Resolved(n) | QueryResult::Literal(n) => node_value(n),
+        QueryResult::Unresolved(ur) => node_value(&ur.traversed_to),
+    }
 }
 
 fn result_span(result: &QueryResult<'_>) -> Option<Span> {
