@@ -37,5 +37,9 @@ fn a_finding_names_the_module_instance_whose_value_fails() {
         .map(|f| f.resource.as_str())
         .collect();
     // Both instances share the line of `image_tag_mutability`; only the loose one fails.
-    assert_eq!(pin005, ["module.loose.aws_ecr_repository.this"], "{findings:#?}");
+    assert_eq!(
+        pin005,
+        ["module.loose.aws_ecr_repository.this"],
+        "{findings:#?}"
+    );
 }
