@@ -24,6 +24,7 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+mod address;
 mod document;
 mod graph;
 mod json;
@@ -33,6 +34,7 @@ mod resource;
 mod span;
 mod value;
 
+pub use address::{split_address, without_instance_key};
 pub use document::render_document;
 pub use graph::{Format, Graph, Moved, ProviderRequirement, Settings, SourceFile};
 pub use json::{parse_json, parse_json_keeping_last, JsonError};

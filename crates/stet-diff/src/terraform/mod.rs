@@ -15,7 +15,9 @@ use crate::compare::{display_path, Difference, Segment};
 use crate::graph_diff::Differ;
 use crate::knowledge::Subject;
 use std::collections::HashMap;
-use stet_graph::{Graph, Resource, ResourceKind, Value, ValueKind, DYNAMIC_TYPES};
+use stet_graph::{
+    without_instance_key, Graph, Resource, ResourceKind, Value, ValueKind, DYNAMIC_TYPES,
+};
 
 pub(crate) use schema::{Builtin, Schemas};
 
@@ -167,7 +169,7 @@ struct Target {
 /// Reads `module.a.aws_instance.web[0].id` as a resource and an attribute; `None` for
 /// references that are not to resources (`var.x`, `local.y`, `module.m.output`).
 fn target(reference: &str) -> Option<Target> {
-    let parts = split(reference);
+    let parts = stet_graph::split_address(reference);
     let mut i = 0;
     let mut prefix = String::new();
     while parts.get(i).map(String::as_str) == Some("module") {
@@ -189,47 +191,6 @@ fn target(reference: &str) -> Option<Target> {
         address: format!("{prefix}{resource}"),
         attribute,
     })
-}
-
-/// Splits at the dots outside brackets.
-fn split(reference: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut current = String::new();
-    let mut depth = 0;
-    let mut quoted = false;
-    for c in reference.chars() {
-        match c {
-            '"' => {
-                quoted = !quoted;
-                current.push(c);
-            }
-            '[' if !quoted => {
-                depth += 1;
-                current.push(c);
-            }
-            ']' if !quoted => {
-                depth -= 1;
-                current.push(c);
-            }
-            '.' if depth == 0 && !quoted => out.push(std::mem::take(&mut current)),
-            c => current.push(c),
-        }
-    }
-    out.push(current);
-    out
-}
-
-/// An address without its last instance key (`aws_x.y[0]` is `aws_x.y`).
-fn base(address: &str) -> &str {
-    // A quoted key may hold `.`, `[` and `]` of its own: its bracket is the last `["`.
-    let open = if address.ends_with("\"]") {
-        address.rfind("[\"")
-    } else if address.ends_with(']') {
-        address.rfind('[').filter(|&i| !address[i..].contains('.'))
-    } else {
-        None
-    };
-    open.map_or(address, |i| &address[..i])
 }
 
 /// What a planned change does to a resource's attributes, as seen from the resources that
@@ -408,7 +369,7 @@ fn reached<'p>(
     }
     planned
         .iter()
-        .find(|(k, _)| base(k) == target.address)
+        .find(|(k, _)| without_instance_key(k) == target.address)
         .map(|(k, p)| (k.as_str(), p))
 }
 
@@ -426,7 +387,7 @@ fn knock_on_changes(
     for (path, value, references) in expressions {
         let reached_change = references.iter().find_map(|reference| {
             let t = target(reference)?;
-            if t.address == new.address || base(&t.address) == new.base_address {
+            if t.address == new.address || without_instance_key(&t.address) == new.base_address {
                 return None;
             }
             let (address, p) = reached(planned, &t)?;
@@ -612,6 +573,6 @@ mod tests {
         );
         assert_eq!(target("var.x"), None);
         assert_eq!(target("module.m.output"), None);
-        assert_eq!(base("aws_x.y[\"a.b\"]"), "aws_x.y");
+        assert_eq!(without_instance_key("aws_x.y[\"a.b\"]"), "aws_x.y");
     }
 }

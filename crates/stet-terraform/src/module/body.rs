@@ -375,7 +375,7 @@ fn collect_expr_references(value: &Value, out: &mut Vec<(String, Span, EdgeKind)
 /// is `module.app[0].aws_s3_bucket.b`), if that address exists; else the innermost module
 /// call it goes through.
 fn reference_target(reference: &str, addresses: &HashSet<&str>) -> Option<String> {
-    let segments = split_reference(reference);
+    let segments = stet_graph::split_address(reference);
     // Leading `module.NAME[KEY]` pairs are the module path.
     let mut i = 0;
     let mut prefix = String::new();
@@ -404,7 +404,7 @@ fn reference_target(reference: &str, addresses: &HashSet<&str>) -> Option<String
                 return Some(address);
             }
             // A counted resource referred to without its index: its base address.
-            let base = strip_key(&address);
+            let base = stet_graph::without_instance_key(&address).to_string();
             if addresses.contains(base.as_str()) {
                 return Some(base);
             }
@@ -414,41 +414,6 @@ fn reference_target(reference: &str, addresses: &HashSet<&str>) -> Option<String
     if addresses.contains(module.as_str()) {
         return Some(module);
     }
-    let base = strip_key(&module);
+    let base = stet_graph::without_instance_key(&module).to_string();
     addresses.contains(base.as_str()).then_some(base)
-}
-
-/// Splits `module.a["x.y"].b` at the dots outside brackets.
-fn split_reference(reference: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut current = String::new();
-    let mut depth = 0;
-    let mut quoted = false;
-    for c in reference.chars() {
-        match c {
-            '"' => {
-                quoted = !quoted;
-                current.push(c);
-            }
-            '[' if !quoted => {
-                depth += 1;
-                current.push(c);
-            }
-            ']' if !quoted => {
-                depth -= 1;
-                current.push(c);
-            }
-            '.' if depth == 0 && !quoted => out.push(std::mem::take(&mut current)),
-            c => current.push(c),
-        }
-    }
-    out.push(current);
-    out
-}
-
-fn strip_key(address: &str) -> String {
-    match address.rfind('[') {
-        Some(i) if address.ends_with(']') => address[..i].to_string(),
-        _ => address.to_string(),
-    }
 }
