@@ -14,7 +14,7 @@ use std::process::ExitCode;
 
 /// Audit Infrastructure-as-Code for immutable infrastructure.
 #[derive(Debug, Parser)]
-#[command(name = "stet", version, about, long_about = PURPOSE, after_help = EXAMPLES)]
+#[command(name = "stet", version, about = ABOUT, long_about = PURPOSE, after_help = EXAMPLES)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -23,6 +23,11 @@ struct Cli {
     #[arg(long, value_enum, global = true, default_value_t = ColorChoice::Auto)]
     color: ColorChoice,
 }
+
+/// The line `stet -h` (and `stet` alone) opens with: what stet is for, not the crate's
+/// description.
+const ABOUT: &str = "Audit Terraform and CloudFormation/SAM for immutable infrastructure: servers \
+that drift, versions that are not pinned, and changes that replace a resource or lose its data.";
 
 /// The paragraph `stet --help` opens with.
 const PURPOSE: &str = "\

@@ -451,6 +451,24 @@ fn help_says_what_stet_is_for() {
         help.stdout
     );
     assert!(help.stdout.contains("Exit status: 0"), "{}", help.stdout);
+    // The short help, and `stet` alone, say it too (not the crate's description).
+    let short = stet(&dir, &["-h"]);
+    assert!(
+        short.stdout.starts_with(
+            "Audit Terraform and CloudFormation/SAM for immutable infrastructure: servers that drift"
+        ),
+        "{}",
+        short.stdout
+    );
+    assert!(short.stdout.contains("Examples:\n"), "{}", short.stdout);
+    let bare = stet(&dir, &[]);
+    assert_eq!(bare.code, Some(2));
+    assert!(
+        bare.stderr
+            .starts_with("Audit Terraform and CloudFormation/SAM for immutable infrastructure"),
+        "{}",
+        bare.stderr
+    );
     let diff = stet(&dir, &["diff", "--help"]);
     assert!(
         diff.stdout
