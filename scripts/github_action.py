@@ -351,6 +351,8 @@ def run():
     if markdown is not None and env("GITHUB_STEP_SUMMARY"):
         with open(env("GITHUB_STEP_SUMMARY"), "a", encoding="utf-8") as f:
             f.write(markdown[:SUMMARY_LIMIT])
+    if pull and comment == "true" and "markdown" not in formats:
+        notice("no pull-request comment: input `formats` has no `markdown`, which the comment is made of")
     if pull and markdown is not None and comment == "true":
         if fork:
             notice(
@@ -367,7 +369,7 @@ def run():
         set_output("findings", str(findings))
     set_output("fork", "true" if fork else "false")
     if status == 1:
-        print("stet: findings at or above `%s` (inputs `fail-on`)" % fail_on)
+        print("stet: findings at or above `%s` (input `fail-on`)" % fail_on)
     elif status == 2:
         error("stet could not read every input, or scanned nothing (its messages are above)")
     return status

@@ -33,8 +33,10 @@ fi
 # Tell the person at the terminal now: pre-commit holds a hook's output until it ends. The
 # terminal is tried in a subshell: a failed redirection of a special built-in ends a POSIX
 # shell. Without one (CI), messages and cargo's progress go to stderr, which pre-commit shows.
+# On the terminal, pre-commit's `stet check.....` line is still open: end it first.
 if (: >/dev/tty) 2>/dev/null; then
     exec 3>/dev/tty
+    echo >&3
 else
     exec 3>&2
 fi

@@ -14,7 +14,7 @@ use std::process::ExitCode;
 
 /// Audit Infrastructure-as-Code for immutable infrastructure.
 #[derive(Debug, Parser)]
-#[command(name = "stet", version, about, long_about = PURPOSE, after_help = EXAMPLES)]
+#[command(name = "stet", version, about = ABOUT, long_about = PURPOSE, after_help = EXAMPLES)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -23,6 +23,11 @@ struct Cli {
     #[arg(long, value_enum, global = true, default_value_t = ColorChoice::Auto)]
     color: ColorChoice,
 }
+
+/// The line `stet -h` (and `stet` alone) opens with: what stet is for, not the crate's
+/// description.
+const ABOUT: &str = "Audit Terraform and CloudFormation/SAM for immutable infrastructure: servers \
+that drift, versions that are not pinned, and changes that replace a resource or lose its data.";
 
 /// The paragraph `stet --help` opens with.
 const PURPOSE: &str = "\
@@ -48,6 +53,12 @@ Examples:
 Exit status: 0 nothing at or above --fail-on, 1 findings at or above it, 2 an input could not \
 be read or parsed, nothing was scanned, or a usage error.";
 
+/// What `stet check --help` ends with.
+const CHECK_EXIT: &str = "\
+Exit status: 0 when no finding is at or above --fail-on, 1 when one is, 2 when an input could \
+not be read or parsed (even with findings), a revision is unknown, or no Terraform or \
+CloudFormation file was read (unless --allow-empty).";
+
 /// What `stet diff --help` ends with.
 const DIFF_EXIT: &str = "\
 Exit status: 0 when no change rule finds anything at or above --fail-on (changes alone never \
@@ -57,6 +68,7 @@ no Terraform or CloudFormation file was read on either side (unless --allow-empt
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Run the rules over files and folders and report each failure with its location.
+    #[command(after_help = CHECK_EXIT)]
     Check {
         /// Files and folders to scan (default: the current folder).
         paths: Vec<PathBuf>,
@@ -296,8 +308,7 @@ impl ColorChoice {
 /// The report formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Format {
-    /// For a terminal: each finding with its source line (colour when the output is a
-    /// terminal and NO_COLOR is unset).
+    /// For a terminal: each finding with its source line (coloured as --color says).
     Text,
     /// The JSON report (versioned).
     Json,
@@ -407,8 +418,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 Some(base) => stet::check_revisions(base, head.as_deref(), &paths, &options)?,
                 None => stet::check_paths(&paths, &options),
             };
-            let code = emit(&result, &report, fail_on, color)?;
-            Ok(refuse_empty(&result, &paths, allow_empty).unwrap_or(code))
+            let flagged = refuse_empty(&result, &paths, allow_empty);
+            emit(&result, flagged.as_ref(), &report, fail_on, color)
         }
         Command::Diff {
             paths,
@@ -430,9 +441,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 ),
             };
             let result = stet::report_diff(diffed, &options);
-            let code = emit(&result, &report, fail_on, color)?;
             let shown = if paths.is_empty() { vec![first] } else { paths };
-            Ok(refuse_empty(&result, &shown, allow_empty).unwrap_or(code))
+            let flagged = refuse_empty(&result, &shown, allow_empty);
+            emit(&result, flagged.as_ref(), &report, fail_on, color)
         }
         Command::Plan {
             file,
@@ -443,6 +454,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let diffed = stet::read_plan_file(&file, source.as_deref(), &options.load)?;
             emit(
                 &stet::report_diff(diffed, &options),
+                None,
                 &report,
                 fail_on,
                 color,
@@ -454,6 +466,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let diffed = stet::read_change_set_files(&files, &options.load)?;
             emit(
                 &stet::report_diff(diffed, &options),
+                None,
                 &report,
                 fail_on,
                 color,
@@ -561,10 +574,18 @@ fn limits(config: &stet::Config, flags: &[(String, u64)]) -> stet::Limits {
     limits
 }
 
-/// Exit status 2, with a message, for a run that read no Terraform or CloudFormation file
-/// (an empty folder, a path with a typo in a glob, a CI job run in the wrong folder), unless
-/// `--allow-empty`. Problems with the paths themselves were reported already.
-fn refuse_empty(report: &stet::Report, paths: &[PathBuf], allow_empty: bool) -> Option<ExitCode> {
+/// A run that read no Terraform or CloudFormation file (an empty folder, a path with a typo
+/// in a glob, a CI job run in the wrong folder) is an error, unless `--allow-empty`: stet says
+/// so on stderr, and the report carries it as an input error about the first path, so that
+/// its exit status is 2 and every format says the check failed (a Markdown summary does not
+/// show ✅ over a scan of nothing). Returns that report (`None` when the scan is not empty);
+/// the text report leaves the error to stderr rather than repeat it. Problems with the paths
+/// themselves were reported already.
+fn refuse_empty(
+    report: &stet::Report,
+    paths: &[PathBuf],
+    allow_empty: bool,
+) -> Option<stet::Report> {
     // Files found but deliberately not read (a link out of the repository, over the total
     // size limit) have their own warnings: the scan was not empty, it was refused.
     let refused = report.inputs.skipped_outside + report.inputs.skipped_over_total;
@@ -586,16 +607,29 @@ fn refuse_empty(report: &stet::Report, paths: &[PathBuf], allow_empty: bool) -> 
     } else {
         String::new()
     };
-    eprintln!(
-        "error: no Terraform or CloudFormation file found in {}{note}\n  = help: check the path (and `.gitignore`, which stet honours), or pass --allow-empty to accept an empty scan",
+    let message = format!(
+        "no Terraform or CloudFormation file found in {}{note}",
         shown.join(", ")
     );
-    Some(ExitCode::from(2))
+    eprintln!(
+        "error: {message}\n  = help: check the path (and `.gitignore`, which stet honours), or pass --allow-empty to accept an empty scan"
+    );
+    let place = paths.first().map_or(Path::new("."), PathBuf::as_path);
+    let mut flagged = report.clone();
+    flagged.diagnostics.push(stet::Diagnostic::file(
+        place,
+        format!("{message}: pass --allow-empty to accept an empty scan"),
+        stet::Level::Error,
+    ));
+    Some(flagged)
 }
 
-/// Renders the report where asked and returns the exit status.
+/// Renders the report where asked and returns the exit status. `flagged` is the report with
+/// the error of an empty scan ([`refuse_empty`]): every rendering uses it but the text report
+/// on standard output, beside the same error on stderr.
 fn emit(
     report: &stet::Report,
+    flagged: Option<&stet::Report>,
     args: &ReportArgs,
     fail_on: Option<stet::Severity>,
     color: ColorChoice,
@@ -617,15 +651,23 @@ fn emit(
     };
     for output in &args.output {
         let format = output.format.unwrap_or(args.format);
-        let text = report.render(format.report_format(), &options(format, false));
+        let text = flagged
+            .unwrap_or(report)
+            .render(format.report_format(), &options(format, false));
         write_output(Some(&output.path), &text)?;
     }
     if plain.is_empty() {
         let terminal = std::io::stdout().is_terminal();
-        let text = report.render(args.format.report_format(), &options(args.format, terminal));
+        let shown = match flagged {
+            Some(flagged) if args.format != Format::Text => flagged,
+            _ => report,
+        };
+        let text = shown.render(args.format.report_format(), &options(args.format, terminal));
         write_output(None, &text)?;
     }
-    Ok(ExitCode::from(report.exit_status(fail_on)))
+    Ok(ExitCode::from(
+        flagged.unwrap_or(report).exit_status(fail_on),
+    ))
 }
 
 fn list_rules(format: CheckFormat) -> anyhow::Result<ExitCode> {

@@ -367,6 +367,31 @@ fn a_pull_request_gets_annotations_a_summary_sarif_and_one_sticky_comment() {
     assert_eq!(methods, ["GET", "PATCH"], "{requests:?}");
     assert_eq!(requests[1].1, "/repos/acme/infra/issues/comments/7");
     let _ = std::fs::remove_dir_all(&run.temp);
+
+    // Without markdown among the formats there is nothing to comment with: a notice says so.
+    let api = Api::start("[]");
+    let run = run_step(
+        &repo,
+        "pull_request",
+        "pull_request.json",
+        &shas,
+        &[
+            ("working-directory", "infra"),
+            ("formats", "sarif,github"),
+            ("fail-on", "never"),
+        ],
+        &api,
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stdout);
+    assert!(
+        run.stdout.contains(
+            "::notice title=stet::no pull-request comment: input `formats` has no `markdown`"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert!(api.requests().is_empty(), "{:?}", api.requests());
+    let _ = std::fs::remove_dir_all(&run.temp);
     let _ = std::fs::remove_dir_all(&repo);
 }
 
@@ -412,6 +437,40 @@ fn a_push_to_the_default_branch_is_a_full_scan() {
         !run.stdout.contains("::error file="),
         "text, not annotations: {}",
         run.stdout
+    );
+    assert!(api.requests().is_empty(), "no comment on a push");
+    let _ = std::fs::remove_dir_all(&run.temp);
+
+    // The `base` input compares a push with a revision of its choosing (here the push's
+    // `before`): pull-request mode, change rules included.
+    let run = run_step(
+        &repo,
+        "push",
+        "push.json",
+        &[
+            ("__BEFORE_SHA__", base.as_str()),
+            ("__HEAD_SHA__", head.as_str()),
+        ],
+        &[("formats", "json"), ("base", base.as_str())],
+        &api,
+    );
+    assert_eq!(run.code, Some(1), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains(&format!("pull-request mode against {base}")),
+        "{}",
+        run.stdout
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(run.output("json").unwrap()).unwrap())
+            .unwrap();
+    assert!(
+        json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["rule"] == "CHG002"),
+        "{json}"
     );
     assert!(api.requests().is_empty(), "no comment on a push");
     let _ = std::fs::remove_dir_all(&run.temp);

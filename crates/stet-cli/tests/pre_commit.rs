@@ -3,7 +3,8 @@
 //! throwaway git repositories: a passing commit, then a failing one, for `stet` and
 //! `stet-diff`; the diff hook on staged content only (an unstaged edit and an untracked file
 //! are left out) and before the first commit; and the hook script's first build, with the
-//! target folder cargo chooses by default and with `CARGO_BUILD_TARGET_DIR` (issue #19).
+//! target folder cargo chooses by default, with `CARGO_BUILD_TARGET_DIR` and with
+//! `build.target-dir` in a cargo configuration (issue #19).
 //! Skipped, with a message, only when PyPI cannot be reached. The hook script runs the stet
 //! binary these tests built (`STET_HOOK_BINARY`), or, for the build cases, "builds" it with a
 //! stand-in cargo (`STET_HOOK_CARGO`) that asks the real cargo where the target folder is,
@@ -330,6 +331,25 @@ fn the_hook_says_it_builds_and_finds_the_binary_wherever_cargo_puts_it() {
         !work.join("configured/cache/stet").exists(),
         "the configured folder wins"
     );
+    assert_eq!(calls.matches("build ").count(), 1, "{calls}");
+
+    // `build.target-dir` in a cargo configuration (here the repository's own
+    // `.cargo/config.toml`, relative to it): found there too.
+    std::fs::create_dir_all(dir.join(".cargo")).unwrap();
+    std::fs::write(
+        dir.join(".cargo/config.toml"),
+        "[build]\ntarget-dir = \"cargo-out\"\n",
+    )
+    .unwrap();
+    let (code, out, calls) = first_build(&pre_commit, &dir, &work.join("config"), &[]);
+    assert_eq!(code, Some(0), "{out}");
+    let configured = dir.canonicalize().unwrap().join("cargo-out");
+    assert!(
+        out.contains(&format!("into {}", configured.display())),
+        "{out}"
+    );
+    assert!(configured.join("release/stet").is_file());
+    assert!(!work.join("config/cache/stet").exists());
     assert_eq!(calls.matches("build ").count(), 1, "{calls}");
     let _ = std::fs::remove_dir_all(&dir);
     let _ = std::fs::remove_dir_all(&work);

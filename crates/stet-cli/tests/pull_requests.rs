@@ -119,7 +119,10 @@ fn the_pull_request_comment_of_the_issue() {
     let replaced = text.find("### Resources that will be replaced").unwrap();
     assert!(replaced < text.find("### High").unwrap());
     assert!(text.contains("`engine: \"mysql\" → \"postgres\"`"));
-    let findings = text.lines().filter(|l| l.starts_with("- `")).count();
+    let findings = text
+        .lines()
+        .filter(|l| l.starts_with("- `") && l.contains("](https://"))
+        .count();
     assert_eq!(findings, 3);
     assert_eq!(text.matches("\n  - **Fix:** ").count(), findings);
 }
@@ -313,6 +316,86 @@ fn chg002_speaks_each_formats_language() {
     assert!(!said.contains("prevent_destroy"), "{said}");
 }
 
+/// Before and after folders holding one file each, for `stet diff BEFORE AFTER`.
+fn change_pair(name: &str, file: &str, before: &str, after: &str) -> Scratch {
+    let dir = std::env::temp_dir().join(format!("stet-pair-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    for (side, text) in [("before", before), ("after", after)] {
+        std::fs::create_dir_all(dir.join(side)).unwrap();
+        std::fs::write(dir.join(side).join(file), text).unwrap();
+    }
+    Scratch(dir)
+}
+
+/// The CHG002 finding of `stet diff before after` in `pair`: its message and its fix.
+fn chg002_of(pair: &Scratch) -> String {
+    let out = stet(
+        &pair.0,
+        &[
+            "diff",
+            "before",
+            "after",
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+        ],
+    );
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let chg002 = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "CHG002")
+        .unwrap_or_else(|| panic!("{}{}", out.stdout, out.stderr));
+    format!("{} {}", chg002["message"], chg002["remediation"])
+}
+
+/// The same clause for data that is protected: a CloudFormation bucket whose
+/// `UpdateReplacePolicy: Retain` keeps the old one, a Terraform database whose
+/// `prevent_destroy` stops the apply — each fix in its own format's words (the rule's generic
+/// remediation named both formats' settings).
+#[test]
+fn chg002_on_protected_data_speaks_each_formats_language() {
+    let bucket = "Resources:\n  Logs:\n    Type: AWS::S3::Bucket\n    DeletionPolicy: Retain\n    UpdateReplacePolicy: Retain\n    Properties:\n      BucketName: acme-logs\n";
+    let pair = change_pair(
+        "retain",
+        "template.yaml",
+        bucket,
+        &bucket.replace("acme-logs", "acme-logs-2"),
+    );
+    let said = chg002_of(&pair);
+    assert!(
+        said.contains("UpdateReplacePolicy Retain keeps the old data")
+            && said.contains("left outside the stack"),
+        "{said}"
+    );
+    assert!(
+        !said.contains("prevent_destroy") && !said.contains("Terraform"),
+        "{said}"
+    );
+    let database = DATABASE.replace(
+        "allocated_storage = 20\n",
+        "allocated_storage = 20\n\n  lifecycle {\n    prevent_destroy = true\n  }\n",
+    );
+    let pair = change_pair(
+        "prevent",
+        "main.tf",
+        &database,
+        &database.replace("\"mysql\"", "\"postgres\""),
+    );
+    let said = chg002_of(&pair);
+    assert!(
+        said.contains("lifecycle prevent_destroy will stop the apply")
+            && said.contains("lift `prevent_destroy`"),
+        "{said}"
+    );
+    assert!(
+        !said.contains("UpdateReplacePolicy") && !said.contains("CloudFormation"),
+        "{said}"
+    );
+}
+
 /// "the Markdown comment says what is wrong but not what to do … and shows no old → new
 /// values" — the annotations too.
 #[test]
@@ -339,6 +422,15 @@ fn annotations_carry_the_fix_and_the_values() {
         pin003.contains("%0AFix: Give registry modules a `version`"),
         "{pin003}"
     );
+    // What stet could not follow is said too (the text report's `warning:`): the module is
+    // not downloaded, so its resources were not checked.
+    assert!(
+        github.stdout.lines().last().is_some_and(|l| l.starts_with(
+            "::warning file=infra/main.tf,line=19,col=12,title=stet::1 registry or git module call"
+        )),
+        "{}",
+        github.stdout
+    );
 }
 
 /// "`stet --help` does not say what stet is for"; "`stet diff`'s exit status documented"
@@ -359,6 +451,24 @@ fn help_says_what_stet_is_for() {
         help.stdout
     );
     assert!(help.stdout.contains("Exit status: 0"), "{}", help.stdout);
+    // The short help, and `stet` alone, say it too (not the crate's description).
+    let short = stet(&dir, &["-h"]);
+    assert!(
+        short.stdout.starts_with(
+            "Audit Terraform and CloudFormation/SAM for immutable infrastructure: servers that drift"
+        ),
+        "{}",
+        short.stdout
+    );
+    assert!(short.stdout.contains("Examples:\n"), "{}", short.stdout);
+    let bare = stet(&dir, &[]);
+    assert_eq!(bare.code, Some(2));
+    assert!(
+        bare.stderr
+            .starts_with("Audit Terraform and CloudFormation/SAM for immutable infrastructure"),
+        "{}",
+        bare.stderr
+    );
     let diff = stet(&dir, &["diff", "--help"]);
     assert!(
         diff.stdout
@@ -367,6 +477,14 @@ fn help_says_what_stet_is_for() {
         diff.stdout
     );
     assert!(diff.stdout.contains("--staged"), "{}", diff.stdout);
+    let check = stet(&dir, &["check", "--help"]);
+    assert!(
+        check.stdout.contains(
+            "Exit status: 0 when no finding is at or above --fail-on, 1 when one is, 2 when"
+        ),
+        "{}",
+        check.stdout
+    );
 }
 
 /// "an empty folder or a mistyped path gives `0 findings in 0 files`, exit 0"
@@ -385,8 +503,42 @@ fn a_scan_that_reads_nothing_fails() {
         out.stderr
     );
     assert!(out.stderr.contains("--allow-empty"), "{}", out.stderr);
+    // Every report says the check failed, as the exit status does: a job summary of a scan
+    // of nothing is no ✅, and the annotations carry the error.
+    let out = stet(&scratch.0, &["check", "--format", "markdown"]);
+    assert_eq!(out.code, Some(2));
+    assert!(
+        out.stdout.starts_with("## ❌ stet")
+            && out
+                .stdout
+                .contains("no Terraform or CloudFormation file found in ."),
+        "{}",
+        out.stdout
+    );
+    let out = stet(
+        &scratch.0,
+        &["check", "--format", "github", "--output", "json=stet.json"],
+    );
+    assert_eq!(out.code, Some(2));
+    assert!(
+        out.stdout.starts_with(
+            "::error file=.,line=1,col=1::no Terraform or CloudFormation file found in ."
+        ),
+        "{}",
+        out.stdout
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(scratch.0.join("stet.json")).unwrap())
+            .unwrap();
+    assert_eq!(json["summary"]["errors"], 1, "{json}");
+    std::fs::remove_file(scratch.0.join("stet.json")).unwrap();
     let out = stet(&scratch.0, &["check", "--allow-empty"]);
     assert_eq!(out.code, Some(0), "{}", out.stderr);
+    let out = stet(
+        &scratch.0,
+        &["check", "--allow-empty", "--format", "markdown"],
+    );
+    assert!(out.stdout.starts_with("## ✅ stet"), "{}", out.stdout);
     let out = stet(&scratch.0, &["check", "infra/"]);
     assert_eq!(out.code, Some(2));
     assert!(
@@ -589,11 +741,18 @@ fn replacements_and_what_they_reach_are_drawn() {
             );
         }
     }
-    // Mermaid only when a replacement reaches something (until the diff fills `caused_by`,
-    // there is nothing to draw beyond the table).
-    assert_eq!(
+    // The subnet's replacement reaches the instance and the association: drawn in Mermaid.
+    assert_eq!(knock_on, 2, "{json}");
+    assert!(
         markdown.contains("```mermaid\nflowchart LR\n"),
-        knock_on > 0,
         "{markdown}"
     );
+    // A knock-on value reads the same before and after: written once, with its cause.
+    assert!(
+        markdown.contains(
+            "- `subnet_id: aws_subnet.app.id` forces the replacement (because `aws_subnet.app` is replaced)"
+        ),
+        "{markdown}"
+    );
+    assert!(!markdown.contains("aws_subnet.app.id → "), "{markdown}");
 }

@@ -76,15 +76,17 @@ fn finding() -> impl Strategy<Value = Finding> {
         )
 }
 
+/// An input error or a warning (what stet could not follow), which the GitHub and Markdown
+/// reports carry too.
 fn diagnostic() -> impl Strategy<Value = Diagnostic> {
-    (hostile_text(), hostile_text()).prop_map(|(file, message)| Diagnostic {
+    (hostile_text(), hostile_text(), any::<bool>()).prop_map(|(file, message, error)| Diagnostic {
         file: if file.is_empty() { "d".into() } else { file },
         line: 1,
         column: 1,
         end_line: 1,
         end_column: 1,
         message,
-        level: Level::Error,
+        level: if error { Level::Error } else { Level::Warning },
     })
 }
 

@@ -24,6 +24,29 @@ pub(super) struct Node<'a> {
     pub forced_by: Vec<String>,
 }
 
+/// How a node is drawn: where a replacement starts, a replacement another one causes, or a
+/// resource a replacement updates (or creates, or deletes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Role {
+    /// Replaced (or maybe replaced) by an edit of its own, or by nothing in the graph.
+    Origin,
+    /// Replaced (or maybe replaced) only because another replacement reaches it.
+    KnockOn,
+    /// Changed in another way.
+    Other,
+}
+
+impl Node<'_> {
+    /// How to draw this node; `reached` says whether an edge ends at it.
+    pub fn role(&self, reached: bool) -> Role {
+        match self.verb {
+            "replace" | "maybe replace" if !reached || !self.forced_by.is_empty() => Role::Origin,
+            "replace" | "maybe replace" => Role::KnockOn,
+            _ => Role::Other,
+        }
+    }
+}
+
 /// A replacement reaching another resource: `to` changes because `from` is replaced.
 pub(super) struct Edge {
     /// Index of the replaced resource.
@@ -190,11 +213,17 @@ pub(super) fn forces(attribute: &AttributeChange) -> bool {
     )
 }
 
-/// `path: old → new` (`path: + new` when added, `path: - old` when removed).
+/// `path: old → new` (`path: + new` when added, `path: - old` when removed). A knock-on
+/// change whose expression reads the same before and after (`subnet_id = aws_subnet.a.id`,
+/// whose value changes because the subnet is replaced) is `path: expression`, once: the
+/// formats say which replacement changes it.
 pub(super) fn before_after(attribute: &AttributeChange) -> String {
     let before = attribute.before.as_ref().map(short);
     let after = attribute.after.as_ref().map(short);
     match (before, after) {
+        (Some(b), Some(a)) if b == a && attribute.caused_by.is_some() => {
+            format!("{}: {a}", attribute.path)
+        }
         (Some(b), Some(a)) => format!("{}: {b} → {a}", attribute.path),
         (None, Some(a)) => format!("{}: + {a}", attribute.path),
         (Some(b), None) => format!("{}: - {b}", attribute.path),
@@ -344,6 +373,32 @@ pub(super) mod tests {
             ]
         );
         assert!(cascade.has_knock_on());
+        let roles: Vec<Role> = (0..3)
+            .map(|i| cascade.nodes[i].role(cascade.edges.iter().any(|e| e.to == i)))
+            .collect();
+        assert_eq!(roles, [Role::Origin, Role::KnockOn, Role::Other]);
+    }
+
+    /// A resource that may be replaced by an edit of its own (a CloudFormation property
+    /// whose replacement depends on values stet cannot see) is where a replacement starts,
+    /// drawn as one, not as a knock-on.
+    #[test]
+    fn a_conditional_replacement_of_its_own_is_an_origin() {
+        let changes = vec![change(
+            "Orders",
+            Action::Update,
+            Replacement::Conditional,
+            &[(
+                "Engine",
+                "mysql",
+                "postgres",
+                Replacement::Conditional,
+                None,
+            )],
+        )];
+        let cascade = Cascade::of(&changes);
+        assert_eq!(cascade.nodes[0].verb, "maybe replace");
+        assert_eq!(cascade.nodes[0].role(false), Role::Origin);
     }
 
     #[test]
@@ -357,6 +412,23 @@ pub(super) mod tests {
         let cascade = Cascade::of(&changes);
         assert_eq!(cascade.nodes.len(), 1);
         assert!(!cascade.has_knock_on());
+    }
+
+    #[test]
+    fn a_knock_on_value_is_written_once() {
+        let changes = subnet_cascade();
+        let shown: Vec<String> = changes
+            .iter()
+            .flat_map(|c| c.attributes.iter().map(before_after))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                "cidr_block: \"10.0.1.0/24\" → \"10.0.2.0/24\"",
+                "subnet_id: \"aws_subnet.a.id\"",
+                "subnet_id: \"aws_subnet.a.id\"",
+            ]
+        );
     }
 
     #[test]

@@ -5,7 +5,7 @@
 //! for every resource a replacement reaches. The same graph as the Markdown comment's
 //! Mermaid drawing.
 
-use super::cascade::Cascade;
+use super::cascade::{Cascade, Role};
 use super::Report;
 
 pub(super) fn render(report: &Report) -> String {
@@ -15,10 +15,10 @@ pub(super) fn render(report: &Report) -> String {
     );
     for (i, node) in cascade.nodes.iter().enumerate() {
         let reached = cascade.edges.iter().any(|e| e.to == i);
-        let color = match node.verb {
-            "replace" if !reached || !node.forced_by.is_empty() => "red",
-            "replace" | "maybe replace" => "darkorange",
-            _ => "gray40",
+        let color = match node.role(reached) {
+            Role::Origin => "red",
+            Role::KnockOn => "darkorange",
+            Role::Other => "gray40",
         };
         let place = node
             .change

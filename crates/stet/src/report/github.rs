@@ -1,7 +1,8 @@
 //! GitHub Actions workflow commands: `::error file=…,line=…::message` for high findings,
 //! `::warning` for medium, `::notice` for low and info, so findings show inline on the pull
 //! request's diff — each with the changed values behind it (old → new) and its fix;
-//! replacements are warnings on the replaced resource; input errors are errors. Files are
+//! replacements are warnings on the replaced resource; input errors are errors, and what stet
+//! could not follow (a module not downloaded, a value not evaluated) warnings. Files are
 //! named relative to the repository root, as the runner resolves them, whatever
 //! `working-directory:` the step ran in.
 
@@ -47,11 +48,19 @@ pub(super) fn render(report: &Report) -> String {
         .iter()
         .filter(|c| c.action == Action::Replace)
     {
-        let forcing: Vec<String> = c
+        // What forces it: an edit (`engine: "mysql" → "postgres" forces it`), or another
+        // replacement (`subnet_id: aws_subnet.a.id changes as aws_subnet.a is replaced`).
+        let why: Vec<String> = c
             .attributes
             .iter()
             .filter(|a| a.forces_replacement())
-            .map(super::cascade::before_after)
+            .map(|a| match &a.caused_by {
+                Some(cause) => format!(
+                    "{} changes as {cause} is replaced",
+                    super::cascade::before_after(a)
+                ),
+                None => format!("{} forces it", super::cascade::before_after(a)),
+            })
             .collect();
         out.push_str(&format!(
             "::warning file={},line={},title={}::{} will be replaced{}\n",
@@ -59,16 +68,26 @@ pub(super) fn render(report: &Report) -> String {
             c.span.start.line,
             property(&format!("replace {}", c.address)),
             data(&c.address),
-            if forcing.is_empty() {
+            if why.is_empty() {
                 String::new()
             } else {
-                data(&format!(" ({} forces it)", forcing.join(", ")))
+                data(&format!(" ({})", why.join("; ")))
             }
         ));
     }
     for d in report.errors() {
         out.push_str(&format!(
             "::error file={},line={},col={}::{}\n",
+            property(&report.path(&d.file)),
+            d.line,
+            d.column,
+            data(&d.message)
+        ));
+    }
+    // Last, so that GitHub's cap on annotations per step spends itself on findings first.
+    for d in report.warnings() {
+        out.push_str(&format!(
+            "::warning file={},line={},col={},title=stet::{}\n",
             property(&report.path(&d.file)),
             d.line,
             d.column,

@@ -2,11 +2,12 @@
 //! the exit status does), the resources that will be replaced with the attributes forcing
 //! each (old → new) — the most important news — and, when a replacement reaches other
 //! resources, a Mermaid drawing of it; then findings by severity with their place, the
-//! changed values behind them, their fix and their rule's page; long sections folded in
+//! changed values behind them, their fix and their rule's page; what stet could not read or
+//! follow (warnings), folded; long sections folded in
 //! `<details>`; never over GitHub's 65,536-character limit (the end is cut with a note
 //! saying how much was left out). Files are named relative to the repository root.
 
-use super::cascade::{before_after, details, forces, replaced, Cascade};
+use super::cascade::{before_after, details, forces, replaced, Cascade, Role};
 use super::{plural, RenderOptions, Report};
 use crate::check::Finding;
 use stet_diff::{Action, Change};
@@ -147,6 +148,23 @@ pub(super) fn render(report: &Report, options: &RenderOptions) -> String {
         out.push_str(&fold(&section, errors.len(), "errors"));
         out.push('\n');
     }
+    // What stet could not follow (a module that is not downloaded, a value it cannot
+    // evaluate): folded, as it qualifies the findings rather than adds to them.
+    let warnings: Vec<_> = report.warnings().collect();
+    if !warnings.is_empty() {
+        let mut section = String::new();
+        for d in &warnings {
+            section.push_str(&format!(
+                "- {} {}\n",
+                code(&format!("{}:{}", report.path(&d.file), d.line)),
+                escape(&d.message)
+            ));
+        }
+        out.push_str(&format!(
+            "<details><summary>{} (what stet could not read or follow)</summary>\n\n{section}\n</details>\n\n",
+            plural(warnings.len(), "warning")
+        ));
+    }
     out.push_str("<sub>Reported by [stet](");
     out.push_str(super::REPOSITORY);
     out.push_str(")</sub>\n");
@@ -188,10 +206,10 @@ fn mermaid(cascade: &Cascade<'_>) -> String {
     let mut out = String::from("```mermaid\nflowchart LR\n");
     for (i, node) in cascade.nodes.iter().enumerate() {
         let reached = cascade.edges.iter().any(|e| e.to == i);
-        let class = match node.verb {
-            "replace" if !reached || !node.forced_by.is_empty() => "replaced",
-            "replace" | "maybe replace" => "knockon",
-            _ => "updated",
+        let class = match node.role(reached) {
+            Role::Origin => "replaced",
+            Role::KnockOn => "knockon",
+            Role::Other => "updated",
         };
         out.push_str(&format!(
             "  n{i}[\"{}<br/>{}\"]:::{class}\n",
@@ -552,6 +570,52 @@ mod tests {
             ..Report::default()
         };
         assert!(!render(&alone, &RenderOptions::default()).contains("mermaid"));
+    }
+
+    /// A resource that may be replaced by its own edit starts a replacement: drawn as one
+    /// (red), not as a knock-on (orange), whatever reaches from it.
+    #[test]
+    fn a_maybe_replaced_origin_is_drawn_as_a_replacement() {
+        use crate::report::cascade::tests::change;
+        use stet_diff::Replacement;
+        let report = Report {
+            changes: vec![
+                change(
+                    "Orders",
+                    Action::Update,
+                    Replacement::Conditional,
+                    &[(
+                        "Engine",
+                        "mysql",
+                        "postgres",
+                        Replacement::Conditional,
+                        None,
+                    )],
+                ),
+                change(
+                    "Alarm",
+                    Action::Update,
+                    Replacement::Never,
+                    &[(
+                        "Dimensions",
+                        "Orders",
+                        "Orders",
+                        Replacement::Never,
+                        Some("Orders"),
+                    )],
+                ),
+            ],
+            ..Report::default()
+        };
+        let text = render(&report, &RenderOptions::default());
+        assert!(
+            text.contains("n0[\"Orders<br/>maybe replace\"]:::replaced"),
+            "{text}"
+        );
+        assert!(
+            text.contains("n1[\"Alarm<br/>update\"]:::updated"),
+            "{text}"
+        );
     }
 
     #[test]

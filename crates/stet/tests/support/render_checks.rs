@@ -124,7 +124,8 @@ fn check_github(report: &Report, out: &str) -> Result<(), String> {
             .changes
             .iter()
             .filter(|c| c.action == stet::Action::Replace)
-            .count();
+            .count()
+        + report.warnings().count();
     if lines.len() != expected {
         return Err(fail(
             "github",
@@ -171,7 +172,7 @@ fn check_markdown(report: &Report, out: &str) -> Result<(), String> {
         return Ok(());
     }
     let items = out.lines().filter(|l| l.starts_with("- ")).count();
-    let expected = report.findings.len() + report.errors().count();
+    let expected = report.findings.len() + report.errors().count() + report.warnings().count();
     if items != expected {
         return Err(fail(
             "markdown",
