@@ -446,6 +446,15 @@ fn check_subject(subject: &Subject<'_>, rules: &[RuleSet]) -> (Vec<Finding>, Vec
                         (resource, resource_type) = found;
                     }
                 }
+                // What a CloudFormation resource lacks (a property, a policy) is reported at
+                // the resource's logical ID, not at the first line of its `Properties` or body
+                // mapping, which holds some other key.
+                if let Some(header) = subject
+                    .graph
+                    .and_then(|g| cloudformation_resource_at(g, &resource, &span))
+                {
+                    span = header;
+                }
                 let mut related = Vec::new();
                 // A value that came from outside the resource the clause judged (a Terraform
                 // variable's default, a local value) is reported at that resource — the
@@ -656,6 +665,23 @@ fn in_variable(graph: Option<&Graph>, span: &Span) -> bool {
                     && span.end.offset <= r.span.end.offset
             })
     })
+}
+
+/// The span of CloudFormation resource `address` (from its logical ID to the end of its
+/// body) when `span` is its `Properties` mapping or its body as a whole.
+fn cloudformation_resource_at(graph: &Graph, address: &str, span: &Span) -> Option<Span> {
+    if !graph.format.is_cloudformation() || address.is_empty() {
+        return None;
+    }
+    let r = graph
+        .resources
+        .iter()
+        .find(|r| r.kind == stet_graph::ResourceKind::Managed && r.address == address)?;
+    let body = graph
+        .template
+        .as_ref()
+        .and_then(|t| t.get("Resources")?.get(address));
+    (*span == r.attributes.span || body.is_some_and(|b| b.span == *span)).then(|| r.span.clone())
 }
 
 /// Whether `span` lies in a Terraform local value (`locals { name = ... }`).
