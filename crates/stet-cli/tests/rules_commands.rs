@@ -40,7 +40,9 @@ fn check_reports_failures_at_the_failing_value() {
         finding["file"],
         "fixtures/graph/cloudformation-yaml/input/template.yaml"
     );
-    assert_eq!(finding["line"], 64);
+    // The bucket has no `VersioningConfiguration`: reported at its logical ID (#16), not at
+    // the first line of its `Properties`.
+    assert_eq!(finding["line"], 61);
     assert_eq!(finding["resource"], "Macro");
     assert_eq!(
         finding["message"],

@@ -98,6 +98,9 @@ pub struct Settings {
     pub checks: Vec<Value>,
     /// Terraform `locals`, evaluated where known.
     pub locals: Option<Value>,
+    /// Where each Terraform local value is written (`name = expression`), in this module and
+    /// in the modules it calls: a value read from one is judged in the resource reading it.
+    pub local_values: Vec<Span>,
     /// CloudFormation `Transform`.
     pub transform: Option<Value>,
     /// CloudFormation `Conditions`.
@@ -220,6 +223,9 @@ impl Graph {
         for moved in &mut settings.moved {
             renamer(&mut moved.span.file);
         }
+        for span in &mut settings.local_values {
+            renamer(&mut span.file);
+        }
         if let Some(resolved) = &mut self.resolved {
             rename_value(&mut resolved.document, renamer);
             for origin in &mut resolved.origins {
@@ -236,6 +242,13 @@ impl Graph {
 
 fn rename_value(value: &mut Value, rename: &mut dyn FnMut(&mut Arc<str>)) {
     rename(&mut value.span.file);
+    match value.text_origin.as_deref_mut() {
+        Some(crate::TextOrigin::Written(pieces)) => {
+            pieces.iter_mut().for_each(|p| rename(&mut p.span.file));
+        }
+        Some(crate::TextOrigin::Encoding(source)) => rename_value(source, rename),
+        None => {}
+    }
     match &mut value.kind {
         crate::ValueKind::List(items) => items.iter_mut().for_each(|i| rename_value(i, rename)),
         crate::ValueKind::Map(map) => rename_map(map, rename),

@@ -32,6 +32,7 @@ mod limits;
 mod resolved;
 mod resource;
 mod span;
+mod text_origin;
 mod value;
 
 pub use address::{split_address, without_instance_key};
@@ -42,6 +43,7 @@ pub use limits::Limits;
 pub use resolved::{Input, Origin, Resolved};
 pub use resource::{Edge, EdgeKind, Resource, ResourceKind, DYNAMIC_TYPES};
 pub use span::{LineIndex, Position, Span};
+pub use text_origin::{TextOrigin, TextPiece};
 pub use value::{
     format_float, Entry, EntryMut, Expr, Fallback, Map, Value, ValueKind, INDEXED_LEN,
 };

@@ -3,7 +3,7 @@
 //! evaluated. Values are rendered to JSON here; comparing and diffing them is left to
 //! `stet-diff`.
 
-use crate::Span;
+use crate::{Span, TextOrigin};
 use serde_json::Value as Json;
 use std::collections::HashMap;
 
@@ -14,6 +14,10 @@ pub struct Value {
     pub kind: ValueKind,
     /// Where it was written (for computed values: the expression that computed it).
     pub span: Span,
+    /// For a string, where its text came from when the parser knows more than `span` (a
+    /// heredoc's lines, the value a `jsonencode` call encodes), so that a value decoded
+    /// from the text can point at its parts ([`Value::place_decoded`]).
+    pub text_origin: Option<Box<TextOrigin>>,
 }
 
 /// The shapes a [`Value`] can take.
@@ -237,7 +241,11 @@ impl FromIterator<Entry> for Map {
 impl Value {
     /// A value of `kind` at `span`.
     pub fn new(kind: ValueKind, span: Span) -> Value {
-        Value { kind, span }
+        Value {
+            kind,
+            span,
+            text_origin: None,
+        }
     }
 
     /// A string value.

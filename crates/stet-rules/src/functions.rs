@@ -109,9 +109,13 @@ pub(crate) fn call<'a>(
             for v in values.iter().filter_map(QueryResult::node) {
                 if let Some(s) = v.as_str() {
                     match crate::data::parse_test_yaml(v.span().file.clone(), s) {
-                        Ok(Some(value)) => {
-                            out.push(Node::OwnedDoc(Rc::new(value.respanned(v.span()))))
-                        }
+                        // Each part where it was written, when the document knows (a
+                        // Terraform heredoc's lines, the value a `jsonencode` encoded);
+                        // else at the string.
+                        Ok(Some(value)) => out.push(Node::OwnedDoc(Rc::new(match v.document() {
+                            Some(string) => string.place_decoded(value),
+                            None => value.respanned(v.span()),
+                        }))),
                         Ok(None) => out.push(make(LitKind::Null, v.span())),
                         Err(e) => return error(format!("json_parse: {e}")),
                     }

@@ -87,6 +87,11 @@ pub struct Failure {
     /// place in the document: where to attribute a failing value that came from elsewhere
     /// (a Terraform variable's default).
     pub within: Option<Span>,
+    /// The places of the values the blocks around the clause were evaluated on, innermost
+    /// first (`within`, then the block around it, through the blocks that called a
+    /// parameterized rule): where to look for the resource when `within` itself came from
+    /// elsewhere (an image read from a Terraform local inside a container definition).
+    pub enclosing: Vec<Span>,
     /// The identity of the failing value in the evaluated document (its address,
     /// `std::ptr::from_ref(value) as usize`), when it is one of the document's values: it tells
     /// apart values that share a span, such as one block in every instance of a module.

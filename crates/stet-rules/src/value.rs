@@ -69,6 +69,15 @@ impl<'a> Node<'a> {
         }
     }
 
+    /// The document value, when this is one.
+    pub fn document(&self) -> Option<&Value> {
+        match self {
+            Node::Doc(v) => Some(v),
+            Node::OwnedDoc(v) => Some(v),
+            Node::Lit(_) | Node::OwnedLit(_) => None,
+        }
+    }
+
     /// The elements, when this is a list.
     pub fn elements(&self) -> Option<Vec<Node<'a>>> {
         match self {

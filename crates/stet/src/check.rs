@@ -435,26 +435,67 @@ fn check_subject(subject: &Subject<'_>, rules: &[RuleSet]) -> (Vec<Finding>, Vec
                         .and_then(|id| instance_holding(subject.graph, document, &span, id))
                         .unwrap_or_else(|| owner(subject.graph, changes, &span))
                 };
+                // A CloudFormation resource written by a `Fn::ForEach` loop has no block of its
+                // own: it is named by the entry of the deployed template that holds the value.
+                if resource.is_empty() && !about_the_module {
+                    if let Some(found) = failure
+                        .value
+                        .filter(|_| subject.graph.is_some_and(|g| g.format.is_cloudformation()))
+                        .and_then(|id| resource_holding(document, id))
+                    {
+                        (resource, resource_type) = found;
+                    }
+                }
+                // What a CloudFormation resource lacks (a property, a policy) is reported at
+                // the resource's logical ID, not at the first line of its `Properties` or body
+                // mapping, which holds some other key.
+                if let Some(header) = subject
+                    .graph
+                    .and_then(|g| cloudformation_resource_at(g, &resource, &span))
+                {
+                    span = header;
+                }
                 let mut related = Vec::new();
                 // A value that came from outside the resource the clause judged (a Terraform
-                // variable's default) is reported at that resource, the value's origin kept
-                // as the related place.
-                let from_elsewhere =
-                    resource.is_empty() && span.end.offset > 0 && in_variable(subject.graph, &span);
-                if let Some(within) = failure.within.as_ref().filter(|_| from_elsewhere) {
-                    let (at, at_type) = owner(subject.graph, changes, within);
-                    if !at.is_empty() {
-                        related.push(Related {
-                            file: span.file.to_string(),
-                            line: span.start.line,
-                            column: span.start.column,
-                            end_line: span.end.line,
-                            end_column: span.end.column,
-                            message: "the value comes from here".into(),
-                        });
-                        span = within.clone();
-                        (resource, resource_type) = (at, at_type);
-                    }
+                // variable's default, a local value) is reported at that resource — the
+                // innermost value a block around the clause judged that is in one (the
+                // instance holding the value, when every instance of a module shares the
+                // block) — the value's origin kept as the related place.
+                let from_elsewhere = resource.is_empty()
+                    && span.end.offset > 0
+                    && (in_variable(subject.graph, &span) || in_local(subject.graph, &span));
+                let judged = failure
+                    .enclosing
+                    .iter()
+                    .chain(failure.within.iter())
+                    .filter(|_| from_elsewhere)
+                    .map(|within| {
+                        let (at, at_type) = failure
+                            .value
+                            .and_then(|id| instance_holding(subject.graph, document, within, id))
+                            .unwrap_or_else(|| owner(subject.graph, changes, within));
+                        (within, at, at_type)
+                    })
+                    .find(|(_, at, _)| !at.is_empty())
+                    .map(|(within, at, at_type)| (within.clone(), at, at_type));
+                // Else the resource whose value holds it (a value a rule selected across
+                // resources, such as every fixed name), at its block.
+                let judged = judged.or_else(|| {
+                    let graph = subject.graph.filter(|_| from_elsewhere)?;
+                    let r = resource_with_value(graph, document, failure.value?)?;
+                    Some((r.span.clone(), r.address.clone(), r.resource_type.clone()))
+                });
+                if let Some((within, at, at_type)) = judged {
+                    related.push(Related {
+                        file: span.file.to_string(),
+                        line: span.start.line,
+                        column: span.start.column,
+                        end_line: span.end.line,
+                        end_column: span.end.column,
+                        message: "the value comes from here".into(),
+                    });
+                    span = within;
+                    (resource, resource_type) = (at, at_type);
                 }
                 // A change rule that fails on the resource as a whole (its `Replacement`,
                 // `CreateBeforeDestroy`, `Name`) points at the attribute that decides it, the
@@ -626,6 +667,34 @@ fn in_variable(graph: Option<&Graph>, span: &Span) -> bool {
     })
 }
 
+/// The span of CloudFormation resource `address` (from its logical ID to the end of its
+/// body) when `span` is its `Properties` mapping or its body as a whole.
+fn cloudformation_resource_at(graph: &Graph, address: &str, span: &Span) -> Option<Span> {
+    if !graph.format.is_cloudformation() || address.is_empty() {
+        return None;
+    }
+    let r = graph
+        .resources
+        .iter()
+        .find(|r| r.kind == stet_graph::ResourceKind::Managed && r.address == address)?;
+    let body = graph
+        .template
+        .as_ref()
+        .and_then(|t| t.get("Resources")?.get(address));
+    (*span == r.attributes.span || body.is_some_and(|b| b.span == *span)).then(|| r.span.clone())
+}
+
+/// Whether `span` lies in a Terraform local value (`locals { name = ... }`).
+fn in_local(graph: Option<&Graph>, span: &Span) -> bool {
+    graph.is_some_and(|g| {
+        g.settings.local_values.iter().any(|l| {
+            l.file == span.file
+                && l.start.offset <= span.start.offset
+                && span.end.offset <= l.end.offset
+        })
+    })
+}
+
 /// The empty span at the start of a file, which stands for the whole document.
 fn is_document_start(span: &Span) -> bool {
     span.start.offset == 0 && span.end.offset == 0
@@ -683,31 +752,60 @@ fn instance_holding(
     if holders.len() < 2 {
         return None;
     }
-    // Module calls are keyed without their leading `module.` in the rule document.
-    let entry = |r: &stet_graph::Resource| match r.kind {
+    let found = holders
+        .into_iter()
+        .find(|r| document_entry(document, r).is_some_and(|v| holds_value(v, id)));
+    // A value written in a module call (an input) and judged in one instance's resource.
+    let found = found.or_else(|| resource_with_value(graph, document, id));
+    found.map(|r| (r.address.clone(), r.resource_type.clone()))
+}
+
+/// The entry of resource `r` in the rule document (module calls are keyed without their
+/// leading `module.`).
+fn document_entry<'d>(document: &'d Value, r: &stet_graph::Resource) -> Option<&'d Value> {
+    match r.kind {
         stet_graph::ResourceKind::Managed => document.get("Resources")?.get(&r.address),
         stet_graph::ResourceKind::Data => document.get("Data")?.get(&r.address),
         _ => document
             .get("Modules")?
             .get(r.address.strip_prefix("module.").unwrap_or(&r.address)),
-    };
-    let found = holders
-        .into_iter()
-        .find(|r| entry(r).is_some_and(|v| holds_value(v, id)));
-    // A value written in a module call (an input) and judged in one instance's resource.
-    let found = found.or_else(|| {
-        graph
-            .resources
-            .iter()
-            .filter(|r| {
-                matches!(
-                    r.kind,
-                    stet_graph::ResourceKind::Managed | stet_graph::ResourceKind::Data
-                )
-            })
-            .find(|r| entry(r).is_some_and(|v| holds_value(v, id)))
-    });
-    found.map(|r| (r.address.clone(), r.resource_type.clone()))
+    }
+}
+
+/// The resource or data source whose entry in the rule document is, or holds, the value
+/// whose identity is `id`.
+fn resource_with_value<'g>(
+    graph: &'g Graph,
+    document: &Value,
+    id: usize,
+) -> Option<&'g stet_graph::Resource> {
+    graph
+        .resources
+        .iter()
+        .filter(|r| {
+            matches!(
+                r.kind,
+                stet_graph::ResourceKind::Managed | stet_graph::ResourceKind::Data
+            )
+        })
+        .find(|r| document_entry(document, r).is_some_and(|v| holds_value(v, id)))
+}
+
+/// The entry of the rule document's `Resources` (its logical ID and `Type`) that is, or
+/// holds, the value whose identity is `id`.
+fn resource_holding(document: &Value, id: usize) -> Option<(String, String)> {
+    let resources = document.get("Resources")?.as_map()?;
+    resources
+        .iter()
+        .find(|e| holds_value(&e.value, id))
+        .map(|e| {
+            let ty = e
+                .value
+                .get("Type")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            (e.key.clone(), ty.to_string())
+        })
 }
 
 /// Whether `value` is, or holds, the value whose identity is `id`.

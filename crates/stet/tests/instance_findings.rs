@@ -43,3 +43,38 @@ fn a_finding_names_the_module_instance_whose_value_fails() {
         "{findings:#?}"
     );
 }
+
+#[test]
+fn a_finding_names_the_resource_a_foreach_loop_writes() {
+    // A resource written by `Fn::ForEach` has no entry of its own in the template as written:
+    // it is named by its logical ID in the deployed template.
+    let root = std::env::temp_dir().join(format!("stet-foreach-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    std::fs::create_dir_all(&root).unwrap();
+    std::fs::write(
+        root.join("template.yaml"),
+        "AWSTemplateFormatVersion: \"2010-09-09\"\nTransform: AWS::LanguageExtensions\nResources:\n  Fn::ForEach::Tables:\n    - Name\n    - [Orders]\n    - Table${Name}:\n        Type: AWS::DynamoDB::Table\n        Properties:\n          BillingMode: PAY_PER_REQUEST\n",
+    )
+    .unwrap();
+    let loaded = load(
+        std::slice::from_ref(&root),
+        &LoadOptions {
+            root: Some(root.clone()),
+            ..LoadOptions::default()
+        },
+    );
+    let (rules, problems) = builtin_rules(Pack::Configuration);
+    assert!(problems.is_empty(), "{problems:?}");
+    let (findings, _) = check(&loaded, &rules);
+    let _ = std::fs::remove_dir_all(&root);
+    let mut7: Vec<(&str, &str, u32)> = findings
+        .iter()
+        .filter(|f| f.rule == "MUT007")
+        .map(|f| (f.resource.as_str(), f.resource_type.as_str(), f.line))
+        .collect();
+    assert_eq!(
+        mut7,
+        [("TableOrders", "AWS::DynamoDB::Table", 8)],
+        "{findings:#?}"
+    );
+}

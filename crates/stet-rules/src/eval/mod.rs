@@ -209,6 +209,29 @@ impl<'a> Evaluator<'a> {
         document_span(&self.root_of(scope))
     }
 
+    /// The places of the values the scopes around a clause were evaluated on, innermost
+    /// first, each once (see [`Failure::enclosing`]).
+    fn enclosing_spans(&self, scope: &Scope<'a, '_>) -> Vec<Span> {
+        let mut out: Vec<Span> = Vec::new();
+        let mut current = Some(scope);
+        while let Some(s) = current {
+            let (root, parent) = match s {
+                Scope::Root => (None, None),
+                Scope::Block { root, parent, .. } | Scope::Value { root, parent } => {
+                    (Some(root), Some(*parent))
+                }
+                Scope::Params { parent, .. } => (None, Some(*parent)),
+            };
+            if let Some(span) = root.and_then(document_span) {
+                if out.last() != Some(&span) {
+                    out.push(span);
+                }
+            }
+            current = parent;
+        }
+        out
+    }
+
     /// Lines joined by AND, each a disjunction joined by OR: any FAIL fails, else any PASS
     /// passes; a disjunction passes on its first PASS and fails when any clause failed.
     fn conjunctions(
@@ -666,8 +689,10 @@ impl<'a> Evaluator<'a> {
                         }
                     }
                     let within = self.scope_span(scope);
+                    let enclosing = self.enclosing_spans(scope);
                     for failure in self.failures.borrow_mut().iter_mut().skip(before) {
                         failure.within.clone_from(&within);
+                        failure.enclosing.clone_from(&enclosing);
                     }
                 }
                 status
@@ -967,6 +992,7 @@ impl<'a> Evaluator<'a> {
             clause,
             at,
             within: None,
+            enclosing: Vec::new(),
             value: None,
             explanation,
             message,

@@ -18,7 +18,7 @@ pub(crate) use types::{ObjectType, Type};
 
 use std::cmp::Ordering;
 use std::rc::Rc;
-use stet_graph::{Expr, Map, Span, Value, ValueKind};
+use stet_graph::{Expr, Map, Span, TextOrigin, Value, ValueKind};
 
 /// A value, the place it was written or computed, and whether it is marked sensitive.
 #[derive(Debug, Clone)]
@@ -26,6 +26,9 @@ pub(crate) struct Val {
     pub kind: Kind,
     pub span: Span,
     pub sensitive: bool,
+    /// For a string: where its text came from, when more is known than its span (a
+    /// heredoc's lines, the value `jsonencode` encoded).
+    pub text_origin: Option<Rc<TextOrigin>>,
 }
 
 /// An attribute of an object or an element of a map, with the span of its key.
@@ -63,6 +66,7 @@ impl Val {
             kind,
             span,
             sensitive: false,
+            text_origin: None,
         }
     }
 
@@ -150,6 +154,18 @@ impl Val {
             Kind::Object(entries) => Kind::Object(respan_entries(entries, span)),
             other => other,
         };
+        self
+    }
+
+    /// This string as the encoding of `source` (`jsonencode`, `yamlencode`), so that a rule
+    /// reading the text back finds each part where `source` has it.
+    pub fn encoding_of(mut self, source: &Val) -> Val {
+        if matches!(
+            self.kind,
+            Kind::String(_) | Kind::Unknown(Type::String, Some(_))
+        ) {
+            self.text_origin = Some(Rc::new(TextOrigin::Encoding(source.clone().into_graph())));
+        }
         self
     }
 
@@ -370,6 +386,7 @@ impl Val {
     /// [`ValueKind::Expr`], collections as lists and maps.
     pub fn into_graph(self) -> Value {
         let span = self.span;
+        let text_origin = self.text_origin.map(|o| Box::new(Rc::unwrap_or_clone(o)));
         let kind = match self.kind {
             Kind::Unknown(_, expr) => match expr {
                 Some(expr) => ValueKind::Expr(Box::new(Rc::unwrap_or_clone(expr))),
@@ -395,7 +412,10 @@ impl Val {
                 ValueKind::Map(map)
             }
         };
-        Value::new(kind, span)
+        Value {
+            text_origin,
+            ..Value::new(kind, span)
+        }
     }
 
     /// A graph value read back (tfvars, module inputs passed through the graph): numbers
@@ -424,7 +444,10 @@ impl Val {
             ),
             ValueKind::Expr(expr) => Kind::Unknown(Type::Dynamic, Some(Rc::new((**expr).clone()))),
         };
-        Val::new(kind, value.span.clone())
+        Val {
+            text_origin: value.text_origin.as_deref().cloned().map(Rc::new),
+            ..Val::new(kind, value.span.clone())
+        }
     }
 }
 

@@ -14,6 +14,7 @@
 mod ops;
 mod references;
 mod template;
+mod text_pieces;
 
 pub(crate) use references::references;
 
@@ -573,10 +574,15 @@ impl<'s, 'a> Scope<'s, 'a> {
             return self.named(file, e, out);
         }
         let mut info = (*self.expr_info(file, e)).clone();
-        if let Ok(text) = self.template_text(file, t, span) {
+        let heredoc = matches!(e, Expression::HeredocTemplate(_));
+        let mut origin = None;
+        if let Ok((text, pieces)) = self.template_text(file, t, span, heredoc) {
             info.text = text;
+            origin = pieces;
         }
-        Val::new(Kind::Unknown(Type::String, Some(Rc::new(info))), out.span).marked(out.sensitive)
+        let mut val = Val::new(Kind::Unknown(Type::String, Some(Rc::new(info))), out.span);
+        val.text_origin = origin;
+        val.marked(out.sensitive)
     }
 
     fn conditional(
@@ -951,10 +957,8 @@ impl<'s, 'a> Scope<'s, 'a> {
             if let Ok(arg) = self.hcl(file, args.first().copied().unwrap_or(whole)) {
                 let mut info = (*self.expr_info(file, whole)).clone();
                 info.text = crate::functions::json_encode_partial(&arg);
-                return Ok(Val::new(
-                    Kind::Unknown(Type::String, Some(Rc::new(info))),
-                    out.span,
-                ));
+                let val = Val::new(Kind::Unknown(Type::String, Some(Rc::new(info))), out.span);
+                return Ok(val.encoding_of(&arg));
             }
         }
         Ok(out)

@@ -1,13 +1,18 @@
 //! Templates (`"…${x}…"`, heredocs, `%{if}`/`%{for}` directives) as hclsyntax evaluates
 //! them: every interpolation converted to a string (null is an error, unknown makes the whole
 //! string unknown), strip markers (`~`) trimming the white space next to them, and a template
-//! that is one interpolation and nothing else yielding the value itself.
+//! that is one interpolation and nothing else yielding the value itself. A heredoc's value
+//! also records where each piece of its text was written ([`TextOrigin::Written`]), so that a
+//! document written in it (a JSON container definition) can be read with its lines.
 
+use super::text_pieces::Pieces;
 use super::{iteration, Eval, Fail, Scope};
 use crate::cty::{convert, Kind, Type, Val};
 use crate::source::FileText;
 use hcl_edit::template::{Directive, Element, Template};
-use stet_graph::Span;
+use hcl_edit::Span as _;
+use std::rc::Rc;
+use stet_graph::{Span, TextOrigin};
 
 /// What rendering a template gave.
 enum Rendered {
@@ -24,7 +29,7 @@ impl Scope<'_, '_> {
         file: &FileText,
         t: &Template,
         span: &Span,
-        _heredoc: bool,
+        heredoc: bool,
         allow_wrap: bool,
     ) -> Eval {
         if allow_wrap {
@@ -34,13 +39,22 @@ impl Scope<'_, '_> {
             }
         }
         let mut sensitive = false;
-        let out = self.render(file, t, span, false, &mut sensitive)?;
+        let mut pieces = Pieces::new(heredoc);
+        let out = self.render(file, t, span, false, &mut sensitive, &mut pieces)?;
         Ok(match out {
             Rendered::Text(text) => {
                 if self.ctx.too_long(&text, span) {
                     Val::unknown(Type::String, span.clone())
                 } else {
-                    Val::string(text, span.clone())
+                    let origin = pieces.origin(&text);
+                    let written = text.len();
+                    let mut val = Val::string(text, span.clone());
+                    // The pieces count bytes of the text as rendered, which Unicode
+                    // normalization may have shortened.
+                    if val.as_str().is_some_and(|s| s.len() == written) {
+                        val.text_origin = origin;
+                    }
+                    val
                 }
             }
             Rendered::Unknown(_) => Val::unknown(Type::String, span.clone()),
@@ -48,21 +62,26 @@ impl Scope<'_, '_> {
         .marked(sensitive))
     }
 
-    /// The template's text with unknown interpolations written back as `${...}`.
+    /// The template's text with unknown interpolations written back as `${...}`, and for a
+    /// `heredoc`, where the pieces of that text were written.
     pub(super) fn template_text(
         &self,
         file: &FileText,
         t: &Template,
         span: &Span,
-    ) -> Result<String, Fail> {
+        heredoc: bool,
+    ) -> Result<(String, Option<Rc<TextOrigin>>), Fail> {
         let mut sensitive = false;
-        Ok(match self.render(file, t, span, false, &mut sensitive)? {
+        let mut pieces = Pieces::new(heredoc);
+        let text = match self.render(file, t, span, false, &mut sensitive, &mut pieces)? {
             Rendered::Text(s) | Rendered::Unknown(s) => s,
-        })
+        };
+        let origin = pieces.origin(&text);
+        Ok((text, origin))
     }
 
     /// Renders `t`; `strip_first` trims the white space that starts it (a `~}` just
-    /// before it).
+    /// before it). `pieces` notes where each piece of the text was written.
     fn render(
         &self,
         file: &FileText,
@@ -70,6 +89,7 @@ impl Scope<'_, '_> {
         span: &Span,
         strip_first: bool,
         sensitive: &mut bool,
+        pieces: &mut Pieces,
     ) -> Result<Rendered, Fail> {
         let mut out = String::new();
         let mut known = true;
@@ -80,12 +100,15 @@ impl Scope<'_, '_> {
                     let text: &str = literal.value();
                     let text = if strip_next { text.trim_start() } else { text };
                     strip_next = false;
+                    pieces.literal(file, out.len(), text, literal.span(), span);
                     out.push_str(text);
                 }
                 Element::Interpolation(interpolation) => {
                     if interpolation.strip.strip_start() {
                         out.truncate(out.trim_end().len());
+                        pieces.cut(out.len());
                     }
+                    pieces.other(out.len(), file.span_of(element.span(), span));
                     strip_next = interpolation.strip.strip_end();
                     let value = self.hcl(file, &interpolation.expr)?;
                     *sensitive |= value.sensitive;
@@ -126,7 +149,9 @@ impl Scope<'_, '_> {
                     Directive::If(d) => {
                         if d.if_expr.strip.strip_start() {
                             out.truncate(out.trim_end().len());
+                            pieces.cut(out.len());
                         }
+                        pieces.other(out.len(), file.span_of(element.span(), span));
                         let cond = self.hcl(file, &d.if_expr.cond_expr)?;
                         *sensitive |= cond.sensitive;
                         let cond_span = self.span(file, &d.if_expr.cond_expr);
@@ -168,11 +193,17 @@ impl Scope<'_, '_> {
                             )
                         };
                         if let Some(branch) = branch {
-                            let (mut text, ok) =
-                                match self.render(file, branch, span, strip_start, sensitive)? {
-                                    Rendered::Text(s) => (s, true),
-                                    Rendered::Unknown(s) => (s, false),
-                                };
+                            let (mut text, ok) = match self.render(
+                                file,
+                                branch,
+                                span,
+                                strip_start,
+                                sensitive,
+                                &mut Pieces::new(false),
+                            )? {
+                                Rendered::Text(s) => (s, true),
+                                Rendered::Unknown(s) => (s, false),
+                            };
                             known &= ok;
                             if strip_end {
                                 text.truncate(text.trim_end().len());
@@ -184,7 +215,9 @@ impl Scope<'_, '_> {
                     Directive::For(d) => {
                         if d.for_expr.strip.strip_start() {
                             out.truncate(out.trim_end().len());
+                            pieces.cut(out.len());
                         }
+                        pieces.other(out.len(), file.span_of(element.span(), span));
                         let coll = self.hcl(file, &d.for_expr.collection_expr)?;
                         *sensitive |= coll.sensitive;
                         let coll_span = self.span(file, &d.for_expr.collection_expr);
@@ -227,6 +260,7 @@ impl Scope<'_, '_> {
                                 span,
                                 d.for_expr.strip.strip_end(),
                                 sensitive,
+                                &mut Pieces::new(false),
                             )? {
                                 Rendered::Text(s) => (s, true),
                                 Rendered::Unknown(s) => (s, false),

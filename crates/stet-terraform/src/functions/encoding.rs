@@ -138,7 +138,7 @@ pub(super) static FUNCTIONS: &[Function] = &[
                 return super::unknown(c, Type::String);
             }
             let text = yaml::encode(v).map_err(FnError::Call)?;
-            c.bounded(text)
+            Ok(c.bounded(text)?.encoding_of(v))
         },
     },
 ];

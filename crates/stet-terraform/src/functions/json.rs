@@ -25,7 +25,7 @@ pub(super) static FUNCTIONS: &[Function] = &[
                 return super::unknown(c, Type::String);
             }
             let text = json_encode(v).map_err(FnError::Call)?;
-            c.bounded(text)
+            Ok(c.bounded(text)?.encoding_of(v))
         },
     },
 ];

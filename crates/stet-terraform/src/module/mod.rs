@@ -175,6 +175,9 @@ pub fn load_module(files: &dyn FileSource, dir: &Path, options: &LoadOptions) ->
     all_errors.extend(ctx.diagnostics.take());
     graph.files = world.sources.take();
     graph.edges = body::edges(&graph.resources);
+    // Every instance of a module walks the same locals.
+    graph.settings.local_values.sort();
+    graph.settings.local_values.dedup();
     let outside_files = *world.outside_files.borrow();
     Module {
         graph,
@@ -278,6 +281,8 @@ impl<'w, 'a> Loader<'w, 'a> {
         for block in &def.outputs {
             self.push_output(id, &names, &prefix, block);
         }
+        let local_values = &mut self.graph.settings.local_values;
+        local_values.extend(def.locals.iter().map(|a| a.span.clone()));
     }
 
     fn settings(&mut self, id: InstanceId) {

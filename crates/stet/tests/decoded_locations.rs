@@ -1,0 +1,315 @@
+//! Issue #16: a document written in a Terraform string — JSON in a heredoc, or built by
+//! `jsonencode`/`yamlencode` — and read back by a rule (`json_parse`) points at the line of
+//! each of its parts, not at the whole string; its values are exactly what reading the text
+//! gives. And a failing value read from a local value is reported at the resource that reads
+//! it, the local kept as the related place.
+
+use stet::{builtin_rules, check, load, Finding, LoadOptions, Pack};
+use stet_graph::{Span, Value};
+use stet_terraform::{load_module, MemoryFiles};
+
+/// The attribute `name` of `address` in a module of one file, `main.tf`.
+fn attribute(text: &str, address: &str, name: &str) -> Value {
+    let mut files = MemoryFiles::default();
+    files.insert("m/main.tf", text.as_bytes().to_vec());
+    let module = load_module(
+        &files,
+        "m".as_ref(),
+        &stet_terraform::LoadOptions::default(),
+    );
+    let resource = module
+        .graph
+        .resource(address)
+        .unwrap_or_else(|| panic!("no {address}: {:?}", module.errors));
+    resource
+        .attributes
+        .get(name)
+        .cloned()
+        .unwrap_or_else(|| panic!("no {name} in {address}"))
+}
+
+/// The string value read back as `json_parse` reads it, and placed.
+fn read_back(value: &Value) -> (Value, Value) {
+    let text = match (&value.kind, value.as_expr()) {
+        (stet_graph::ValueKind::String(s), _) => s.clone(),
+        (_, Some(e)) => e.text.clone(),
+        _ => panic!("not a string: {value:?}"),
+    };
+    let decoded = stet_rules::parse_test_yaml("<text>".into(), &text)
+        .unwrap_or_else(|e| panic!("{e}: {text}"))
+        .unwrap_or_else(|| panic!("no document in {text}"));
+    (decoded.clone(), value.place_decoded(decoded))
+}
+
+fn at(span: &Span) -> (u32, u32) {
+    (span.start.line, span.start.column)
+}
+
+/// The keys of every map in `value`, depth first, to compare key order.
+fn keys(value: &Value, out: &mut Vec<String>) {
+    match &value.kind {
+        stet_graph::ValueKind::Map(map) => {
+            for entry in map.iter() {
+                out.push(entry.key.clone());
+                keys(&entry.value, out);
+            }
+        }
+        stet_graph::ValueKind::List(items) => items.iter().for_each(|i| keys(i, out)),
+        _ => {}
+    }
+}
+
+#[test]
+fn json_in_an_indented_heredoc_points_at_its_lines() {
+    let text = r#"resource "aws_ecs_task_definition" "t" {
+  container_definitions = <<-EOF
+    [
+      {
+        "name": "web",
+        "image": "wordpress",
+        "cpu": 10
+      }
+    ]
+  EOF
+}
+"#;
+    let value = attribute(text, "aws_ecs_task_definition.t", "container_definitions");
+    let (decoded, placed) = read_back(&value);
+    assert_eq!(placed.to_json(), decoded.to_json());
+    let container = placed.as_list().and_then(|l| l.first()).unwrap();
+    let image = container.get("image").unwrap();
+    // `        "image": "wordpress",` is line 6; the value starts at column 18.
+    assert_eq!(at(&image.span), (6, 18));
+    assert_eq!((image.span.end.line, image.span.end.column), (6, 29));
+    let key = container.as_map().and_then(|m| m.entry("cpu")).unwrap();
+    assert_eq!(at(&key.key_span), (7, 9));
+}
+
+#[test]
+fn a_heredoc_with_interpolations_points_at_their_lines() {
+    let text = r#"locals {
+  tag = "latest"
+}
+resource "aws_ecs_task_definition" "t" {
+  container_definitions = <<EOF
+[
+  {
+    "name": "${aws_ecr_repository.r.name}",
+    "image": "nginx:${local.tag}"
+  }
+]
+EOF
+}
+"#;
+    let value = attribute(text, "aws_ecs_task_definition.t", "container_definitions");
+    // An unknown part makes the string unknown; its text still reads as JSON.
+    assert!(value.as_expr().is_some(), "{value:?}");
+    let (decoded, placed) = read_back(&value);
+    assert_eq!(placed.to_json(), decoded.to_json());
+    let container = placed.as_list().and_then(|l| l.first()).unwrap();
+    assert_eq!(at(&container.get("name").unwrap().span), (8, 13));
+    let image = container.get("image").unwrap();
+    assert_eq!(image.as_str(), Some("nginx:latest"));
+    assert_eq!(at(&image.span), (9, 14));
+    // It ends after the interpolation's closing quote.
+    assert_eq!((image.span.end.line, image.span.end.column), (9, 34));
+}
+
+#[test]
+fn a_heredoc_line_with_an_escape_points_at_the_whole_line() {
+    let text = r#"resource "aws_ecs_task_definition" "t" {
+  container_definitions = <<EOF
+[
+  {"name": "$${x}", "image": "nginx"}
+]
+EOF
+}
+"#;
+    let value = attribute(text, "aws_ecs_task_definition.t", "container_definitions");
+    let (decoded, placed) = read_back(&value);
+    assert_eq!(placed.to_json(), decoded.to_json());
+    let container = placed.as_list().and_then(|l| l.first()).unwrap();
+    // `$${` is written where the text has `${`: the line is placed, not the column.
+    assert_eq!(at(&container.get("image").unwrap().span), (4, 1));
+    assert_eq!(container.get("name").and_then(Value::as_str), Some("${x}"));
+}
+
+#[test]
+fn jsonencode_points_at_the_parts_it_encoded_with_the_values_the_text_has() {
+    let text = r#"locals {
+  base = {
+    zeta  = 3.14159265358979323846
+    alpha = 1.50
+    big   = 12345678901234567890
+  }
+}
+resource "aws_ecs_task_definition" "t" {
+  container_definitions = jsonencode([merge(local.base, {
+    name  = "app"
+    image = "nginx:latest"
+    cpu   = 1e3
+    ports = [80, 443]
+  })])
+}
+"#;
+    let value = attribute(text, "aws_ecs_task_definition.t", "container_definitions");
+    let (decoded, placed) = read_back(&value);
+    // The values, numbers and key order (sorted by jsonencode) are the text's.
+    assert_eq!(placed.to_json(), decoded.to_json());
+    let (mut placed_keys, mut decoded_keys) = (Vec::new(), Vec::new());
+    keys(&placed, &mut placed_keys);
+    keys(&decoded, &mut decoded_keys);
+    assert_eq!(placed_keys, decoded_keys);
+    assert_eq!(
+        placed_keys,
+        ["alpha", "big", "cpu", "image", "name", "ports", "zeta"]
+    );
+    let container = placed.as_list().and_then(|l| l.first()).unwrap();
+    let line = |key: &str| container.get(key).map(|v| v.span.start.line);
+    assert_eq!(line("image"), Some(11));
+    assert_eq!(line("cpu"), Some(12));
+    assert_eq!(line("alpha"), Some(4));
+    // More digits than a float holds: read back as the nearest float, which is the number
+    // Terraform wrote.
+    assert_eq!(line("zeta"), Some(3));
+    // Past 64 bits, read back wrapped (as cfn-guard reads it): not the number written, so
+    // it stays at the call.
+    assert_eq!(line("big"), Some(9));
+    let ports = container.get("ports").and_then(Value::as_list).unwrap();
+    assert_eq!(at(&ports[1].span), (13, 18));
+}
+
+#[test]
+fn yamlencode_points_at_the_parts_it_encoded() {
+    let text = r#"resource "kubernetes_config_map" "c" {
+  data = {
+    spec = yamlencode({
+      image = "nginx"
+      replicas = 2
+    })
+  }
+}
+"#;
+    let data = attribute(text, "kubernetes_config_map.c", "data");
+    let (decoded, placed) = read_back(data.get("spec").unwrap());
+    assert_eq!(placed.to_json(), decoded.to_json());
+    assert_eq!(at(&placed.get("image").unwrap().span), (4, 15));
+    assert_eq!(at(&placed.get("replicas").unwrap().span), (5, 18));
+}
+
+#[test]
+fn a_quoted_string_of_json_stays_at_the_string() {
+    let text = "resource \"aws_ecs_task_definition\" \"t\" {\n  container_definitions = \"[{\\\"image\\\": \\\"nginx\\\"}]\"\n}\n";
+    let value = attribute(text, "aws_ecs_task_definition.t", "container_definitions");
+    let (_, placed) = read_back(&value);
+    let image = placed.as_list().and_then(|l| l.first()).unwrap();
+    assert_eq!(image.get("image").unwrap().span, value.span);
+}
+
+/// The findings of the built-in pack on a folder of files.
+fn findings(name: &str, files: &[(&str, &str)]) -> Vec<Finding> {
+    let root = std::env::temp_dir().join(format!("stet-decoded-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    for (name, text) in files {
+        let path = root.join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    let loaded = load(
+        std::slice::from_ref(&root),
+        &LoadOptions {
+            root: Some(root.clone()),
+            ..LoadOptions::default()
+        },
+    );
+    let (rules, problems) = builtin_rules(Pack::Configuration);
+    assert!(problems.is_empty(), "{problems:?}");
+    let (findings, _) = check(&loaded, &rules);
+    let _ = std::fs::remove_dir_all(&root);
+    findings
+}
+
+#[test]
+fn an_image_read_from_a_local_is_reported_at_the_task_definition() {
+    let found = findings(
+        "local",
+        &[(
+            "main.tf",
+            r#"locals {
+  sidecar = {
+    name  = "proxy"
+    image = "envoyproxy/envoy"
+  }
+}
+
+resource "aws_ecs_task_definition" "proxy" {
+  family                = "proxy"
+  container_definitions = jsonencode([local.sidecar])
+}
+"#,
+        )],
+    );
+    let pin004: Vec<&Finding> = found.iter().filter(|f| f.rule == "PIN004").collect();
+    assert_eq!(pin004.len(), 1, "{found:#?}");
+    let f = pin004[0];
+    assert_eq!(f.resource, "aws_ecs_task_definition.proxy");
+    assert_eq!((f.line, f.column), (8, 1));
+    let related: Vec<(u32, u32)> = f.related.iter().map(|r| (r.line, r.column)).collect();
+    assert_eq!(related, [(4, 13)]);
+}
+
+#[test]
+fn a_parameter_read_from_a_module_local_names_the_instance_reading_it() {
+    // As terraform-aws-eks's node groups: the SSM parameter path comes from a map of local
+    // values, keyed by each instance's AMI type.
+    let module = r#"variable "ami_type" {
+  type = string
+}
+
+locals {
+  ami_type_to_ssm_param = {
+    AL2023       = "/aws/service/eks/optimized-ami/1.30/amazon-linux-2023/x86_64/standard/amazon-eks-node-al2023-x86_64-standard-1.30-v20240605/image_id"
+    BOTTLEROCKET = "/aws/service/bottlerocket/aws-k8s-1.30/x86_64/latest/image_id"
+  }
+}
+
+data "aws_ssm_parameter" "ami" {
+  name = local.ami_type_to_ssm_param[var.ami_type]
+}
+"#;
+    let root = r#"module "al2023" {
+  source   = "./modules/node-group"
+  ami_type = "AL2023"
+}
+
+module "bottlerocket" {
+  source   = "./modules/node-group"
+  ami_type = "BOTTLEROCKET"
+}
+"#;
+    let found = findings(
+        "module-local",
+        &[("main.tf", root), ("modules/node-group/main.tf", module)],
+    );
+    let pin006: Vec<(&str, &str, u32)> = found
+        .iter()
+        .filter(|f| f.rule == "PIN006")
+        .map(|f| (f.resource.as_str(), &f.file[f.file.len() - 7..], f.line))
+        .collect();
+    // At the data source of the instance that reads the `latest` path, not at the local.
+    assert_eq!(
+        pin006,
+        [(
+            "module.bottlerocket.data.aws_ssm_parameter.ami",
+            "main.tf",
+            12
+        )],
+        "{found:#?}"
+    );
+    let f = found.iter().find(|f| f.rule == "PIN006").unwrap();
+    assert_eq!(
+        f.related.iter().map(|r| r.line).collect::<Vec<_>>(),
+        [8],
+        "{f:#?}"
+    );
+}
