@@ -1,5 +1,5 @@
-//! The stet rule language: CloudFormation Guard (2.x/3.x) rules, parsed with pest and
-//! evaluated over stet's rule documents.
+//! The stet rule language: CloudFormation Guard (2.x/3.x) rules, parsed and evaluated over
+//! stet's rule documents as cfn-guard 3.2.1 parses and evaluates them.
 //!
 //! # Overview
 //! [`RuleSet::parse`] reads a rule file (errors carry the rule file:line:column and render
@@ -18,8 +18,8 @@
 //!     %buckets.Properties.VersioningConfiguration.Status == 'Enabled'
 //!         << versioning must be on >>
 //! }"#).unwrap();
-//! let template = stet_cloudformation::parse_yaml("t.yaml".into(),
-//!     "Resources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties: {}\n", &Default::default())
+//! let template = stet_rules::parse_data("t.yaml".into(),
+//!     "Resources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties: {}\n")
 //!     .unwrap().unwrap();
 //! let result = rules.evaluate(&template).unwrap();
 //! assert_eq!(result[0].status, Status::Fail);

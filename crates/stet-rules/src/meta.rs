@@ -125,13 +125,14 @@ pub(crate) fn read_meta(path: &str, text: &str) -> Result<RuleMeta, Error> {
         message,
         line: "# stet:".into(),
     };
-    let value =
-        stet_cloudformation::parse_yaml(path.into(), &yaml, &Default::default()).map_err(|e| {
+    let value = stet_graph::parse_yaml(path.into(), &yaml, &Default::default())
+        .map_err(|e| {
             span(format!(
                 "the `# stet:` header is not valid YAML: {}",
                 e.message()
             ))
-        })?;
+        })?
+        .root;
     let Some(map) = value.as_ref().and_then(Value::as_map) else {
         return Ok(RuleMeta::default());
     };
