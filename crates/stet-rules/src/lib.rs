@@ -45,7 +45,7 @@ mod value;
 pub use ast::RuleFile;
 pub use data::{parse_data, parse_data_stream, parse_test_yaml, DataError, DataFile};
 pub use error::Error;
-pub use meta::{RuleMeta, Severity};
+pub use meta::{ParseSeverityError, RuleMeta, Severity};
 pub use testing::{run_test_file, run_tests, Mismatch, TestReport};
 
 use stet_graph::{Span, Value};
@@ -133,6 +133,26 @@ pub enum EvalError {
         /// What went wrong.
         message: String,
     },
+}
+
+impl EvalError {
+    /// Where evaluation stopped, when known.
+    pub fn span(&self) -> Option<&Span> {
+        match self {
+            EvalError::Evaluation { span, .. } => span.as_ref(),
+            EvalError::Budget { .. } => None,
+        }
+    }
+
+    /// What went wrong, without the location.
+    pub fn message(&self) -> String {
+        match self {
+            EvalError::Budget { steps, .. } => {
+                format!("rule evaluation stopped after {steps} steps on one document")
+            }
+            EvalError::Evaluation { message, .. } => message.clone(),
+        }
+    }
 }
 
 /// A parsed rule file, ready to evaluate.

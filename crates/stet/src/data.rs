@@ -118,7 +118,7 @@ mod tests {
         );
         assert_eq!(loaded.documents.len(), 1);
         assert_eq!(loaded.diagnostics.len(), 1);
-        assert_eq!(loaded.diagnostics[0].line, 2);
+        assert_eq!(loaded.diagnostics[0].span.start.line, 2);
         read(Path::new("bad.yaml"), "a: [1,\n", &mut loaded);
         assert_eq!(loaded.summary.failed, 1);
     }

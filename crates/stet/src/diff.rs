@@ -226,7 +226,7 @@ fn leave_out_submodules(
     let inside = |file: &str| shown.iter().any(|s| Path::new(file).starts_with(s));
     for side in [&mut *old, &mut *new] {
         side.graphs.retain(|g| !inside(&g.path));
-        side.diagnostics.retain(|d| !inside(&d.file));
+        side.diagnostics.retain(|d| !inside(&d.span.file));
     }
     for path in shown {
         new.diagnostics.push(Diagnostic::file(
@@ -288,7 +288,7 @@ fn load_revision(
         graph.rename_files(&mut rename);
     }
     for diagnostic in &mut loaded.diagnostics {
-        diagnostic.file = rename(&diagnostic.file).to_string();
+        diagnostic.span.file = rename(&diagnostic.span.file);
     }
     Ok(loaded)
 }

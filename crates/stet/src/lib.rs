@@ -59,7 +59,11 @@ pub use discover::SKIPPED_FOLDERS;
 pub use git::{GitError, Repository};
 pub use graph_output::graph_json;
 pub use load::{inputs_root, load, repository_root, LoadOptions, LoadSummary, Loaded};
-pub use report::{RenderOptions, Report, ReportFormat, RuleInfo, Suppressed, REPOSITORY};
+pub use report::{
+    JsonActions, JsonDiagnostic, JsonFinding, JsonRelated, JsonReport, JsonSpan, JsonSummary,
+    JsonSuppressed, JsonTool, ParseFormatError, RenderOptions, Report, ReportFormat, RuleInfo,
+    Suppressed, REPOSITORY,
+};
 pub use run::{
     check_paths, check_revisions, read_baseline, report_diff, BaselineError, RunOptions,
 };
@@ -67,5 +71,7 @@ pub use stet_diff::{Action, AttributeChange, Change, KnowledgeBase, Replacement,
 pub use stet_graph::{
     render_document, Format, Graph, Limits, Resource, ResourceKind, Span, Value, ValueKind,
 };
-pub use stet_rules::{run_tests, RuleMeta, RuleSet, Severity, Status, TestReport};
+pub use stet_rules::{
+    run_tests, ParseSeverityError, RuleMeta, RuleSet, Severity, Status, TestReport,
+};
 pub use suppress::{apply_suppressions, today, Suppression, NO_REASON_RULE};

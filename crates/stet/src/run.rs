@@ -288,10 +288,10 @@ fn finish(
     }
     let mut findings: Vec<Finding> = findings
         .into_iter()
-        .filter(|f| !config.excludes(&f.file))
+        .filter(|f| !config.excludes(&f.span.file))
         .map(|mut f| {
             if let Some(s) = config.severity.get(&f.rule) {
-                f.severity = s.as_str().to_string();
+                f.severity = *s;
             }
             f
         })
@@ -305,7 +305,7 @@ fn finish(
     if let Some(baseline) = &options.baseline {
         findings = without(findings, baseline);
     }
-    diagnostics.retain(|d| d.level == Level::Error || !config.excludes(&d.file));
+    diagnostics.retain(|d| d.level == Level::Error || !config.excludes(&d.span.file));
     diagnostics.sort();
     diagnostics.dedup();
     let mut rules: Vec<RuleInfo> = ran.iter().flat_map(RuleInfo::of).collect();
@@ -366,45 +366,30 @@ pub struct BaselineError {
     pub message: String,
 }
 
-/// The findings of a saved JSON report (`stet check --format json --output FILE`).
-pub fn read_baseline(path: &Path) -> Result<Vec<Finding>, BaselineError> {
+/// The findings of a saved JSON report (`stet check --format json --output FILE`), read as
+/// [`JsonReport`](crate::JsonReport) (the schema the JSON writer writes).
+///
+/// # Errors
+/// The file cannot be read, is not JSON, or is not a stet JSON report (version 1); the
+/// message says where.
+pub fn read_baseline(path: impl AsRef<Path>) -> Result<Vec<Finding>, BaselineError> {
+    let path = path.as_ref();
     let error = |message: String| BaselineError {
         path: path.to_path_buf(),
         message,
     };
     let text = std::fs::read_to_string(path).map_err(|e| error(format!("cannot read: {e}")))?;
-    let json: serde_json::Value =
-        serde_json::from_str(&text).map_err(|e| error(format!("not a JSON report: {e}")))?;
-    let findings = json
-        .get("findings")
-        .and_then(serde_json::Value::as_array)
-        .ok_or_else(|| error("not a stet JSON report: no `findings` list".into()))?;
-    let text = |f: &serde_json::Value, k: &str| {
-        f.get(k)
-            .and_then(|v| v.as_str())
-            .unwrap_or_default()
-            .to_string()
-    };
-    let number = |f: &serde_json::Value, k: &str| {
-        f.get(k).and_then(serde_json::Value::as_u64).unwrap_or(1) as u32
-    };
-    Ok(findings
+    let report = crate::JsonReport::parse(&text)
+        .map_err(|e| error(format!("not a stet JSON report: {e}")))?;
+    if report.version != 1 {
+        return Err(error(format!(
+            "a version {} report, and this stet reads version 1",
+            report.version
+        )));
+    }
+    Ok(report
+        .findings
         .iter()
-        .map(|f| Finding {
-            file: text(f, "file"),
-            line: number(f, "line"),
-            column: number(f, "column"),
-            end_line: number(f, "end_line"),
-            end_column: number(f, "end_column"),
-            rule: text(f, "rule"),
-            severity: text(f, "severity"),
-            message: text(f, "message"),
-            remediation: None,
-            resource: text(f, "resource"),
-            resource_type: text(f, "resource_type"),
-            clause: String::new(),
-            aliases: Vec::new(),
-            related: Vec::new(),
-        })
+        .map(crate::JsonFinding::to_finding)
         .collect())
 }

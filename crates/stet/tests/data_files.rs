@@ -17,11 +17,11 @@ fn findings(report: &stet::Report) -> Vec<(String, String, u32, u32)> {
         .findings
         .iter()
         .map(|f| {
-            let name = Path::new(&f.file)
+            let name = Path::new(&*f.span.file)
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            (f.rule.clone(), name, f.line, f.column)
+            (f.rule.clone(), name, f.span.start.line, f.span.start.column)
         })
         .collect();
     out.sort();
@@ -81,7 +81,10 @@ fn a_kubernetes_manifest_is_checked_as_cfn_guard_checks_it() {
         .iter()
         .find(|d| d.message.contains("only the first document"))
         .expect("a warning about the second document");
-    assert_eq!((warning.line, warning.column), (18, 1));
+    assert_eq!(
+        (warning.span.start.line, warning.span.start.column),
+        (18, 1)
+    );
 }
 
 #[test]

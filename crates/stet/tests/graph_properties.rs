@@ -170,9 +170,9 @@ fn check_findings(graph: Graph) -> Result<(), TestCaseError> {
     let (findings, diagnostics) = check(&loaded, &rules);
     prop_assert!(diagnostics.is_empty(), "{:?}", diagnostics);
     for f in &findings {
-        let in_file = lines
-            .iter()
-            .any(|(path, n)| *path == f.file && f.line >= 1 && f.line <= *n);
+        let in_file = lines.iter().any(|(path, n)| {
+            *path == &*f.span.file && f.span.start.line >= 1 && f.span.start.line <= *n
+        });
         prop_assert!(in_file, "finding outside its file: {:?}", f);
     }
     Ok(())
