@@ -52,6 +52,7 @@ pub fn parse_data(file: Arc<str>, text: &str) -> Result<Option<Value>, DataError
 /// A data file's first document, and where a second one starts (cfn-guard reads only the
 /// first).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DataFile {
     /// The first document (`None` when the text holds none).
     pub document: Option<Value>,

@@ -6,6 +6,7 @@ use stet_graph::Span;
 
 /// A problem with a rule file, found when it is loaded (never mid-scan).
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
 pub enum Error {
     /// The text is not valid rule language.
     #[error("{span}: {message}")]

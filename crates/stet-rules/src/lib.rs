@@ -74,6 +74,7 @@ impl Status {
 
 /// A clause that failed: where it is written, the value it failed on, and why.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Failure {
     /// The rule it belongs to.
     pub rule: String,
@@ -99,6 +100,7 @@ pub struct Failure {
 
 /// One rule's result on a document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RuleResult {
     /// The rule's name.
     pub name: String,

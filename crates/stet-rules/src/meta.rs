@@ -75,7 +75,7 @@ impl Severity {
 
 impl std::fmt::Display for Severity {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
+        f.pad(self.as_str())
     }
 }
 
@@ -94,6 +94,7 @@ pub struct ParseSeverityError(pub String);
 
 /// A rule file's metadata header.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub struct RuleMeta {
     /// The rule's ID (`PIN003`); findings are reported under it.
     pub id: Option<String>,

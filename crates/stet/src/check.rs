@@ -96,10 +96,10 @@ impl Related {
 
 /// Reads every `.guard` file in `paths` (files or folders, recursively). Files that do not
 /// parse are diagnostics; the others are returned.
-pub fn load_rules(paths: &[PathBuf]) -> (Vec<RuleSet>, Vec<Diagnostic>) {
+pub fn load_rules(paths: &[impl AsRef<Path>]) -> (Vec<RuleSet>, Vec<Diagnostic>) {
     let mut files = Vec::new();
     for path in paths {
-        collect_rule_files(path, &mut files);
+        collect_rule_files(path.as_ref(), &mut files);
     }
     files.sort();
     let mut rules = Vec::new();

@@ -16,6 +16,7 @@ use stet_graph::Value;
 
 /// A plain document read from a data file.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct DataDocument {
     /// The file (relative to where stet runs).
     pub path: Arc<str>,

@@ -26,7 +26,7 @@ impl Level {
 
 impl std::fmt::Display for Level {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
+        f.pad(self.as_str())
     }
 }
 
@@ -58,9 +58,9 @@ impl Diagnostic {
     }
 
     /// A diagnostic about a whole file or folder.
-    pub fn file(path: &Path, message: impl Into<String>, level: Level) -> Diagnostic {
+    pub fn file(path: impl AsRef<Path>, message: impl Into<String>, level: Level) -> Diagnostic {
         Diagnostic {
-            span: Span::file_start(path.to_string_lossy().into()),
+            span: Span::file_start(path.as_ref().to_string_lossy().into()),
             message: message.into(),
             level,
         }

@@ -29,6 +29,7 @@ struct Directive {
 
 /// What suppression did to a list of findings.
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct Suppression {
     /// Findings that still count (with SUP001 findings for suppressions without a reason).
     pub findings: Vec<Finding>,

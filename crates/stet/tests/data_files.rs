@@ -118,7 +118,7 @@ fn files_found_in_folders_are_data_files_when_the_configuration_says_so() {
     // Found by walking a folder (not named): skipped, unless `data` matches them.
     let report = check_paths(&[fixtures().join("k8s")], &own_rules("k8s/k8s.guard"));
     assert!(report.findings.is_empty(), "{:?}", report.findings);
-    let config = Config::parse(&fixtures().join("stet.toml"), "data = [\"k8s/*.yaml\"]\n").unwrap();
+    let config = Config::parse(fixtures().join("stet.toml"), "data = [\"k8s/*.yaml\"]\n").unwrap();
     let options = RunOptions {
         config,
         ..own_rules("k8s/k8s.guard")

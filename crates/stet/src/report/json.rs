@@ -2,28 +2,7 @@
 //! writer serializes it and the baseline reader ([`crate::read_baseline`]) deserializes it,
 //! so the fields are declared once, here.
 //!
-//! ```json
-//! { "version": 1,
-//!   "tool": { "name": "stet", "version": "0.1.0" },
-//!   "findings": [ { "file": "main.tf", "line": 12, "column": 3, "end_line": 15, "end_column": 4,
-//!                   "rule": "PIN003", "severity": "high", "message": "…",
-//!                   "remediation": "…", "resource": "module.vpc", "resource_type": "module",
-//!                   "clause": "rules/PIN003.guard:24:13",
-//!                   "related": [ { "file": …, "line": …, …, "message": "…" } ] } ],
-//!   "changes": [ { "address": …, "action": …, "replacement": …, "file": …, "line": …, … } ],
-//!   "errors": [ { "file": …, "line": …, "column": …, "end_line": …, "end_column": …, "message": … } ],
-//!   "warnings": [ … ],
-//!   "summary": { "files": 0, "resources": 0, "findings": 0, "changes": 0, "errors": 0,
-//!                "suppressed": 0, "failed": 0, "skipped": { "not a template": 2 },
-//!                "actions": { "create": 0, "delete": 0, "update": 0, "replace": 0, "move": 0, "other": 0 } },
-//!   "suppressed": [ { …a finding…, "reason": "…", "suppressed_at": "main.tf:11" } ] }
-//! ```
-//!
-//! Files are named relative to the repository root ([`Report::path`]); `remediation` is left
-//! out when there is none, `related` when empty, `suppressed` unless asked for
-//! ([`RenderOptions::show_suppressed`]). A change-rule finding anchored on the attribute that
-//! forces a replacement lists the resource's block under `related`. Each change is written by
-//! `stet_diff::Change::to_json`. Fields may be added, never renamed or removed.
+//! The field-level specification is [`JsonReport`]'s documentation.
 
 use super::{RenderOptions, Report, Suppressed};
 use crate::check::{Finding, Related};
@@ -33,7 +12,30 @@ use std::collections::BTreeMap;
 use stet_graph::{Position, Span};
 use stet_rules::Severity;
 
-/// The JSON report, as `stet check --format json` writes it.
+/// The JSON report, as `stet check --format json` writes it and `--baseline` reads it:
+///
+/// ```json
+/// { "version": 1,
+///   "tool": { "name": "stet", "version": "0.1.0" },
+///   "findings": [ { "file": "main.tf", "line": 12, "column": 3, "end_line": 15, "end_column": 4,
+///                   "rule": "PIN003", "severity": "high", "message": "…",
+///                   "remediation": "…", "resource": "module.vpc", "resource_type": "module",
+///                   "clause": "rules/PIN003.guard:24:13",
+///                   "related": [ { "file": …, "line": …, …, "message": "…" } ] } ],
+///   "changes": [ { "address": …, "action": …, "replacement": …, "file": …, "line": …, … } ],
+///   "errors": [ { "file": …, "line": …, "column": …, "end_line": …, "end_column": …, "message": … } ],
+///   "warnings": [ … ],
+///   "summary": { "files": 0, "resources": 0, "findings": 0, "changes": 0, "errors": 0,
+///                "suppressed": 0, "failed": 0, "skipped": { "not a template": 2 },
+///                "actions": { "create": 0, "delete": 0, "update": 0, "replace": 0, "move": 0, "other": 0 } },
+///   "suppressed": [ { …a finding…, "reason": "…", "suppressed_at": "main.tf:11" } ] }
+/// ```
+///
+/// Files are named relative to the repository root ([`Report::path`]); `remediation` is left
+/// out when there is none, `related` when empty, `suppressed` unless asked for
+/// ([`RenderOptions::show_suppressed`]). A change-rule finding anchored on the attribute that
+/// forces a replacement lists the resource's block under `related`. Each change is written by
+/// [`Change::to_json`](crate::Change::to_json). Fields may be added, never renamed or removed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct JsonReport {
@@ -44,7 +46,7 @@ pub struct JsonReport {
     pub tool: JsonTool,
     /// The findings that count.
     pub findings: Vec<JsonFinding>,
-    /// The changes (diff mode), as `stet_diff::Change::to_json` writes them.
+    /// The changes (diff mode), as [`Change::to_json`](crate::Change::to_json) writes them.
     #[serde(default)]
     pub changes: Vec<serde_json::Value>,
     /// Inputs that could not be read or parsed.

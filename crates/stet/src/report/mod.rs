@@ -203,7 +203,7 @@ impl ReportFormat {
 
 impl std::fmt::Display for ReportFormat {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
+        f.pad(self.as_str())
     }
 }
 
@@ -268,7 +268,8 @@ impl Report {
     /// the root keep their name.
     ///
     /// ```
-    /// let report = stet::Report { root: std::env::current_dir().ok(), ..Default::default() };
+    /// let mut report = stet::Report::default();
+    /// report.root = std::env::current_dir().ok();
     /// assert_eq!(report.path("./infra/main.tf"), "infra/main.tf");
     /// ```
     pub fn path(&self, file: &str) -> String {
