@@ -92,6 +92,21 @@ pub fn load_texts<N: AsRef<Path>, T: AsRef<str>>(
     }
     loaded.summary.files += terraform_files.len();
     for (path, text) in &templates {
+        let size = text.as_ref().len() as u64;
+        if size > options.limits.max_file_size {
+            // As `load` refuses a file this large (Terraform files meet the same limit).
+            loaded.summary.failed += 1;
+            loaded.diagnostics.push(Diagnostic::file(
+                path,
+                format!(
+                    "not read: {size} bytes is over the {}-byte file size limit{}",
+                    options.limits.max_file_size,
+                    crate::diagnostic::raise_hint("max-file-size")
+                ),
+                Level::Error,
+            ));
+            continue;
+        }
         add_template(path, text.as_ref(), true, options, &mut loaded);
     }
     // Parameters files are files: none is looked for.
@@ -120,6 +135,17 @@ mod tests {
         let loaded = load_text("main.tf", "resource \"x\" {\n", &LoadOptions::default());
         assert!(loaded.has_errors());
         assert_eq!(&*loaded.diagnostics[0].span.file, "main.tf");
+    }
+
+    #[test]
+    fn texts_over_the_file_size_limit_are_not_read() {
+        let mut options = LoadOptions::default();
+        options.limits.max_file_size = 10;
+        for name in ["t.yaml", "main.tf"] {
+            let loaded = load_text(name, "Resources: {}\n# padding\n", &options);
+            assert!(loaded.has_errors(), "{name}");
+            assert!(loaded.graphs.is_empty(), "{name}");
+        }
     }
 
     #[test]
