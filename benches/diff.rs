@@ -44,12 +44,8 @@ fn pairs() -> &'static Vec<(PathBuf, u64)> {
 }
 
 fn diff(pair: &Path) -> usize {
-    let diffed = stet::diff_paths(
-        &pair.join("before"),
-        &pair.join("after"),
-        &Default::default(),
-    )
-    .expect("diff");
+    let diffed = stet::diff_paths(pair.join("before"), pair.join("after"), &Default::default())
+        .expect("diff");
     diffed.changes.len()
 }
 

@@ -4,7 +4,7 @@
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 use std::sync::Arc;
-use stet::{Diagnostic, Finding, Level, Report};
+use stet::{Diagnostic, Finding, Level, Report, Severity, Span};
 
 #[path = "../../crates/stet/tests/support/render_checks.rs"]
 mod render_checks;
@@ -20,47 +20,37 @@ fuzz_target!(|data: &[u8]| {
         if file.is_empty() && message.is_empty() && i > 0 {
             break;
         }
-        report.findings.push(Finding {
-            file: if file.is_empty() { "f".into() } else { file },
-            line: i + 1,
-            column: 1,
-            end_line: i + 1,
-            end_column: 5,
-            rule: next(),
-            severity: ["high", "medium", "low", "info"][i as usize % 4].into(),
-            message,
-            remediation: Some(next()),
-            resource: next(),
-            resource_type: "t".into(),
-            clause: "r.guard:1:1".into(),
-            aliases: Vec::new(),
-            related: Vec::new(),
-        });
+        let file = if file.is_empty() { "f".into() } else { file };
+        let mut span = Span::file_start(file.into());
+        span.start.line = i + 1;
+        span.end.line = i + 1;
+        span.end.column = 5;
+        let rule = next();
+        let mut finding = Finding::new(span, rule, Severity::ALL[i as usize % 4], message);
+        finding.remediation = Some(next());
+        finding.resource = next();
+        finding.resource_type = "t".into();
+        finding.clause = "r.guard:1:1".into();
+        report.findings.push(finding);
     }
     // A rule with a help link, for the first finding's rule ID.
     if let Some(first) = report.findings.first() {
-        report.rules.push(stet::RuleInfo {
-            id: first.rule.clone(),
-            title: next(),
-            severity: stet::Severity::High,
-            description: next(),
-            remediation: None,
-            help_uri: Some(next()),
-        });
+        let mut rule = stet::RuleInfo::new(first.rule.clone(), Severity::High);
+        rule.title = next();
+        rule.description = next();
+        rule.help_uri = Some(next());
+        report.rules.push(rule);
     }
     let file = next();
-    report.diagnostics.push(Diagnostic {
-        file: if file.is_empty() { "d".into() } else { file },
-        line: 1,
-        column: 1,
-        end_line: 1,
-        end_column: 1,
-        message: next(),
-        level: Level::Error,
-    });
+    let file = if file.is_empty() { "d".into() } else { file };
+    report.diagnostics.push(Diagnostic::at(
+        &Span::file_start(file.into()),
+        next(),
+        Level::Error,
+    ));
     let source: Arc<str> = next().into();
     for f in &report.findings {
-        report.sources.insert(f.file.clone(), source.clone());
+        report.sources.insert(f.span.file.to_string(), source.clone());
     }
     if let Err(problem) = render_checks::check_rendered(&report) {
         panic!("{problem}");

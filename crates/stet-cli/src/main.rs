@@ -561,6 +561,7 @@ fn run_options(
             ..stet::LoadOptions::default()
         },
         config,
+        ..stet::RunOptions::default()
     };
     Ok((options, fail_on))
 }

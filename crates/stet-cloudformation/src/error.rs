@@ -138,3 +138,24 @@ impl From<stet_graph::JsonError> for Error {
         }
     }
 }
+
+impl From<stet_graph::YamlError> for Error {
+    fn from(e: stet_graph::YamlError) -> Error {
+        use stet_graph::YamlError as Y;
+        match e {
+            Y::Syntax { span, message } => Error::Syntax { span, message },
+            Y::DuplicateKey {
+                span,
+                key,
+                first_line,
+            } => Error::DuplicateKey {
+                span,
+                key,
+                first_line,
+            },
+            Y::TooDeep { span, limit } => Error::TooDeep { span, limit },
+            Y::AliasExpansion { span, limit } => Error::AliasExpansion { span, limit },
+            Y::UnknownAnchor { span } => Error::UnknownAnchor { span },
+        }
+    }
+}

@@ -39,7 +39,8 @@ use stet_graph::{parse_json_keeping_last, Format, Graph, Limits};
 
 /// Parses the first document of any YAML text the way templates are read (short-form tags
 /// in long form, YAML 1.1 values, spans on every value). `Ok(None)` for an empty stream.
-/// Used for rule-test files and other YAML that is not a template.
+/// Used for parameters files (`samconfig.yaml`) and other YAML that is not a template; YAML
+/// without CloudFormation's tags is `stet_graph::parse_yaml`'s.
 ///
 /// ```
 /// let v = stet_cloudformation::parse_yaml("t.yaml".into(), "- a: !Ref B\n", &Default::default()).unwrap().unwrap();
@@ -112,7 +113,8 @@ pub fn parse_template(
             }
             return Ok(None);
         }
-        (document.root, document.duplicates)
+        let duplicates: Vec<Error> = document.duplicates.into_iter().map(Error::from).collect();
+        (document.root, duplicates)
     };
     let Some(root) = root else {
         return Ok(None);

@@ -5,7 +5,16 @@
 use serde_json::{json, Value as Json};
 use stet_graph::{Span, Value};
 
-/// What happens to a resource.
+/// What happens to a resource. Written as JSON and the rule document write it (`create`,
+/// `delete`, `update`, `replace`, `move`, `import`, `forget`).
+///
+/// ```
+/// use stet_diff::Action;
+/// let action: Action = "replace".parse().unwrap();
+/// assert_eq!(action, Action::Replace);
+/// assert_eq!(action.to_string(), "replace");
+/// assert!("rebuild".parse::<Action>().is_err());
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Action {
     /// A new resource.
@@ -25,6 +34,17 @@ pub enum Action {
 }
 
 impl Action {
+    /// Every action.
+    pub const ALL: [Action; 7] = [
+        Action::Create,
+        Action::Delete,
+        Action::Update,
+        Action::Replace,
+        Action::Move,
+        Action::Import,
+        Action::Forget,
+    ];
+
     /// The name in JSON output and in the rule document: `create`, `delete`, `update`,
     /// `replace`, `move`, `import`, `forget`.
     pub fn as_str(self) -> &'static str {
@@ -54,6 +74,28 @@ impl Action {
         }
     }
 }
+
+impl std::fmt::Display for Action {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+impl std::str::FromStr for Action {
+    type Err = ParseActionError;
+
+    fn from_str(name: &str) -> Result<Action, ParseActionError> {
+        Action::ALL
+            .into_iter()
+            .find(|a| a.as_str() == name)
+            .ok_or_else(|| ParseActionError(name.to_string()))
+    }
+}
+
+/// An action name that is not one of [`Action`]'s.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown action `{0}` (known: create, delete, update, replace, move, import, forget)")]
+pub struct ParseActionError(pub String);
 
 /// Whether a change replaces the resource.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

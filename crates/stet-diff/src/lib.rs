@@ -52,7 +52,9 @@ mod merge;
 mod plan;
 mod terraform;
 
-pub use change::{Action, AttributeChange, Change, CustomName, Replacement, Scope, Tally};
+pub use change::{
+    Action, AttributeChange, Change, CustomName, ParseActionError, Replacement, Scope, Tally,
+};
 pub use changeset::read_change_set;
 pub use compare::{
     differences, display_path, equivalent, key_path, normalized_source, star_path, Difference,

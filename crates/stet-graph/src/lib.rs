@@ -7,7 +7,8 @@
 //! providers) with their attributes as [`Value`] trees, the [`Edge`]s between them, and
 //! module-level [`Settings`]. Every value, key and resource carries a [`Span`]: its file and
 //! 1-based line:column start and end, with byte offsets. [`render_document`] turns a graph into
-//! the document rules query. [`Limits`] bounds the work any parser may do.
+//! the document rules query. [`parse_json`] and [`parse_yaml`] read JSON and YAML with a span on
+//! every value, for every parser. [`Limits`] bounds the work any parser may do.
 //!
 //! # Example
 //! ```
@@ -34,6 +35,7 @@ mod resource;
 mod span;
 mod text_origin;
 mod value;
+mod yaml;
 
 pub use address::{split_address, without_instance_key};
 pub use document::render_document;
@@ -46,4 +48,8 @@ pub use span::{LineIndex, Position, Span};
 pub use text_origin::{TextOrigin, TextPiece};
 pub use value::{
     format_float, Entry, EntryMut, Expr, Fallback, Map, Value, ValueKind, INDEXED_LEN,
+};
+pub use yaml::{
+    parse_yaml, parse_yaml_with_tags, read_yaml, ScanError, YamlDocument, YamlError, YamlEvent,
+    YamlReader, YamlTag,
 };

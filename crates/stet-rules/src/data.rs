@@ -12,10 +12,8 @@
 //! instead, which types scalars by YAML 1.2's core schema (`yes` is a string, `True` is true,
 //! `0x1F` is 31, an empty scalar is null); [`parse_test_yaml`] reads that way.
 
-use saphyr_parser::{Event, Marker, Parser, ScalarStyle, Span as YamlSpan, Tag};
-use std::collections::BTreeMap;
 use std::sync::Arc;
-use stet_graph::{LineIndex, Map, Position, Span, Value, ValueKind};
+use stet_graph::{read_yaml, Map, Span, Value, ValueKind, YamlEvent, YamlReader, YamlTag};
 
 /// How scalars are typed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,6 +52,7 @@ pub fn parse_data(file: Arc<str>, text: &str) -> Result<Option<Value>, DataError
 /// A data file's first document, and where a second one starts (cfn-guard reads only the
 /// first).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DataFile {
     /// The first document (`None` when the text holds none).
     pub document: Option<Value>,
@@ -96,137 +95,15 @@ pub fn parse_test_yaml(file: Arc<str>, text: &str) -> Result<Option<Value>, Data
     read(file, text, Typing::Test, |loader| loader.first_document())
 }
 
-/// How many times a file is re-indented and read again before its first error stands.
-const MAX_REINDENTS: usize = 64;
-
-/// Reads `text` with `f`, accepting what libyaml accepts and `saphyr-parser` does not.
-///
-/// libyaml (which cfn-guard's loader and `serde_yaml` are built on) does not check the
-/// indentation of a multi-line quoted scalar's later lines, nor of the lines of a `{ ... }` or
-/// `[ ... ]` written in a block mapping; `saphyr-parser` wants them indented deeper than their
-/// key. Leading white space on those lines carries no meaning, so such lines are indented
-/// further and the text read again; positions are reported in the file as written. (The
-/// CloudFormation loader does the same for templates.)
+/// Reads `text` with `f`, accepting what libyaml accepts and `saphyr-parser` does not (the
+/// indentation of lines in flow context; see `stet_graph::read_yaml`).
 fn read<T>(
     file: Arc<str>,
     text: &str,
     typing: Typing,
-    f: impl Fn(&mut Loader<'_>) -> Result<T, DataError>,
+    f: impl Fn(&mut Loader<'_, '_>) -> Result<T, DataError>,
 ) -> Result<T, DataError> {
-    let no_shifts = BTreeMap::new();
-    let mut loader = Loader::new(file.clone(), text, text, &no_shifts, typing);
-    let first = f(&mut loader);
-    let Err(original) = first else { return first };
-    let Some(mut scan_error) = loader.scan_error.take() else {
-        return Err(original);
-    };
-    let mut shifts: BTreeMap<usize, usize> = BTreeMap::new();
-    let mut current = text.to_string();
-    for _ in 0..MAX_REINDENTS {
-        let Some(lines) = lines_to_reindent(&current, &scan_error) else {
-            return Err(original);
-        };
-        for line in lines {
-            current = indent_line(&current, line, 2);
-            *shifts.entry(line).or_insert(0) += 2;
-        }
-        if shifts.values().any(|s| *s > 128) {
-            return Err(original);
-        }
-        let mut loader = Loader::new(file.clone(), &current, text, &shifts, typing);
-        match f(&mut loader) {
-            Ok(value) => return Ok(value),
-            Err(_) => match loader.scan_error.take() {
-                Some(e) => scan_error = e,
-                None => return Err(original),
-            },
-        }
-    }
-    Err(original)
-}
-
-/// A scan error as `saphyr-parser` reports it: line (from 1), column in characters (from
-/// 0), message.
-struct ScanError {
-    line: usize,
-    column: usize,
-    message: String,
-}
-
-/// The lines (from 1) to indent further after `error`, when it is one of lax indentation in
-/// flow context; `None` otherwise.
-fn lines_to_reindent(text: &str, error: &ScanError) -> Option<Vec<usize>> {
-    let lines: Vec<&str> = text.split('\n').collect();
-    let this = *lines.get(error.line.checked_sub(1)?)?;
-    match error.message.as_str() {
-        "invalid indentation in quoted scalar" => {
-            let line_start: usize = lines[..error.line - 1].iter().map(|l| l.len() + 1).sum();
-            let start = line_start
-                + this
-                    .chars()
-                    .take(error.column)
-                    .map(char::len_utf8)
-                    .sum::<usize>();
-            let end = quoted_scalar_end(text, start)?;
-            let mut reindent = Vec::new();
-            let mut at = line_start + this.len() + 1;
-            for (i, line) in lines.iter().enumerate().skip(error.line) {
-                if at >= end {
-                    break;
-                }
-                reindent.push(i + 1);
-                at += line.len() + 1;
-            }
-            (!reindent.is_empty()).then_some(reindent)
-        }
-        "invalid indentation" | "invalid indentation in flow construct" => {
-            let this = this.trim_start();
-            let previous = lines[..error.line - 1]
-                .iter()
-                .rev()
-                .map(|l| l.trim_end())
-                .find(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))?;
-            let in_flow = this.starts_with(['}', ']', '"', '\''])
-                || previous.ends_with([',', '{', '['])
-                || error.message.ends_with("flow construct");
-            in_flow.then(|| vec![error.line])
-        }
-        _ => None,
-    }
-}
-
-/// The byte offset just past the quoted scalar that opens at `start`.
-fn quoted_scalar_end(text: &str, start: usize) -> Option<usize> {
-    let rest = text.get(start..)?;
-    let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
-    let mut chars = rest.char_indices().skip(1).peekable();
-    while let Some((i, c)) = chars.next() {
-        if quote == '"' && c == '\\' {
-            chars.next();
-        } else if c == quote {
-            if quote == '\'' && chars.peek().is_some_and(|(_, n)| *n == '\'') {
-                chars.next();
-            } else {
-                return Some(start + i + 1);
-            }
-        }
-    }
-    None
-}
-
-/// `text` with `count` spaces added at the start of `line` (from 1).
-fn indent_line(text: &str, line: usize, count: usize) -> String {
-    let start: usize = text
-        .split('\n')
-        .take(line.saturating_sub(1))
-        .map(|l| l.len() + 1)
-        .sum();
-    let start = start.min(text.len());
-    let mut out = String::with_capacity(text.len() + count);
-    out.push_str(&text[..start]);
-    out.extend(std::iter::repeat_n(' ', count));
-    out.push_str(&text[start..]);
-    out
+    read_yaml(file, text, |reader| f(&mut Loader { reader, typing }))
 }
 
 /// The long form of a CloudFormation short-form tag that takes a scalar.
@@ -274,90 +151,17 @@ fn any_function(tag: &str) -> Option<&'static str> {
 /// Deepest nesting of collections read.
 const MAX_DEPTH: usize = 512;
 
-struct Loader<'t> {
-    parser: Parser<'t, saphyr_parser::StrInput<'t>>,
-    file: Arc<str>,
-    /// The file as written (the parser may be reading it re-indented).
-    text: &'t str,
-    index: LineIndex,
-    /// Spaces added at the start of which lines (from 1) of the text being parsed.
-    shifts: &'t BTreeMap<usize, usize>,
+struct Loader<'r, 't> {
+    reader: &'r mut YamlReader<'t>,
     typing: Typing,
-    /// The parser's error, in the text being parsed.
-    scan_error: Option<ScanError>,
 }
 
-impl<'t> Loader<'t> {
-    fn new(
-        file: Arc<str>,
-        parsed: &'t str,
-        text: &'t str,
-        shifts: &'t BTreeMap<usize, usize>,
-        typing: Typing,
-    ) -> Loader<'t> {
-        Loader {
-            parser: Parser::new_from_str(parsed),
-            file,
-            text,
-            index: LineIndex::new(text),
-            shifts,
-            typing,
-            scan_error: None,
-        }
-    }
-
-    fn position(&self, marker: &Marker) -> Position {
-        // saphyr counts characters; find the byte offset from the line's start.
-        // Spaces added to the line by `read` are not in the file.
-        let added = self.shifts.get(&marker.line()).copied().unwrap_or(0);
-        let column = marker.col() - added.min(marker.col());
-        let line = u32::try_from(marker.line().max(1)).unwrap_or(u32::MAX);
-        let start = self.index.line_start(line).unwrap_or(self.text.len());
-        let rest = self.text.get(start..).unwrap_or("");
-        let offset = start
-            + rest
-                .char_indices()
-                .nth(column)
-                .map_or(rest.len(), |(i, _)| i);
-        self.index.position(self.text, offset)
-    }
-
-    fn span(&self, span: &YamlSpan) -> Span {
-        Span {
-            file: self.file.clone(),
-            start: self.position(&span.start),
-            end: self.position(&span.end),
-        }
-    }
-
-    fn error<T>(&self, span: &YamlSpan, message: impl Into<String>) -> Result<T, DataError> {
-        Err(DataError {
-            span: self.span(span),
-            message: message.into(),
+impl<'t> Loader<'_, 't> {
+    fn next(&mut self) -> Result<(YamlEvent<'t>, Span), DataError> {
+        self.reader.next_event().map_err(|e| DataError {
+            span: e.span,
+            message: e.message,
         })
-    }
-
-    fn next(&mut self) -> Result<(Event<'t>, YamlSpan), DataError> {
-        match self.parser.next_event() {
-            Some(Ok(pair)) => Ok(pair),
-            Some(Err(e)) => {
-                self.scan_error = Some(ScanError {
-                    line: e.marker().line(),
-                    column: e.marker().col(),
-                    message: e.info().to_string(),
-                });
-                let position = self.position(e.marker());
-                Err(DataError {
-                    span: Span {
-                        file: self.file.clone(),
-                        start: position,
-                        end: position,
-                    },
-                    message: e.info().to_string(),
-                })
-            }
-            None => Ok((Event::StreamEnd, YamlSpan::default())),
-        }
     }
 
     /// Where a document after the first starts, if one does (errors after the first
@@ -365,8 +169,8 @@ impl<'t> Loader<'t> {
     fn next_document(&mut self) -> Option<Span> {
         loop {
             match self.next() {
-                Ok((Event::DocumentEnd | Event::Nothing, _)) => {}
-                Ok((Event::DocumentStart(_), span)) => return Some(self.span(&span)),
+                Ok((YamlEvent::DocumentEnd, _)) => {}
+                Ok((YamlEvent::DocumentStart, span)) => return Some(span),
                 _ => return None,
             }
         }
@@ -377,69 +181,59 @@ impl<'t> Loader<'t> {
         loop {
             let (event, span) = self.next()?;
             match event {
-                Event::StreamStart | Event::Nothing | Event::DocumentStart(_) => {}
-                Event::StreamEnd => return Ok(None),
-                Event::DocumentEnd => return Ok(None),
+                YamlEvent::DocumentStart => {}
+                YamlEvent::StreamEnd | YamlEvent::DocumentEnd => return Ok(None),
                 other => return self.node(other, span, 0).map(Some),
             }
         }
     }
 
-    fn node(
-        &mut self,
-        event: Event<'t>,
-        yspan: YamlSpan,
-        depth: usize,
-    ) -> Result<Value, DataError> {
+    fn node(&mut self, event: YamlEvent<'t>, span: Span, depth: usize) -> Result<Value, DataError> {
         if depth > MAX_DEPTH {
-            return self.error(&yspan, format!("nesting deeper than {MAX_DEPTH} levels"));
+            return error(span, format!("nesting deeper than {MAX_DEPTH} levels"));
         }
-        let span = self.span(&yspan);
         match event {
-            Event::Scalar(text, style, _, tag) => {
-                Ok(self.scalar(&text, style, tag.as_deref(), span))
-            }
-            Event::SequenceStart(_, tag) => {
+            YamlEvent::Scalar {
+                text, plain, tag, ..
+            } => Ok(self.scalar(&text, plain, tag.as_ref(), span)),
+            YamlEvent::SequenceStart { tag, .. } => {
                 let mut items = Vec::new();
                 let end = loop {
                     let (event, item_span) = self.next()?;
                     match event {
-                        Event::SequenceEnd => break item_span,
-                        Event::StreamEnd => {
-                            return self.error(&item_span, "unexpected end of the file")
+                        YamlEvent::SequenceEnd => break item_span,
+                        YamlEvent::StreamEnd => {
+                            return error(item_span, "unexpected end of the file")
                         }
                         other => items.push(self.node(other, item_span, depth + 1)?),
                     }
                 };
-                let span = span.cover(&self.span(&end));
+                let span = span.cover(&end);
                 let list = Value::new(ValueKind::List(items), span.clone());
-                let function = tag.as_deref().and_then(|t| {
-                    let local = t.handle == "!";
-                    match self.typing {
-                        Typing::Validate if local => sequence_function(&t.suffix),
-                        Typing::Test if local => any_function(&t.suffix),
-                        _ => None,
-                    }
+                let function = tag.as_ref().and_then(|t| match self.typing {
+                    Typing::Validate if t.is_local() => sequence_function(&t.suffix),
+                    Typing::Test if t.is_local() => any_function(&t.suffix),
+                    _ => None,
                 });
                 Ok(match function {
                     Some(name) => wrap(name, list, span),
                     None => list,
                 })
             }
-            Event::MappingStart(_, tag) => {
+            YamlEvent::MappingStart { tag, .. } => {
                 let mut map = Map::new();
                 let end = loop {
                     let (event, key_span) = self.next()?;
                     let key = match event {
-                        Event::MappingEnd => break key_span,
-                        Event::StreamEnd => {
-                            return self.error(&key_span, "unexpected end of the file")
+                        YamlEvent::MappingEnd => break key_span,
+                        YamlEvent::StreamEnd => {
+                            return error(key_span, "unexpected end of the file")
                         }
-                        other => self.node(other, key_span, depth + 1)?,
+                        other => self.node(other, key_span.clone(), depth + 1)?,
                     };
                     let Some(key_text) = key.as_str().map(str::to_string) else {
-                        return self.error(
-                            &key_span,
+                        return error(
+                            key_span,
                             format!(
                                 "a map key must be a string, this one is {}",
                                 key.type_name()
@@ -450,10 +244,10 @@ impl<'t> Loader<'t> {
                     let value = self.node(event, value_span, depth + 1)?;
                     map.insert(key_text, key.span, value);
                 };
-                let span = span.cover(&self.span(&end));
+                let span = span.cover(&end);
                 let value = Value::new(ValueKind::Map(map), span.clone());
-                let function = tag.as_deref().and_then(|t| match self.typing {
-                    Typing::Test if t.handle == "!" => any_function(&t.suffix),
+                let function = tag.as_ref().and_then(|t| match self.typing {
+                    Typing::Test if t.is_local() => any_function(&t.suffix),
                     _ => None,
                 });
                 Ok(match function {
@@ -461,17 +255,17 @@ impl<'t> Loader<'t> {
                     None => value,
                 })
             }
-            Event::Alias(_) => {
-                self.error(&yspan, "aliases are not supported (cfn-guard refuses them)")
+            YamlEvent::Alias(_) => {
+                error(span, "aliases are not supported (cfn-guard refuses them)")
             }
-            other => self.error(&yspan, format!("unexpected YAML event {other:?}")),
+            other => error(span, format!("unexpected YAML event {other:?}")),
         }
     }
 
-    fn scalar(&self, text: &str, style: ScalarStyle, tag: Option<&Tag>, span: Span) -> Value {
+    fn scalar(&self, text: &str, plain: bool, tag: Option<&YamlTag>, span: Span) -> Value {
         let kind = match self.typing {
-            Typing::Validate => validate_scalar(text, style, tag),
-            Typing::Test => test_scalar(text, style, tag),
+            Typing::Validate => validate_scalar(text, plain, tag),
+            Typing::Test => test_scalar(text, plain, tag),
         };
         match kind {
             Scalar::Plain(kind) => Value::new(kind, span),
@@ -483,6 +277,13 @@ impl<'t> Loader<'t> {
             Scalar::FunctionOf(name, kind) => wrap(name, Value::new(kind, span.clone()), span),
         }
     }
+}
+
+fn error<T>(span: Span, message: impl Into<String>) -> Result<T, DataError> {
+    Err(DataError {
+        span,
+        message: message.into(),
+    })
 }
 
 /// A scalar's value.
@@ -500,20 +301,16 @@ fn wrap(name: &str, value: Value, span: Span) -> Value {
     Value::new(ValueKind::Map(map), span)
 }
 
-fn is_core(tag: &Tag) -> bool {
-    tag.handle == "tag:yaml.org,2002:"
-}
-
 /// A scalar as `cfn-guard validate`'s loader types it.
-fn validate_scalar(text: &str, style: ScalarStyle, tag: Option<&Tag>) -> Scalar {
+fn validate_scalar(text: &str, plain: bool, tag: Option<&YamlTag>) -> Scalar {
     if let Some(tag) = tag {
-        if tag.handle == "!" {
+        if tag.is_local() {
             return match single_value_function(&tag.suffix) {
                 Some(name) => Scalar::Function(name),
                 None => Scalar::Plain(ValueKind::String(text.to_string())),
             };
         }
-        if is_core(tag) {
+        if tag.is_core() {
             return Scalar::Plain(match tag.suffix.as_str() {
                 "bool" => match text {
                     "true" => ValueKind::Bool(true),
@@ -532,7 +329,7 @@ fn validate_scalar(text: &str, style: ScalarStyle, tag: Option<&Tag>) -> Scalar 
         }
         return Scalar::Plain(ValueKind::String(text.to_string()));
     }
-    if style != ScalarStyle::Plain {
+    if !plain {
         return Scalar::Plain(ValueKind::String(text.to_string()));
     }
     Scalar::Plain(if let Ok(i) = text.parse::<i64>() {
@@ -550,20 +347,20 @@ fn validate_scalar(text: &str, style: ScalarStyle, tag: Option<&Tag>) -> Scalar 
 }
 
 /// A scalar as `serde_yaml` types it, and as cfn-guard then reads its tags.
-fn test_scalar(text: &str, style: ScalarStyle, tag: Option<&Tag>) -> Scalar {
+fn test_scalar(text: &str, plain: bool, tag: Option<&YamlTag>) -> Scalar {
     let untagged = |text: &str| {
-        if style == ScalarStyle::Plain {
+        if plain {
             core_schema(text)
         } else {
             ValueKind::String(text.to_string())
         }
     };
     match tag {
-        Some(tag) if is_core(tag) => Scalar::Plain(match tag.suffix.as_str() {
+        Some(tag) if tag.is_core() => Scalar::Plain(match tag.suffix.as_str() {
             "bool" | "int" | "float" | "null" => core_schema(text),
             _ => ValueKind::String(text.to_string()),
         }),
-        Some(tag) if tag.handle == "!" => match any_function(&tag.suffix) {
+        Some(tag) if tag.is_local() => match any_function(&tag.suffix) {
             Some(name) => Scalar::FunctionOf(name, untagged(text)),
             None => Scalar::Plain(untagged(text)),
         },

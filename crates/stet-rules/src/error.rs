@@ -6,6 +6,7 @@ use stet_graph::Span;
 
 /// A problem with a rule file, found when it is loaded (never mid-scan).
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
 pub enum Error {
     /// The text is not valid rule language.
     #[error("{span}: {message}")]
@@ -44,6 +45,21 @@ impl Error {
         }
     }
 
+    /// What is wrong, without the location (which [`Error::span`] gives).
+    ///
+    /// ```
+    /// let e = stet_rules::RuleSet::parse("r.guard", "rule r { Resources exits }").unwrap_err();
+    /// assert_eq!(e.to_string(), format!("r.guard:1:20: {}", e.message()));
+    /// assert!(e.message().ends_with("found `exits`"));
+    /// ```
+    pub fn message(&self) -> String {
+        match self {
+            Error::Syntax { message, .. } => message.clone(),
+            Error::Regex { message, .. } => format!("invalid regular expression: {message}"),
+            Error::Read { message, .. } => format!("cannot read: {message}"),
+        }
+    }
+
     /// The error as rustc shows one: the message, the location, the source line and a caret.
     ///
     /// ```text
@@ -55,12 +71,7 @@ impl Error {
     /// ```
     pub fn render(&self) -> String {
         let message = match self.span() {
-            Some(span) => {
-                let full = self.to_string();
-                full.strip_prefix(&format!("{span}: "))
-                    .map(str::to_string)
-                    .unwrap_or(full)
-            }
+            Some(_) => self.message(),
             None => self.to_string(),
         };
         let mut out = format!("error: {message}\n");

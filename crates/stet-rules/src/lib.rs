@@ -1,5 +1,5 @@
-//! The stet rule language: CloudFormation Guard (2.x/3.x) rules, parsed with pest and
-//! evaluated over stet's rule documents.
+//! The stet rule language: CloudFormation Guard (2.x/3.x) rules, parsed and evaluated over
+//! stet's rule documents as cfn-guard 3.2.1 parses and evaluates them.
 //!
 //! # Overview
 //! [`RuleSet::parse`] reads a rule file (errors carry the rule file:line:column and render
@@ -18,8 +18,8 @@
 //!     %buckets.Properties.VersioningConfiguration.Status == 'Enabled'
 //!         << versioning must be on >>
 //! }"#).unwrap();
-//! let template = stet_cloudformation::parse_yaml("t.yaml".into(),
-//!     "Resources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties: {}\n", &Default::default())
+//! let template = stet_rules::parse_data("t.yaml".into(),
+//!     "Resources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties: {}\n")
 //!     .unwrap().unwrap();
 //! let result = rules.evaluate(&template).unwrap();
 //! assert_eq!(result[0].status, Status::Fail);
@@ -45,7 +45,7 @@ mod value;
 pub use ast::RuleFile;
 pub use data::{parse_data, parse_data_stream, parse_test_yaml, DataError, DataFile};
 pub use error::Error;
-pub use meta::{RuleMeta, Severity};
+pub use meta::{ParseSeverityError, RuleMeta, Severity};
 pub use testing::{run_test_file, run_tests, Mismatch, TestReport};
 
 use stet_graph::{Span, Value};
@@ -74,6 +74,7 @@ impl Status {
 
 /// A clause that failed: where it is written, the value it failed on, and why.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Failure {
     /// The rule it belongs to.
     pub rule: String,
@@ -104,6 +105,7 @@ pub struct Failure {
 
 /// One rule's result on a document.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RuleResult {
     /// The rule's name.
     pub name: String,
@@ -138,6 +140,26 @@ pub enum EvalError {
         /// What went wrong.
         message: String,
     },
+}
+
+impl EvalError {
+    /// Where evaluation stopped, when known.
+    pub fn span(&self) -> Option<&Span> {
+        match self {
+            EvalError::Evaluation { span, .. } => span.as_ref(),
+            EvalError::Budget { .. } => None,
+        }
+    }
+
+    /// What went wrong, without the location.
+    pub fn message(&self) -> String {
+        match self {
+            EvalError::Budget { steps, .. } => {
+                format!("rule evaluation stopped after {steps} steps on one document")
+            }
+            EvalError::Evaluation { message, .. } => message.clone(),
+        }
+    }
 }
 
 /// A parsed rule file, ready to evaluate.

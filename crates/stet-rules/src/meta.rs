@@ -18,8 +18,21 @@
 use crate::Error;
 use stet_graph::{Span, Value};
 
-/// How much a failing rule matters.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// How much a failing rule matters, lowest first (so `severity >= Severity::Medium` reads as
+/// it sounds). Written `info`, `low`, `medium` or `high` in rule headers, `stet.toml`, flags
+/// and JSON.
+///
+/// ```
+/// use stet_rules::Severity;
+/// let high: Severity = "High".parse().unwrap();
+/// assert!(high > Severity::Medium);
+/// assert_eq!(high.to_string(), "high");
+/// assert!("urgent".parse::<Severity>().is_err());
+/// ```
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// Worth knowing.
     Info,
@@ -42,20 +55,46 @@ impl Severity {
         }
     }
 
-    /// Reads `info`, `low`, `medium` or `high` (any case).
+    /// Reads `info`, `low`, `medium` or `high` (any case); see also its [`FromStr`].
+    ///
+    /// [`FromStr`]: std::str::FromStr
     pub fn parse(text: &str) -> Option<Severity> {
-        match text.to_ascii_lowercase().as_str() {
-            "info" => Some(Severity::Info),
-            "low" => Some(Severity::Low),
-            "medium" => Some(Severity::Medium),
-            "high" => Some(Severity::High),
-            _ => None,
-        }
+        Severity::ALL
+            .into_iter()
+            .find(|s| s.as_str().eq_ignore_ascii_case(text))
+    }
+
+    /// Every severity, lowest first.
+    pub const ALL: [Severity; 4] = [
+        Severity::Info,
+        Severity::Low,
+        Severity::Medium,
+        Severity::High,
+    ];
+}
+
+impl std::fmt::Display for Severity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
     }
 }
 
+impl std::str::FromStr for Severity {
+    type Err = ParseSeverityError;
+
+    fn from_str(text: &str) -> Result<Severity, ParseSeverityError> {
+        Severity::parse(text).ok_or_else(|| ParseSeverityError(text.to_string()))
+    }
+}
+
+/// A severity name that is not `info`, `low`, `medium` or `high`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("severity `{0}` is not one of info, low, medium, high")]
+pub struct ParseSeverityError(pub String);
+
 /// A rule file's metadata header.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub struct RuleMeta {
     /// The rule's ID (`PIN003`); findings are reported under it.
     pub id: Option<String>,
@@ -125,13 +164,14 @@ pub(crate) fn read_meta(path: &str, text: &str) -> Result<RuleMeta, Error> {
         message,
         line: "# stet:".into(),
     };
-    let value =
-        stet_cloudformation::parse_yaml(path.into(), &yaml, &Default::default()).map_err(|e| {
+    let value = stet_graph::parse_yaml(path.into(), &yaml, &Default::default())
+        .map_err(|e| {
             span(format!(
                 "the `# stet:` header is not valid YAML: {}",
                 e.message()
             ))
-        })?;
+        })?
+        .root;
     let Some(map) = value.as_ref().and_then(Value::as_map) else {
         return Ok(RuleMeta::default());
     };
@@ -149,11 +189,7 @@ pub(crate) fn read_meta(path: &str, text: &str) -> Result<RuleMeta, Error> {
             .map(|s| s.trim().to_string())
     };
     let severity = match text("severity") {
-        Some(s) => Some(Severity::parse(&s).ok_or_else(|| {
-            span(format!(
-                "severity `{s}` is not one of info, low, medium, high"
-            ))
-        })?),
+        Some(s) => Some(s.parse::<Severity>().map_err(|e| span(e.to_string()))?),
         None => None,
     };
     let formats = match map.get("formats").map(|v| &v.kind) {

@@ -8,6 +8,7 @@ use stet_graph::{Limits, Value, ValueKind};
 
 /// What a test run found.
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct TestReport {
     /// Rule files with a tests file.
     pub files: usize,
@@ -29,6 +30,7 @@ pub struct TestReport {
 
 /// An expectation that did not hold.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Mismatch {
     /// The rule file.
     pub rule_file: PathBuf,
@@ -45,7 +47,8 @@ pub struct Mismatch {
 }
 
 /// Runs every rule test under `dir` (a folder, or one rule file).
-pub fn run_tests(dir: &Path) -> TestReport {
+pub fn run_tests(dir: impl AsRef<Path>) -> TestReport {
+    let dir = dir.as_ref();
     let mut report = TestReport::default();
     let mut rule_files = Vec::new();
     let mut test_files = Vec::new();
@@ -87,7 +90,8 @@ pub fn run_tests(dir: &Path) -> TestReport {
 
 /// Runs the test file `test_file` against the rule file `rule_file`, as
 /// `cfn-guard test -r RULE_FILE -t TEST_FILE` pairs them.
-pub fn run_test_file(rule_file: &Path, test_file: &Path) -> TestReport {
+pub fn run_test_file(rule_file: impl AsRef<Path>, test_file: impl AsRef<Path>) -> TestReport {
+    let (rule_file, test_file) = (rule_file.as_ref(), test_file.as_ref());
     let mut report = TestReport::default();
     report
         .pairs

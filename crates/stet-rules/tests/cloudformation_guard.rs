@@ -763,7 +763,7 @@ fn test_expectations_hold_where_they_hold_in_cfn_guard() {
         let Some((rules, test)) = pair.split_once(" | ") else {
             continue;
         };
-        let report = stet_rules::run_test_file(&base.join(rules), &base.join(test));
+        let report = stet_rules::run_test_file(base.join(rules), base.join(test));
         cases += report.cases;
         expectations += report.expectations;
         let ours: Json = if report.errors.is_empty() {

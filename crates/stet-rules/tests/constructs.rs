@@ -35,8 +35,9 @@ Parameters:
 
 fn statuses(rules: &str, doc: &str) -> Vec<(String, Status)> {
     let set = RuleSet::parse("t.guard", rules).unwrap_or_else(|e| panic!("{}", e.render()));
-    let doc = stet_cloudformation::parse_yaml("d.yaml".into(), doc, &Default::default())
+    let doc = stet_graph::parse_yaml("d.yaml".into(), doc, &Default::default())
         .unwrap()
+        .root
         .unwrap();
     set.evaluate(&doc)
         .unwrap()
@@ -329,8 +330,9 @@ fn failures_carry_locations_and_messages() {
         "rule r {\n  Resources.Bucket.Properties.BucketName == 'x' << name must be x >>\n}\n",
     )
     .unwrap();
-    let doc = stet_cloudformation::parse_yaml("d.yaml".into(), DOC, &Default::default())
+    let doc = stet_graph::parse_yaml("d.yaml".into(), DOC, &Default::default())
         .unwrap()
+        .root
         .unwrap();
     let result = &set.evaluate(&doc).unwrap()[0];
     assert_eq!(result.status, Fail);
@@ -379,8 +381,9 @@ fn load_time_errors() {
 fn references_are_resolved_when_evaluated() {
     // As in cfn-guard 3.2.1, a rule file that refers to what it does not define loads, and
     // evaluating the reference stops the document's evaluation.
-    let doc = stet_cloudformation::parse_yaml("d.yaml".into(), DOC, &Default::default())
+    let doc = stet_graph::parse_yaml("d.yaml".into(), DOC, &Default::default())
         .unwrap()
+        .root
         .unwrap();
     let cases = [
         (
@@ -512,8 +515,9 @@ Resources:
 
 #[test]
 fn evaluation_that_would_exhaust_the_stack_stops_with_an_error() {
-    let doc = stet_cloudformation::parse_yaml("d.yaml".into(), DOC, &Default::default())
+    let doc = stet_graph::parse_yaml("d.yaml".into(), DOC, &Default::default())
         .unwrap()
+        .root
         .unwrap();
     // A query of thousands of parts, and a chain of thousands of rule references: cfn-guard
     // recurses through both until its stack runs out.

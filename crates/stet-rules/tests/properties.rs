@@ -24,7 +24,7 @@ proptest! {
     fn rule_shaped_text_evaluates(body in "(Resources|Properties|\\.\\*|\\[\\*\\]|\\[0\\]|\\[ Type == 'x' \\]|\\.Tags|\\.Key|%v| == | != | IN | exists| !empty| empty|'a'|/a/|r\\[1,2\\]|\\[1, 2\\]| or |\\n|\\{|\\}| some |when |this|count\\(Resources\\)){1,30}") {
         let text = format!("let v = Resources.*\nrule r {{\n{body}\n}}\n");
         if let Ok(rules) = RuleSet::parse("r.guard", &text) {
-            let doc = stet_cloudformation::parse_yaml("d.yaml".into(), DOC, &Default::default()).unwrap().unwrap();
+            let doc = stet_graph::parse_yaml("d.yaml".into(), DOC, &Default::default()).unwrap().root.unwrap();
             let _ = rules.evaluate(&doc);
         }
     }

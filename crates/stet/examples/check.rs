@@ -11,9 +11,8 @@ fn main() {
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         if arg == "--format" {
-            let name = args.next().unwrap_or_default();
-            format = stet::ReportFormat::parse(&name).unwrap_or_else(|| {
-                eprintln!("unknown format `{name}`");
+            format = args.next().unwrap_or_default().parse().unwrap_or_else(|e| {
+                eprintln!("{e}");
                 std::process::exit(2);
             });
         } else {

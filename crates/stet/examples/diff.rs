@@ -5,17 +5,14 @@
 //! `cargo run -p stet --example diff -- BEFORE AFTER`
 //! `cargo run -p stet --example diff -- --base main [PATH...]`
 
-use std::path::PathBuf;
-
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let options = stet::LoadOptions::default();
     let diffed = match args.as_slice() {
         [flag, base, paths @ ..] if flag == "--base" => {
-            let paths: Vec<PathBuf> = paths.iter().map(PathBuf::from).collect();
-            stet::diff_revisions(base, None, &paths, &options)
+            stet::diff_revisions(base, None, paths, &options)
         }
-        [before, after] => stet::diff_paths(before.as_ref(), after.as_ref(), &options),
+        [before, after] => stet::diff_paths(before, after, &options),
         _ => {
             eprintln!("usage: diff BEFORE AFTER | diff --base REV [PATH...]");
             std::process::exit(2);
@@ -34,7 +31,7 @@ fn main() {
             .collect();
         println!(
             "{:<8} {:<40} {}:{}{}",
-            change.action.as_str(),
+            change.action,
             change.address,
             change.span.file,
             change.span.start.line,

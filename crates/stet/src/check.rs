@@ -4,7 +4,6 @@
 
 use crate::diagnostic::{Diagnostic, Level};
 use crate::{Diffed, Loaded};
-use serde::Serialize;
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 use stet_diff::{changes_section, AttributeChange, Change, Replacement};
@@ -12,26 +11,22 @@ use stet_graph::{render_document, Graph, Span, Value};
 use stet_rules::{RuleSet, Severity};
 
 /// A rule that failed on a value, with its place.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+///
+/// Findings are made by stet ([`check`], [`crate::check_paths`], …) or, for a program that
+/// renders findings of its own, with [`Finding::new`]; more fields may be added.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[non_exhaustive]
 pub struct Finding {
-    /// The file of the value (relative to where stet runs).
-    pub file: String,
-    /// 1-based line.
-    pub line: u32,
-    /// 1-based column.
-    pub column: u32,
-    /// Where the value ends.
-    pub end_line: u32,
-    /// Where the value ends.
-    pub end_column: u32,
+    /// Where the failing value is written (its file named as stet names files: relative to
+    /// where stet runs).
+    pub span: Span,
     /// The rule's ID, or its name when the file has no `# stet:` header.
     pub rule: String,
-    /// `info`, `low`, `medium` or `high`.
-    pub severity: String,
+    /// How much it matters.
+    pub severity: Severity,
     /// What is wrong: the rule's message, else what the clause compared.
     pub message: String,
     /// How to fix it, from the rule's header.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub remediation: Option<String>,
     /// The resource (address or logical ID) holding the value.
     pub resource: String,
@@ -41,39 +36,70 @@ pub struct Finding {
     pub clause: String,
     /// Other addresses the same finding was reported under (a module's resource reached
     /// through module calls), so that a suppression above a call also covers it.
-    #[serde(skip)]
     pub aliases: Vec<String>,
     /// Other places the finding concerns: for a change rule anchored on the attribute that
     /// forces a replacement, the resource's block; for a value CloudFormation computes,
     /// where its inputs are written (a parameter's default, a parameters-file entry, a
     /// mapping entry).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub related: Vec<Related>,
 }
 
+impl Finding {
+    /// A finding of `rule` at `span`, about no resource in particular.
+    ///
+    /// ```
+    /// let span = stet::Span::file_start("main.tf".into());
+    /// let mut finding = stet::Finding::new(span, "MY001", stet::Severity::High, "no owner tag");
+    /// finding.resource = "aws_s3_bucket.logs".into();
+    /// assert_eq!(finding.span.start.line, 1);
+    /// ```
+    pub fn new(
+        span: Span,
+        rule: impl Into<String>,
+        severity: Severity,
+        message: impl Into<String>,
+    ) -> Finding {
+        Finding {
+            span,
+            rule: rule.into(),
+            severity,
+            message: message.into(),
+            remediation: None,
+            resource: String::new(),
+            resource_type: String::new(),
+            clause: String::new(),
+            aliases: Vec::new(),
+            related: Vec::new(),
+        }
+    }
+}
+
 /// A secondary place of a [`Finding`] (SARIF's `relatedLocations`), with what it is.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[non_exhaustive]
 pub struct Related {
-    /// The file.
-    pub file: String,
-    /// 1-based line.
-    pub line: u32,
-    /// 1-based column.
-    pub column: u32,
-    /// Where it ends.
-    pub end_line: u32,
-    /// Where it ends.
-    pub end_column: u32,
+    /// The place.
+    pub span: Span,
     /// What is there: `the resource`, ``parameter `ImageTag` = `latest` (default)``.
     pub message: String,
 }
 
+impl Related {
+    /// `message` about the place `span`.
+    pub fn new(span: Span, message: impl Into<String>) -> Related {
+        Related {
+            span,
+            message: message.into(),
+        }
+    }
+}
+
 /// Reads every `.guard` file in `paths` (files or folders, recursively). Files that do not
 /// parse are diagnostics; the others are returned.
-pub fn load_rules(paths: &[PathBuf]) -> (Vec<RuleSet>, Vec<Diagnostic>) {
+pub fn load_rules(paths: &[impl AsRef<Path>]) -> (Vec<RuleSet>, Vec<Diagnostic>) {
     let mut files = Vec::new();
     for path in paths {
-        collect_rule_files(path, &mut files);
+        collect_rule_files(path.as_ref(), &mut files);
     }
     files.sort();
     let mut rules = Vec::new();
@@ -84,16 +110,7 @@ pub fn load_rules(paths: &[PathBuf]) -> (Vec<RuleSet>, Vec<Diagnostic>) {
             Ok(text) => match RuleSet::parse(&name, &text) {
                 Ok(r) => rules.push(r),
                 Err(e) => diagnostics.push(match e.span() {
-                    Some(span) => Diagnostic::at(
-                        span,
-                        e.render()
-                            .lines()
-                            .next()
-                            .unwrap_or("")
-                            .trim_start_matches("error: ")
-                            .to_string(),
-                        Level::Error,
-                    ),
+                    Some(span) => Diagnostic::at(span, e.message(), Level::Error),
                     None => Diagnostic::file(&file, e.to_string(), Level::Error),
                 }),
             },
@@ -210,7 +227,7 @@ pub(crate) fn without(findings: Vec<Finding>, known: &[Finding]) -> Vec<Finding>
         let file = if f.resource.is_empty() {
             String::new()
         } else {
-            f.file.clone()
+            f.span.file.to_string()
         };
         (f.rule.clone(), file, f.resource.clone(), f.message.clone())
     };
@@ -258,26 +275,19 @@ fn run(subjects: &[Subject<'_>], rules: &[RuleSet]) -> (Vec<Finding>, Vec<Diagno
     // every document that calls it, so the same value can fail under several addresses. The
     // module's own (shortest) address is kept. Sorted first, so which one stays never depends
     // on threads.
+    let place = |f: &Finding| (f.span.file.clone(), f.span.start.line, f.span.start.column);
     findings.sort_by(|a, b| {
-        (&a.rule, &a.file, a.line, a.column, depth(&a.resource), a).cmp(&(
-            &b.rule,
-            &b.file,
-            b.line,
-            b.column,
-            depth(&b.resource),
-            b,
-        ))
+        (&a.rule, place(a), depth(&a.resource), a).cmp(&(&b.rule, place(b), depth(&b.resource), b))
     });
     let mut kept: Vec<Finding> = Vec::new();
-    let mut places: std::collections::HashMap<(String, String, u32, u32, String), usize> =
-        Default::default();
+    let mut places: std::collections::HashMap<(String, _, String), usize> = Default::default();
     for f in findings {
         let text = f
             .message
             .strip_prefix(f.resource.as_str())
             .unwrap_or(&f.message)
             .to_string();
-        let key = (f.rule.clone(), f.file.clone(), f.line, f.column, text);
+        let key = (f.rule.clone(), place(&f), text);
         match places.get(&key) {
             Some(&i) => {
                 if let Some(first) = kept.get_mut(i) {
@@ -301,7 +311,7 @@ fn run(subjects: &[Subject<'_>], rules: &[RuleSet]) -> (Vec<Finding>, Vec<Diagno
         f.resource.is_empty()
             || seen.insert((
                 f.rule.clone(),
-                f.file.clone(),
+                f.span.file.clone(),
                 f.resource.clone(),
                 f.message.clone(),
             ))
@@ -486,14 +496,7 @@ fn check_subject(subject: &Subject<'_>, rules: &[RuleSet]) -> (Vec<Finding>, Vec
                     Some((r.span.clone(), r.address.clone(), r.resource_type.clone()))
                 });
                 if let Some((within, at, at_type)) = judged {
-                    related.push(Related {
-                        file: span.file.to_string(),
-                        line: span.start.line,
-                        column: span.start.column,
-                        end_line: span.end.line,
-                        end_column: span.end.column,
-                        message: "the value comes from here".into(),
-                    });
+                    related.push(Related::new(span.clone(), "the value comes from here"));
                     span = within;
                     (resource, resource_type) = (at, at_type);
                 }
@@ -505,14 +508,10 @@ fn check_subject(subject: &Subject<'_>, rules: &[RuleSet]) -> (Vec<Finding>, Vec
                     .find(|c| c.address == resource && c.span == span)
                     .and_then(|c| anchor(c).map(|a| (c, a)))
                 {
-                    related.push(Related {
-                        file: change.span.file.to_string(),
-                        line: change.span.start.line,
-                        column: change.span.start.column,
-                        end_line: change.span.end.line,
-                        end_column: change.span.end.column,
-                        message: format!("{} is declared here", change.address),
-                    });
+                    related.push(Related::new(
+                        change.span.clone(),
+                        format!("{} is declared here", change.address),
+                    ));
                     span = attribute.span.clone();
                 }
                 let label = if resource.is_empty() {
@@ -530,29 +529,15 @@ fn check_subject(subject: &Subject<'_>, rules: &[RuleSet]) -> (Vec<Finding>, Vec
                     let names: Vec<String> = inputs.iter().map(|i| input_label(i)).collect();
                     message.push_str(&format!(" (value from {})", names.join("; ")));
                 }
-                related.extend(inputs.iter().filter_map(|i| {
-                    let at = i.span.as_ref()?;
-                    Some(Related {
-                        file: at.file.to_string(),
-                        line: at.start.line,
-                        column: at.start.column,
-                        end_line: at.end.line,
-                        end_column: at.end.column,
-                        message: input_label(i),
-                    })
-                }));
+                related.extend(
+                    inputs
+                        .iter()
+                        .filter_map(|i| Some(Related::new(i.span.clone()?, input_label(i)))),
+                );
                 findings.push(Finding {
-                    file: span.file.to_string(),
-                    line: span.start.line,
-                    column: span.start.column,
-                    end_line: span.end.line,
-                    end_column: span.end.column,
+                    span,
                     rule: rule.clone(),
-                    severity: meta
-                        .severity
-                        .unwrap_or(Severity::Medium)
-                        .as_str()
-                        .to_string(),
+                    severity: meta.severity.unwrap_or(Severity::Medium),
                     message,
                     remediation: fix.or_else(|| meta.remediation.clone()),
                     resource,

@@ -32,6 +32,7 @@ pub const CONFIG_FILE: &str = "stet.toml";
 /// A configuration file that is wrong: where, and why.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{file}:{line}:{column}: {message}")]
+#[non_exhaustive]
 pub struct ConfigError {
     /// The file.
     pub file: String,
@@ -129,7 +130,7 @@ pub struct Config {
     pub inline_suppressions: bool,
     /// Severity overrides by rule ID.
     pub severity: BTreeMap<String, Severity>,
-    /// `[limits]`: bounds on the work done (names of [`stet_graph::Limits::NAMES`]).
+    /// `[limits]`: bounds on the work done (names of [`Limits::NAMES`](crate::Limits::NAMES)).
     pub limits: BTreeMap<String, u64>,
     /// Globs of JSON and YAML files (not templates) that the extra rules check as data files.
     pub data: Option<globset::GlobSet>,
@@ -150,8 +151,8 @@ impl Config {
 
     /// Finds `stet.toml` in the folder of `start` or above it (up to the filesystem root),
     /// and reads it; no file gives the defaults.
-    pub fn discover(start: &Path) -> Result<Config, ConfigError> {
-        let mut dir = Some(crate::load::absolute(start));
+    pub fn discover(start: impl AsRef<Path>) -> Result<Config, ConfigError> {
+        let mut dir = Some(crate::load::absolute(start.as_ref()));
         while let Some(d) = dir {
             let candidate = d.join(CONFIG_FILE);
             if candidate.is_file() {
@@ -163,7 +164,8 @@ impl Config {
     }
 
     /// Reads a configuration file.
-    pub fn read(path: &Path) -> Result<Config, ConfigError> {
+    pub fn read(path: impl AsRef<Path>) -> Result<Config, ConfigError> {
+        let path = path.as_ref();
         let shown = path.display().to_string();
         let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
             file: shown.clone(),
@@ -177,12 +179,13 @@ impl Config {
     /// Parses configuration `text` read from `path`.
     ///
     /// ```
-    /// let config = stet::Config::parse("stet.toml".as_ref(), "disable = [\"PIN008\"]\n").unwrap();
+    /// let config = stet::Config::parse("stet.toml", "disable = [\"PIN008\"]\n").unwrap();
     /// assert_eq!(config.disable, ["PIN008"]);
-    /// let e = stet::Config::parse("stet.toml".as_ref(), "fail-on = \"loud\"\n").unwrap_err();
+    /// let e = stet::Config::parse("stet.toml", "fail-on = \"loud\"\n").unwrap_err();
     /// assert_eq!((e.line, e.column), (1, 11));
     /// ```
-    pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
+    pub fn parse(path: impl AsRef<Path>, text: &str) -> Result<Config, ConfigError> {
+        let path = path.as_ref();
         let shown = path.display().to_string();
         let index = LineIndex::new(text);
         let at = |offset: usize, message: String| {
@@ -343,7 +346,7 @@ impl Config {
     /// `limits` with this configuration's `[limits]` applied.
     ///
     /// ```
-    /// let config = stet::Config::parse("stet.toml".as_ref(), "[limits]\nmax-depth = 64\n").unwrap();
+    /// let config = stet::Config::parse("stet.toml", "[limits]\nmax-depth = 64\n").unwrap();
     /// assert_eq!(config.apply_limits(stet::Limits::default()).max_depth, 64);
     /// ```
     pub fn apply_limits(&self, mut limits: stet_graph::Limits) -> stet_graph::Limits {
@@ -357,7 +360,7 @@ impl Config {
     /// over them.
     ///
     /// ```
-    /// let config = stet::Config::parse("stet.toml".as_ref(), "[cloudformation]\nparameters = { Env = \"prod\" }\n").unwrap();
+    /// let config = stet::Config::parse("stet.toml", "[cloudformation]\nparameters = { Env = \"prod\" }\n").unwrap();
     /// let sources = config.parameter_sources(&[("Env".into(), "dev".into())]);
     /// assert_eq!(sources.values.last().map(|v| v.value.as_str()), Some("dev"));
     /// ```

@@ -16,6 +16,7 @@ use stet_graph::Value;
 
 /// A plain document read from a data file.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct DataDocument {
     /// The file (relative to where stet runs).
     pub path: Arc<str>,
@@ -118,7 +119,7 @@ mod tests {
         );
         assert_eq!(loaded.documents.len(), 1);
         assert_eq!(loaded.diagnostics.len(), 1);
-        assert_eq!(loaded.diagnostics[0].line, 2);
+        assert_eq!(loaded.diagnostics[0].span.start.line, 2);
         read(Path::new("bad.yaml"), "a: [1,\n", &mut loaded);
         assert_eq!(loaded.summary.failed, 1);
     }

@@ -1,13 +1,12 @@
 //! [`Diagnostic`]: an error or warning met while loading, with its place, in one shape for
 //! every parser (each keeps its own error type; this is where they meet).
 
-use serde::Serialize;
 use std::path::Path;
 use stet_graph::Span;
 
 /// How serious a [`Diagnostic`] is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
 pub enum Level {
     /// The input could not be read or parsed; stet exits with status 2.
     Error,
@@ -15,23 +14,36 @@ pub enum Level {
     Warning,
 }
 
-/// An error or warning with its file and position.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+impl Level {
+    /// `error` or `warning`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Error => "error",
+            Level::Warning => "warning",
+        }
+    }
+}
+
+impl std::fmt::Display for Level {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+/// An error or warning with its place.
+///
+/// Two diagnostics are the same when they say the same at the same line:column of the same
+/// file: the byte offsets of their spans are not compared, so that a warning found in both
+/// versions of a diff is reported once.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Diagnostic {
-    /// The file (or folder) as stet names it.
-    pub file: String,
-    /// 1-based line (1 for problems with the whole file).
-    pub line: u32,
-    /// 1-based column.
-    pub column: u32,
-    /// Line where the spanned text ends.
-    pub end_line: u32,
-    /// Column where the spanned text ends.
-    pub end_column: u32,
+    /// Where the problem is: the file (or folder) as stet names it, and the spanned text (line
+    /// 1, column 1 for problems with the whole file).
+    pub span: Span,
     /// What is wrong, without the location.
     pub message: String,
     /// Error or warning.
-    #[serde(skip)]
     pub level: Level,
 }
 
@@ -39,27 +51,30 @@ impl Diagnostic {
     /// A diagnostic at `span`.
     pub fn at(span: &Span, message: impl Into<String>, level: Level) -> Diagnostic {
         Diagnostic {
-            file: span.file.to_string(),
-            line: span.start.line,
-            column: span.start.column,
-            end_line: span.end.line,
-            end_column: span.end.column,
+            span: span.clone(),
             message: message.into(),
             level,
         }
     }
 
     /// A diagnostic about a whole file or folder.
-    pub fn file(path: &Path, message: impl Into<String>, level: Level) -> Diagnostic {
+    pub fn file(path: impl AsRef<Path>, message: impl Into<String>, level: Level) -> Diagnostic {
         Diagnostic {
-            file: path.to_string_lossy().into_owned(),
-            line: 1,
-            column: 1,
-            end_line: 1,
-            end_column: 1,
+            span: Span::file_start(path.as_ref().to_string_lossy().into()),
             message: message.into(),
             level,
         }
+    }
+
+    /// What identifies it: file, line:column of start and end, message, level.
+    fn key(&self) -> (&str, (u32, u32), (u32, u32), &str, Level) {
+        (
+            &self.span.file,
+            (self.span.start.line, self.span.start.column),
+            (self.span.end.line, self.span.end.column),
+            &self.message,
+            self.level,
+        )
     }
 
     pub(crate) fn from_terraform(error: &stet_terraform::Error) -> Diagnostic {
@@ -113,14 +128,49 @@ pub(crate) fn raise_hint(name: &str) -> String {
 
 impl std::fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let level = match self.level {
-            Level::Error => "error",
-            Level::Warning => "warning",
-        };
-        write!(
-            f,
-            "{}:{}:{}: {level}: {}",
-            self.file, self.line, self.column, self.message
-        )
+        write!(f, "{}: {}: {}", self.span, self.level, self.message)
+    }
+}
+
+impl PartialEq for Diagnostic {
+    fn eq(&self, other: &Diagnostic) -> bool {
+        self.key() == other.key()
+    }
+}
+
+impl Eq for Diagnostic {}
+
+impl PartialOrd for Diagnostic {
+    fn partial_cmp(&self, other: &Diagnostic) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Diagnostic {
+    fn cmp(&self, other: &Diagnostic) -> std::cmp::Ordering {
+        self.key().cmp(&other.key())
+    }
+}
+
+impl std::hash::Hash for Diagnostic {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.key().hash(state);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offsets_do_not_tell_diagnostics_apart() {
+        let mut a = Span::file_start("main.tf".into());
+        a.start.line = 3;
+        let mut b = a.clone();
+        b.start.offset = 40;
+        let one = Diagnostic::at(&a, "x", Level::Warning);
+        let two = Diagnostic::at(&b, "x", Level::Warning);
+        assert_eq!(one, two);
+        assert_eq!(one.to_string(), "main.tf:3:1: warning: x");
     }
 }

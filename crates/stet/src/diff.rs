@@ -13,6 +13,7 @@ use stet_graph::Graph;
 
 /// Why a diff could not be made at all (problems with single files are diagnostics).
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum DiffError {
     /// A git revision could not be read.
     #[error(transparent)]
@@ -44,6 +45,7 @@ pub enum DiffError {
 
 /// The result of a diff: the changes, and what was loaded on each side.
 #[derive(Debug, Default)]
+#[non_exhaustive]
 pub struct Diffed {
     /// One change per changed resource, sorted by file and line.
     pub changes: Vec<Change>,
@@ -65,12 +67,17 @@ impl Diffed {
 /// Diffs two files or two folders.
 ///
 /// ```no_run
-/// let diffed = stet::diff_paths("old".as_ref(), "new".as_ref(), &Default::default()).unwrap();
+/// let diffed = stet::diff_paths("old", "new", &Default::default()).unwrap();
 /// for change in &diffed.changes {
 ///     println!("{} {}", change.action.as_str(), change.address);
 /// }
 /// ```
-pub fn diff_paths(before: &Path, after: &Path, options: &LoadOptions) -> Result<Diffed, DiffError> {
+pub fn diff_paths(
+    before: impl AsRef<Path>,
+    after: impl AsRef<Path>,
+    options: &LoadOptions,
+) -> Result<Diffed, DiffError> {
+    let (before, after) = (before.as_ref(), after.as_ref());
     let kb = KnowledgeBase::embedded()?;
     let kind = |p: &Path| if p.is_dir() { "folder" } else { "file" };
     if before.exists() && after.exists() && before.is_dir() != after.is_dir() {
@@ -102,13 +109,14 @@ pub fn diff_paths(before: &Path, after: &Path, options: &LoadOptions) -> Result<
 pub fn diff_revisions(
     base: &str,
     head: Option<&str>,
-    paths: &[PathBuf],
+    paths: &[impl AsRef<Path>],
     options: &LoadOptions,
 ) -> Result<Diffed, DiffError> {
+    let paths: Vec<PathBuf> = paths.iter().map(|p| p.as_ref().to_path_buf()).collect();
     diff_git(
         base,
         head.map_or(Head::WorkTree, Head::Revision),
-        paths,
+        &paths,
         options,
     )
 }
@@ -118,10 +126,11 @@ pub fn diff_revisions(
 /// no commits yet, `HEAD` is the empty tree.
 pub fn diff_staged(
     base: &str,
-    paths: &[PathBuf],
+    paths: &[impl AsRef<Path>],
     options: &LoadOptions,
 ) -> Result<Diffed, DiffError> {
-    diff_git(base, Head::Index, paths, options)
+    let paths: Vec<PathBuf> = paths.iter().map(|p| p.as_ref().to_path_buf()).collect();
+    diff_git(base, Head::Index, &paths, options)
 }
 
 /// The new side of a git diff.
@@ -226,7 +235,7 @@ fn leave_out_submodules(
     let inside = |file: &str| shown.iter().any(|s| Path::new(file).starts_with(s));
     for side in [&mut *old, &mut *new] {
         side.graphs.retain(|g| !inside(&g.path));
-        side.diagnostics.retain(|d| !inside(&d.file));
+        side.diagnostics.retain(|d| !inside(&d.span.file));
     }
     for path in shown {
         new.diagnostics.push(Diagnostic::file(
@@ -288,7 +297,7 @@ fn load_revision(
         graph.rename_files(&mut rename);
     }
     for diagnostic in &mut loaded.diagnostics {
-        diagnostic.file = rename(&diagnostic.file).to_string();
+        diagnostic.span.file = rename(&diagnostic.span.file);
     }
     Ok(loaded)
 }
@@ -414,17 +423,18 @@ fn is_aws_provider(p: &stet_graph::ProviderRequirement) -> bool {
 /// loaded is the diff's `after`.
 ///
 /// ```no_run
-/// let diffed = stet::read_plan_file("infra/plan.json".as_ref(), None, &Default::default())?;
+/// let diffed = stet::read_plan_file("infra/plan.json", None, &Default::default())?;
 /// for change in &diffed.changes {
 ///     println!("{}:{} {} {}", change.span.file, change.span.start.line, change.action.as_str(), change.address);
 /// }
 /// # Ok::<(), stet::DiffError>(())
 /// ```
 pub fn read_plan_file(
-    path: &Path,
+    path: impl AsRef<Path>,
     source: Option<&Path>,
     options: &LoadOptions,
 ) -> Result<Diffed, DiffError> {
+    let path = path.as_ref();
     let text = read_text(path)?;
     let mut diffed = Diffed::default();
     let file: Arc<str> = path.to_string_lossy().into();
@@ -450,11 +460,12 @@ pub fn read_plan_file(
 
 /// Reads the pages of one `describe-change-set` result.
 pub fn read_change_set_files(
-    paths: &[PathBuf],
+    paths: &[impl AsRef<Path>],
     options: &LoadOptions,
 ) -> Result<Diffed, DiffError> {
     let mut pages = Vec::new();
     for path in paths {
+        let path = path.as_ref();
         pages.push((Arc::<str>::from(path.to_string_lossy()), read_text(path)?));
     }
     let mut diffed = Diffed::default();

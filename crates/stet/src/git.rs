@@ -9,6 +9,7 @@ use std::process::{Command, Stdio};
 
 /// Why a revision could not be read.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum GitError {
     /// The path is not inside a git working tree.
     #[error("{}: not inside a git repository (`--base` reads revisions from git; to compare two folders, run `stet diff BEFORE AFTER`)", path.display())]
@@ -67,7 +68,8 @@ pub struct Repository {
 
 impl Repository {
     /// The repository holding `path` (a file or folder, which need not exist any more).
-    pub fn discover(path: &Path) -> Result<Repository, GitError> {
+    pub fn discover(path: impl AsRef<Path>) -> Result<Repository, GitError> {
+        let path = path.as_ref();
         let mut dir = crate::load::absolute(path);
         while !dir.is_dir() {
             match dir.parent() {

@@ -77,7 +77,10 @@ pub fn graph_json(loaded: &Loaded) -> Json {
             .diagnostics
             .iter()
             .filter(|d| d.level == level)
-            .map(|d| serde_json::to_value(d).unwrap_or(Json::Null))
+            .map(|d| {
+                serde_json::to_value(crate::report::JsonDiagnostic::of(d, &|f| f.to_string()))
+                    .unwrap_or(Json::Null)
+            })
             .collect()
     };
     json!({

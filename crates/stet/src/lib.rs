@@ -13,16 +13,32 @@
 //! them over every document, giving located [`Finding`]s. The parsers live in `stet-terraform` and
 //! `stet-cloudformation`; the model in `stet-graph`, re-exported here.
 //!
+//! Text held in memory loads without files: [`load_text`] and [`load_texts`] read a
+//! template or Terraform files given as strings, [`RuleSet::parse`] a rule file given as a
+//! string, and [`check_loaded`] checks what was loaded as [`check_paths`] checks paths.
+//! Everything a program names is re-exported here: the model ([`Value`], [`ValueKind`],
+//! [`Map`], [`Span`], [`Position`]), rules and their results ([`RuleSet`], [`RuleResult`],
+//! [`Failure`], [`Status`], [`RuleError`], [`EvalError`]), findings and changes ([`Finding`],
+//! [`Severity`], [`Change`], [`Action`]). `docs/library.md` says what is stable.
+//!
 //! # Example
 //! ```
-//! let dir = std::env::temp_dir().join(format!("stet-doc-{}", std::process::id()));
-//! std::fs::create_dir_all(&dir).unwrap();
-//! std::fs::write(dir.join("main.tf"), "resource \"aws_s3_bucket\" \"logs\" {\n  bucket = \"logs\"\n}\n").unwrap();
-//! let loaded = stet::load(&[dir.clone()], &stet::LoadOptions::default());
-//! let bucket = loaded.graphs[0].resource("aws_s3_bucket.logs").unwrap();
-//! assert_eq!(bucket.span.start.line, 1);
-//! assert!(!loaded.has_errors());
-//! std::fs::remove_dir_all(dir).unwrap();
+//! let template = "Resources:\n  Repo:\n    Type: AWS::ECR::Repository\n";
+//! let loaded = stet::load_text("template.yaml", template, &stet::LoadOptions::default());
+//! let report = stet::check_loaded(&loaded, &stet::RunOptions::default());
+//! let finding = &report.findings[0];
+//! assert_eq!(finding.rule, "PIN005");
+//! assert_eq!(finding.severity, stet::Severity::Medium);
+//! assert_eq!((finding.span.start.line, finding.span.start.column), (3, 5)); // `Type:`
+//! assert_eq!(report.exit_status(Some(stet::Severity::High)), 0);
+//! ```
+//!
+//! # A whole program
+//! `examples/in_memory.rs`: a Terraform file, a template and a rule of one's own, all
+//! strings, checked with the built-in rules and that rule; each finding printed with its
+//! place, the report rendered as SARIF.
+//! ```
+#![doc = include_str!("../examples/in_memory.rs")]
 //! ```
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
@@ -39,6 +55,7 @@ mod discover;
 mod git;
 mod graph_output;
 mod load;
+mod memory;
 mod plan_source;
 mod report;
 mod run;
@@ -59,13 +76,25 @@ pub use discover::SKIPPED_FOLDERS;
 pub use git::{GitError, Repository};
 pub use graph_output::graph_json;
 pub use load::{inputs_root, load, repository_root, LoadOptions, LoadSummary, Loaded};
-pub use report::{RenderOptions, Report, ReportFormat, RuleInfo, Suppressed, REPOSITORY};
+pub use memory::{load_text, load_texts};
+pub use report::{
+    JsonActions, JsonDiagnostic, JsonFinding, JsonRelated, JsonReport, JsonSpan, JsonSummary,
+    JsonSuppressed, JsonTool, ParseFormatError, RenderOptions, Report, ReportFormat, RuleInfo,
+    Suppressed, REPOSITORY,
+};
 pub use run::{
-    check_paths, check_revisions, read_baseline, report_diff, BaselineError, RunOptions,
+    check_loaded, check_paths, check_revisions, read_baseline, report_diff, BaselineError,
+    RunOptions,
 };
-pub use stet_diff::{Action, AttributeChange, Change, KnowledgeBase, Replacement, Scope, Tally};
+pub use stet_diff::{
+    Action, AttributeChange, Change, KnowledgeBase, ParseActionError, Replacement, Scope, Tally,
+};
 pub use stet_graph::{
-    render_document, Format, Graph, Limits, Resource, ResourceKind, Span, Value, ValueKind,
+    render_document, Edge, EdgeKind, Entry, Expr, Format, Graph, Limits, Map, Position, Resource,
+    ResourceKind, SourceFile, Span, Value, ValueKind,
 };
-pub use stet_rules::{run_tests, RuleMeta, RuleSet, Severity, Status, TestReport};
+pub use stet_rules::{
+    run_test_file, run_tests, Error as RuleError, EvalError, Failure, Mismatch, ParseSeverityError,
+    RuleMeta, RuleResult, RuleSet, Severity, Status, TestReport,
+};
 pub use suppress::{apply_suppressions, today, Suppression, NO_REASON_RULE};

@@ -27,6 +27,7 @@ pub struct LoadOptions {
 
 /// What was loaded.
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct Loaded {
     /// One graph per Terraform module folder and per CloudFormation template, sorted by
     /// path.
@@ -91,7 +92,7 @@ impl Loaded {
     }
 
     /// Adds what another (partial) load found.
-    fn absorb(&mut self, other: Loaded) {
+    pub(crate) fn absorb(&mut self, other: Loaded) {
         self.graphs.extend(other.graphs);
         self.documents.extend(other.documents);
         self.diagnostics.extend(other.diagnostics);
@@ -110,6 +111,7 @@ impl Loaded {
 
 /// Counts of what a load read and skipped.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
 pub struct LoadSummary {
     /// Files read and parsed (Terraform and CloudFormation).
     pub files: usize,
@@ -141,7 +143,8 @@ impl LoadSummary {
     /// The files skipped, by reason (reasons with none left out).
     ///
     /// ```
-    /// let summary = stet::LoadSummary { skipped_not_templates: 2, ..Default::default() };
+    /// let mut summary = stet::LoadSummary::default();
+    /// summary.skipped_not_templates = 2;
     /// assert_eq!(summary.skipped(), [("not a template", 2)]);
     /// ```
     pub fn skipped(&self) -> Vec<(&'static str, usize)> {
@@ -160,13 +163,13 @@ impl LoadSummary {
 ///
 /// ```no_run
 /// use stet::{load, LoadOptions};
-/// let loaded = load(&["infra".into()], &LoadOptions::default());
+/// let loaded = load(&["infra"], &LoadOptions::default());
 /// for graph in &loaded.graphs {
 ///     println!("{} has {} resources", graph.path, graph.resources.len());
 /// }
 /// ```
-pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Loaded {
-    let paths: Vec<PathBuf> = paths.iter().map(|p| relative_to_cwd(p)).collect();
+pub fn load(paths: &[impl AsRef<Path>], options: &LoadOptions) -> Loaded {
+    let paths: Vec<PathBuf> = paths.iter().map(|p| relative_to_cwd(p.as_ref())).collect();
     let root = options
         .root
         .clone()
@@ -280,15 +283,31 @@ pub(crate) fn load_root_module(dir: &Path, options: &LoadOptions) -> Loaded {
 
 /// What loading one Terraform folder or one template found.
 #[derive(Default)]
-struct FolderLoad {
-    loaded: Loaded,
+pub(crate) struct FolderLoad {
+    pub(crate) loaded: Loaded,
     remote: RemoteCalls,
     /// The Terraform files read (the folder's and its local modules'), counted once at the end.
-    files: Vec<Arc<str>>,
+    pub(crate) files: Vec<Arc<str>>,
+}
+
+impl FolderLoad {
+    /// The warning about registry and git module calls not read, if there were any.
+    pub(crate) fn remote_warning(&self) -> Option<Diagnostic> {
+        self.remote.warning()
+    }
 }
 
 fn load_module_dir(dir: &Path, options: &stet_terraform::LoadOptions) -> FolderLoad {
-    let module = stet_terraform::load_module(&stet_terraform::OsFiles, dir, options);
+    load_module_from(&stet_terraform::OsFiles, dir, options)
+}
+
+/// Loads the Terraform module folder `dir` of `files` (the disk, or text held in memory).
+pub(crate) fn load_module_from(
+    files: &dyn stet_terraform::FileSource,
+    dir: &Path,
+    options: &stet_terraform::LoadOptions,
+) -> FolderLoad {
+    let module = stet_terraform::load_module(files, dir, options);
     let mut part = Loaded::default();
     let mut remote = RemoteCalls::default();
     let failed: std::collections::HashSet<&str> = module
@@ -320,7 +339,6 @@ fn load_module_dir(dir: &Path, options: &stet_terraform::LoadOptions) -> FolderL
 }
 
 fn load_template(path: &Path, explicit: bool, options: &LoadOptions, loaded: &mut Loaded) {
-    let display: Arc<str> = path.to_string_lossy().into();
     let size = match std::fs::metadata(path) {
         Ok(m) => m.len(),
         Err(e) => {
@@ -356,7 +374,20 @@ fn load_template(path: &Path, explicit: bool, options: &LoadOptions, loaded: &mu
         loaded.summary.skipped_not_templates += 1;
         return;
     };
-    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    add_template(path, &text, explicit, options, loaded);
+}
+
+/// Reads `text` (the file `path`, named on the command line when `explicit`) as a
+/// CloudFormation template into `loaded` — or as a data file, or skips it, when it is not one.
+pub(crate) fn add_template(
+    path: &Path,
+    text: &str,
+    explicit: bool,
+    options: &LoadOptions,
+    loaded: &mut Loaded,
+) {
+    let display: Arc<str> = path.to_string_lossy().into();
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     match stet_cloudformation::parse_template(display, text, &options.limits) {
         Ok(Some(parsed)) => {
             loaded.summary.files += 1;
@@ -480,8 +511,8 @@ fn looks_like_template_prefix(path: &Path) -> bool {
 
 /// The git top level above `path` (the nearest folder holding `.git`), else `path` itself
 /// (its folder, for a file).
-pub fn repository_root(path: &Path) -> PathBuf {
-    let start = absolute(path);
+pub fn repository_root(path: impl AsRef<Path>) -> PathBuf {
+    let start = absolute(path.as_ref());
     let start = if start.is_file() {
         start.parent().map(Path::to_path_buf).unwrap_or(start)
     } else {
@@ -506,8 +537,8 @@ pub fn repository_root(path: &Path) -> PathBuf {
 /// let root = stet::inputs_root(&[here.join("src"), here.join("tests")]).unwrap();
 /// assert!(here.starts_with(&root));
 /// ```
-pub fn inputs_root(paths: &[PathBuf]) -> Option<PathBuf> {
-    let mut roots = paths.iter().map(|p| repository_root(p));
+pub fn inputs_root(paths: &[impl AsRef<Path>]) -> Option<PathBuf> {
+    let mut roots = paths.iter().map(repository_root);
     let first = roots.next()?;
     Some(roots.fold(first, |common, root| common_ancestor(&common, &root)))
 }

@@ -21,6 +21,9 @@ use stet_rules::RuleSet;
 pub struct RunOptions {
     /// Extra rule files and folders (added to the configuration's).
     pub rules: Vec<PathBuf>,
+    /// Extra rules already parsed — from text held in memory, with [`RuleSet::parse`] — run
+    /// beside the rule files.
+    pub rule_sets: Vec<RuleSet>,
     /// Run the built-in pack (default: yes).
     pub builtin: bool,
     /// The configuration (`stet.toml`).
@@ -38,6 +41,7 @@ impl Default for RunOptions {
     fn default() -> RunOptions {
         RunOptions {
             rules: Vec::new(),
+            rule_sets: Vec::new(),
             builtin: true,
             config: Config::none(),
             inline_suppressions: true,
@@ -66,7 +70,8 @@ enum Needs {
 fn rules(options: &RunOptions, needs: Needs) -> Rules {
     let mut paths = options.config.rules.clone();
     paths.extend(options.rules.iter().cloned());
-    let (user, mut diagnostics) = load_rules(&paths);
+    let (mut user, mut diagnostics) = load_rules(&paths);
+    user.extend(options.rule_sets.iter().cloned());
     // Extra rules with a CHG ID read the changes; the others the configuration.
     let (mut changes, mut configuration): (Vec<_>, Vec<_>) = user.into_iter().partition(|r| {
         r.meta()
@@ -111,15 +116,43 @@ fn rules(options: &RunOptions, needs: Needs) -> Rules {
     }
 }
 
-/// Checks `paths` with the configuration rules.
+/// Checks `paths` (files and folders) with the configuration rules: the built-in pack
+/// unless turned off, the rules of `options` and of its configuration.
 ///
 /// ```no_run
-/// let report = stet::check_paths(&["infra".into()], &Default::default());
+/// let report = stet::check_paths(&["infra"], &Default::default());
 /// print!("{}", report.render(stet::ReportFormat::Text, &Default::default()));
 /// std::process::exit(report.exit_status(Some(stet::Severity::Low)).into());
 /// ```
-pub fn check_paths(paths: &[PathBuf], options: &RunOptions) -> Report {
-    with_jobs(options.load.jobs, || check_paths_here(paths, options))
+pub fn check_paths(paths: &[impl AsRef<Path>], options: &RunOptions) -> Report {
+    let paths: Vec<PathBuf> = paths.iter().map(|p| p.as_ref().to_path_buf()).collect();
+    with_jobs(options.load.jobs, || check_paths_here(&paths, options))
+}
+
+/// Checks what was loaded — from text held in memory ([`crate::load_text`]) or by
+/// [`crate::load`] — as [`check_paths`] checks paths: the same rules, configuration,
+/// suppressions and baseline. (Data files are read when loading: see
+/// [`LoadOptions::data_files`].) Reports name files relative to [`LoadOptions::root`], by
+/// default the current folder (so names given to `load_text` are kept as given).
+///
+/// ```
+/// let template = "Resources:\n  Repo:\n    Type: AWS::ECR::Repository\n";
+/// let loaded = stet::load_text("template.yaml", template, &stet::LoadOptions::default());
+/// let report = stet::check_loaded(&loaded, &stet::RunOptions::default());
+/// let finding = &report.findings[0];
+/// assert_eq!((finding.rule.as_str(), finding.severity), ("PIN005", stet::Severity::Medium));
+/// assert_eq!(finding.span.start.line, 3);
+/// ```
+pub fn check_loaded(loaded: &Loaded, options: &RunOptions) -> Report {
+    let mut report = with_jobs(options.load.jobs, || {
+        let rules = rules(options, Needs::Configuration);
+        check_with(rules, loaded, options)
+    });
+    // Names given to `load_text` are relative to nothing in particular: kept as given.
+    if options.load.root.is_none() {
+        report.root = std::env::current_dir().ok();
+    }
+    report
 }
 
 /// Runs `work` on a pool of `jobs` threads (default: rayon's global pool, one per core), so
@@ -138,7 +171,12 @@ fn check_paths_here(paths: &[PathBuf], options: &RunOptions) -> Report {
         || rules(options, Needs::Configuration),
         || load(paths, &load_options),
     );
-    let (findings, problems) = check(&loaded, &rules.configuration);
+    check_with(rules, &loaded, options)
+}
+
+/// The report of the configuration rules of `rules` over `loaded`.
+fn check_with(rules: Rules, loaded: &Loaded, options: &RunOptions) -> Report {
+    let (findings, problems) = check(loaded, &rules.configuration);
     let mut diagnostics = rules.diagnostics;
     diagnostics.extend(loaded.diagnostics.iter().cloned());
     diagnostics.extend(problems);
@@ -148,7 +186,7 @@ fn check_paths_here(paths: &[PathBuf], options: &RunOptions) -> Report {
         diagnostics,
         &rules.configuration,
         &graphs,
-        &loaded,
+        loaded,
         None,
         options,
     )
@@ -159,7 +197,10 @@ fn check_paths_here(paths: &[PathBuf], options: &RunOptions) -> Report {
 /// `data` patterns (see `data`).
 fn with_data_files(options: &RunOptions) -> LoadOptions {
     let mut load = options.load.clone();
-    if !(options.rules.is_empty() && options.config.rules.is_empty()) {
+    if !(options.rules.is_empty()
+        && options.config.rules.is_empty()
+        && options.rule_sets.is_empty())
+    {
         load.data_files = crate::data::DataFiles {
             explicit: true,
             patterns: options.config.data.clone(),
@@ -181,11 +222,12 @@ fn with_data_files(options: &RunOptions) -> LoadOptions {
 pub fn check_revisions(
     base: &str,
     head: Option<&str>,
-    paths: &[PathBuf],
+    paths: &[impl AsRef<Path>],
     options: &RunOptions,
 ) -> Result<Report, DiffError> {
+    let paths: Vec<PathBuf> = paths.iter().map(|p| p.as_ref().to_path_buf()).collect();
     with_jobs(options.load.jobs, || {
-        check_revisions_here(base, head, paths, options)
+        check_revisions_here(base, head, &paths, options)
     })
 }
 
@@ -288,10 +330,10 @@ fn finish(
     }
     let mut findings: Vec<Finding> = findings
         .into_iter()
-        .filter(|f| !config.excludes(&f.file))
+        .filter(|f| !config.excludes(&f.span.file))
         .map(|mut f| {
             if let Some(s) = config.severity.get(&f.rule) {
-                f.severity = s.as_str().to_string();
+                f.severity = *s;
             }
             f
         })
@@ -305,7 +347,7 @@ fn finish(
     if let Some(baseline) = &options.baseline {
         findings = without(findings, baseline);
     }
-    diagnostics.retain(|d| d.level == Level::Error || !config.excludes(&d.file));
+    diagnostics.retain(|d| d.level == Level::Error || !config.excludes(&d.span.file));
     diagnostics.sort();
     diagnostics.dedup();
     let mut rules: Vec<RuleInfo> = ran.iter().flat_map(RuleInfo::of).collect();
@@ -359,6 +401,7 @@ fn finish(
 /// Why a baseline could not be read.
 #[derive(Debug, thiserror::Error)]
 #[error("{}: {message}", path.display())]
+#[non_exhaustive]
 pub struct BaselineError {
     /// The file.
     pub path: PathBuf,
@@ -366,45 +409,30 @@ pub struct BaselineError {
     pub message: String,
 }
 
-/// The findings of a saved JSON report (`stet check --format json --output FILE`).
-pub fn read_baseline(path: &Path) -> Result<Vec<Finding>, BaselineError> {
+/// The findings of a saved JSON report (`stet check --format json --output FILE`), read as
+/// [`JsonReport`](crate::JsonReport) (the schema the JSON writer writes).
+///
+/// # Errors
+/// The file cannot be read, is not JSON, or is not a stet JSON report (version 1); the
+/// message says where.
+pub fn read_baseline(path: impl AsRef<Path>) -> Result<Vec<Finding>, BaselineError> {
+    let path = path.as_ref();
     let error = |message: String| BaselineError {
         path: path.to_path_buf(),
         message,
     };
     let text = std::fs::read_to_string(path).map_err(|e| error(format!("cannot read: {e}")))?;
-    let json: serde_json::Value =
-        serde_json::from_str(&text).map_err(|e| error(format!("not a JSON report: {e}")))?;
-    let findings = json
-        .get("findings")
-        .and_then(serde_json::Value::as_array)
-        .ok_or_else(|| error("not a stet JSON report: no `findings` list".into()))?;
-    let text = |f: &serde_json::Value, k: &str| {
-        f.get(k)
-            .and_then(|v| v.as_str())
-            .unwrap_or_default()
-            .to_string()
-    };
-    let number = |f: &serde_json::Value, k: &str| {
-        f.get(k).and_then(serde_json::Value::as_u64).unwrap_or(1) as u32
-    };
-    Ok(findings
+    let report = crate::JsonReport::parse(&text)
+        .map_err(|e| error(format!("not a stet JSON report: {e}")))?;
+    if report.version != 1 {
+        return Err(error(format!(
+            "a version {} report, and this stet reads version 1",
+            report.version
+        )));
+    }
+    Ok(report
+        .findings
         .iter()
-        .map(|f| Finding {
-            file: text(f, "file"),
-            line: number(f, "line"),
-            column: number(f, "column"),
-            end_line: number(f, "end_line"),
-            end_column: number(f, "end_column"),
-            rule: text(f, "rule"),
-            severity: text(f, "severity"),
-            message: text(f, "message"),
-            remediation: None,
-            resource: text(f, "resource"),
-            resource_type: text(f, "resource_type"),
-            clause: String::new(),
-            aliases: Vec::new(),
-            related: Vec::new(),
-        })
+        .map(crate::JsonFinding::to_finding)
         .collect())
 }

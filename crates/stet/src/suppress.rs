@@ -11,6 +11,7 @@ use crate::report::Suppressed;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use stet_graph::{Graph, ResourceKind, Value};
+use stet_rules::Severity;
 
 /// The rule ID of a suppression that gives no reason.
 pub const NO_REASON_RULE: &str = "SUP001";
@@ -28,6 +29,7 @@ struct Directive {
 
 /// What suppression did to a list of findings.
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct Suppression {
     /// Findings that still count (with SUP001 findings for suppressions without a reason).
     pub findings: Vec<Finding>,
@@ -61,9 +63,10 @@ pub fn apply_suppressions(
     let mut out = Suppression::default();
     let mut reported: BTreeSet<(String, u32)> = BTreeSet::new();
     for finding in findings {
-        let mut places: Vec<(String, u32)> = vec![(finding.file.clone(), finding.line)];
-        if let Some(line) = headers.get(&(finding.file.as_str(), finding.resource.as_str())) {
-            places.push((finding.file.clone(), *line));
+        let file = finding.span.file.to_string();
+        let mut places: Vec<(String, u32)> = vec![(file.clone(), finding.span.start.line)];
+        if let Some(line) = headers.get(&(file.as_str(), finding.resource.as_str())) {
+            places.push((file.clone(), *line));
         }
         let addresses = std::iter::once(&finding.resource).chain(finding.aliases.iter());
         for call in addresses.flat_map(|a| module_calls(a)) {
@@ -89,7 +92,7 @@ pub fn apply_suppressions(
             }
         }
         if found.is_none() {
-            if let Some(meta) = metadata.get(&(finding.file.as_str(), finding.resource.as_str())) {
+            if let Some(meta) = metadata.get(&(file.as_str(), finding.resource.as_str())) {
                 found = metadata_directive(meta, &finding.rule);
             }
         }
@@ -106,26 +109,31 @@ pub fn apply_suppressions(
             }
             Some(d) => {
                 if d.reason.is_none() && reported.insert((d.file.clone(), d.line)) {
-                    out.findings.push(Finding {
-                        file: d.file.clone(),
+                    let at = stet_graph::Position {
                         line: d.line,
                         column: d.column,
-                        end_line: d.line,
-                        end_column: d.column,
-                        rule: NO_REASON_RULE.into(),
-                        severity: "low".into(),
-                        message: format!(
+                        offset: 0,
+                    };
+                    let span = stet_graph::Span {
+                        file: d.file.as_str().into(),
+                        start: at,
+                        end: at,
+                    };
+                    let mut missing = Finding::new(
+                        span,
+                        NO_REASON_RULE,
+                        Severity::Low,
+                        format!(
                             "the suppression of {} gives no reason: write `stet:ignore {} -- <why>`",
                             d.rules.join(", "),
                             d.rules.join(",")
                         ),
-                        remediation: Some("Say why the finding does not apply after `--`.".into()),
-                        resource: finding.resource.clone(),
-                        resource_type: finding.resource_type.clone(),
-                        clause: String::new(),
-                        aliases: Vec::new(),
-                        related: Vec::new(),
-                    });
+                    );
+                    missing.remediation =
+                        Some("Say why the finding does not apply after `--`.".into());
+                    missing.resource = finding.resource.clone();
+                    missing.resource_type = finding.resource_type.clone();
+                    out.findings.push(missing);
                 }
                 out.suppressed.push(Suppressed {
                     reason: d

@@ -120,12 +120,14 @@ fn unreadable_file_is_reported_and_the_rest_is_read() {
     assert!(
         errors
             .iter()
-            .any(|d| d.file.ends_with("dangling.json") && d.message.starts_with("cannot read")),
+            .any(|d| d.span.file.ends_with("dangling.json") && d.message.starts_with("cannot read")),
         "{errors:#?}"
     );
     if unreadable_for_us {
         assert!(
-            errors.iter().any(|d| d.file.ends_with("template.yaml")),
+            errors
+                .iter()
+                .any(|d| d.span.file.ends_with("template.yaml")),
             "{errors:#?}"
         );
     }
@@ -165,7 +167,7 @@ fn unreadable_folder_is_reported_and_the_rest_is_read() {
             loaded
                 .diagnostics
                 .iter()
-                .any(|d| d.level == Level::Error && d.file.ends_with("locked")),
+                .any(|d| d.level == Level::Error && d.span.file.ends_with("locked")),
             "{:#?}",
             loaded.diagnostics
         );

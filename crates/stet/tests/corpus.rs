@@ -52,19 +52,22 @@ fn corpus_parses_and_only_invalid_files_fail() {
         .iter()
         .filter(|d| d.level == Level::Error)
     {
-        let abs = if Path::new(&d.file).is_absolute() {
-            d.file.clone()
+        let abs = if Path::new(&*d.span.file).is_absolute() {
+            d.span.file.to_string()
         } else {
             std::env::current_dir()
                 .expect("cwd")
-                .join(&d.file)
+                .join(&*d.span.file)
                 .display()
                 .to_string()
         };
         let file = stet_relative(&abs, &prefix);
-        failures
-            .entry(file)
-            .or_insert_with(|| format!("{}:{}: {}", d.line, d.column, d.message));
+        failures.entry(file).or_insert_with(|| {
+            format!(
+                "{}:{}: {}",
+                d.span.start.line, d.span.start.column, d.message
+            )
+        });
     }
     let doc_path = workspace().join("docs/corpus-failures.md");
     let mut doc = String::new();
@@ -123,8 +126,11 @@ fn findings_point_at_what_explains_them(loaded: &stet::Loaded) {
     assert!(findings.len() > 1000, "only {} findings", findings.len());
     let vague: Vec<String> = findings
         .iter()
-        .filter(|f| (f.line, f.column, f.end_line, f.end_column) == (1, 1, 1, 1))
-        .map(|f| format!("{} {}:1:1 {}", f.rule, f.file, f.message))
+        .filter(|f| {
+            let (start, end) = (f.span.start, f.span.end);
+            (start.line, start.column, end.line, end.column) == (1, 1, 1, 1)
+        })
+        .map(|f| format!("{} {}:1:1 {}", f.rule, f.span.file, f.message))
         .collect();
     assert!(
         vague.is_empty(),

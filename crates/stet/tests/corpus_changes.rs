@@ -74,7 +74,7 @@ fn every_corpus_pair_diffs_cleanly() {
         );
         for f in found {
             assert!(
-                f.line >= 1 && !f.resource.is_empty(),
+                f.span.start.line >= 1 && !f.resource.is_empty(),
                 "{}: {f:?}",
                 pair.display()
             );

@@ -17,11 +17,11 @@ fn findings(report: &stet::Report) -> Vec<(String, String, u32, u32)> {
         .findings
         .iter()
         .map(|f| {
-            let name = Path::new(&f.file)
+            let name = Path::new(&*f.span.file)
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            (f.rule.clone(), name, f.line, f.column)
+            (f.rule.clone(), name, f.span.start.line, f.span.start.column)
         })
         .collect();
     out.sort();
@@ -81,7 +81,10 @@ fn a_kubernetes_manifest_is_checked_as_cfn_guard_checks_it() {
         .iter()
         .find(|d| d.message.contains("only the first document"))
         .expect("a warning about the second document");
-    assert_eq!((warning.line, warning.column), (18, 1));
+    assert_eq!(
+        (warning.span.start.line, warning.span.start.column),
+        (18, 1)
+    );
 }
 
 #[test]
@@ -115,7 +118,7 @@ fn files_found_in_folders_are_data_files_when_the_configuration_says_so() {
     // Found by walking a folder (not named): skipped, unless `data` matches them.
     let report = check_paths(&[fixtures().join("k8s")], &own_rules("k8s/k8s.guard"));
     assert!(report.findings.is_empty(), "{:?}", report.findings);
-    let config = Config::parse(&fixtures().join("stet.toml"), "data = [\"k8s/*.yaml\"]\n").unwrap();
+    let config = Config::parse(fixtures().join("stet.toml"), "data = [\"k8s/*.yaml\"]\n").unwrap();
     let options = RunOptions {
         config,
         ..own_rules("k8s/k8s.guard")

@@ -253,8 +253,12 @@ resource "aws_ecs_task_definition" "proxy" {
     assert_eq!(pin004.len(), 1, "{found:#?}");
     let f = pin004[0];
     assert_eq!(f.resource, "aws_ecs_task_definition.proxy");
-    assert_eq!((f.line, f.column), (8, 1));
-    let related: Vec<(u32, u32)> = f.related.iter().map(|r| (r.line, r.column)).collect();
+    assert_eq!((f.span.start.line, f.span.start.column), (8, 1));
+    let related: Vec<(u32, u32)> = f
+        .related
+        .iter()
+        .map(|r| (r.span.start.line, r.span.start.column))
+        .collect();
     assert_eq!(related, [(4, 13)]);
 }
 
@@ -294,7 +298,13 @@ module "bottlerocket" {
     let pin006: Vec<(&str, &str, u32)> = found
         .iter()
         .filter(|f| f.rule == "PIN006")
-        .map(|f| (f.resource.as_str(), &f.file[f.file.len() - 7..], f.line))
+        .map(|f| {
+            (
+                f.resource.as_str(),
+                &f.span.file[f.span.file.len() - 7..],
+                f.span.start.line,
+            )
+        })
         .collect();
     // At the data source of the instance that reads the `latest` path, not at the local.
     assert_eq!(
@@ -308,7 +318,10 @@ module "bottlerocket" {
     );
     let f = found.iter().find(|f| f.rule == "PIN006").unwrap();
     assert_eq!(
-        f.related.iter().map(|r| r.line).collect::<Vec<_>>(),
+        f.related
+            .iter()
+            .map(|r| r.span.start.line)
+            .collect::<Vec<_>>(),
         [8],
         "{f:#?}"
     );

@@ -161,18 +161,16 @@ fn check_findings(graph: Graph) -> Result<(), TestCaseError> {
         .iter()
         .map(|f| (f.path.to_string(), f.text.lines().count().max(1) as u32))
         .collect::<Vec<_>>();
-    let loaded = Loaded {
-        graphs: vec![graph],
-        ..Loaded::default()
-    };
+    let mut loaded = Loaded::default();
+    loaded.graphs = vec![graph];
     let (rules, problems) = builtin_rules(Pack::Configuration);
     prop_assert!(problems.is_empty());
     let (findings, diagnostics) = check(&loaded, &rules);
     prop_assert!(diagnostics.is_empty(), "{:?}", diagnostics);
     for f in &findings {
-        let in_file = lines
-            .iter()
-            .any(|(path, n)| *path == f.file && f.line >= 1 && f.line <= *n);
+        let in_file = lines.iter().any(|(path, n)| {
+            **path == *f.span.file && f.span.start.line >= 1 && f.span.start.line <= *n
+        });
         prop_assert!(in_file, "finding outside its file: {:?}", f);
     }
     Ok(())

@@ -32,7 +32,9 @@ fn a_finding_names_the_module_instance_whose_value_fails() {
     let _ = std::fs::remove_dir_all(&root);
     let pin005: Vec<&str> = findings
         .iter()
-        .filter(|f| f.rule == "PIN005" && f.file.ends_with("main.tf") && !f.resource.is_empty())
+        .filter(|f| {
+            f.rule == "PIN005" && f.span.file.ends_with("main.tf") && !f.resource.is_empty()
+        })
         .filter(|f| f.resource.starts_with("module."))
         .map(|f| f.resource.as_str())
         .collect();
@@ -70,7 +72,13 @@ fn a_finding_names_the_resource_a_foreach_loop_writes() {
     let mut7: Vec<(&str, &str, u32)> = findings
         .iter()
         .filter(|f| f.rule == "MUT007")
-        .map(|f| (f.resource.as_str(), f.resource_type.as_str(), f.line))
+        .map(|f| {
+            (
+                f.resource.as_str(),
+                f.resource_type.as_str(),
+                f.span.start.line,
+            )
+        })
         .collect();
     assert_eq!(
         mut7,

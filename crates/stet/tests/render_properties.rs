@@ -8,7 +8,7 @@ mod support {
 
 use proptest::prelude::*;
 use std::sync::Arc;
-use stet::{Diagnostic, Finding, Level, Report};
+use stet::{Diagnostic, Finding, Level, Report, Span};
 use support::render_checks::check_rendered;
 
 /// Text mixing the characters each format treats specially with ordinary ones.
@@ -54,39 +54,33 @@ fn finding() -> impl Strategy<Value = Finding> {
         1u32..80,
         hostile_text(),
     )
-        .prop_map(
-            |(file, message, resource, severity, line, column, rule)| Finding {
-                file: if file.is_empty() { "f".into() } else { file },
-                line,
-                column,
-                end_line: line,
-                end_column: column + 3,
-                // A rule ID comes from a rule file's header: anything (the `render` fuzz
-                // target found one that opened a code span in Markdown).
-                rule: if rule.is_empty() { "R001".into() } else { rule },
-                severity: severity.into(),
-                message,
-                remediation: Some("fix it".into()),
-                resource,
-                resource_type: "aws_s3_bucket".into(),
-                clause: "r.guard:1:1".into(),
-                aliases: Vec::new(),
-                related: Vec::new(),
-            },
-        )
+        .prop_map(|(file, message, resource, severity, line, column, rule)| {
+            let file = if file.is_empty() { "f".into() } else { file };
+            let mut span = Span::file_start(file.into());
+            span.start.line = line;
+            span.start.column = column;
+            span.end.line = line;
+            span.end.column = column + 3;
+            // A rule ID comes from a rule file's header: anything (the `render` fuzz
+            // target found one that opened a code span in Markdown).
+            let rule = if rule.is_empty() { "R001".into() } else { rule };
+            let severity = severity.parse().expect("a severity name");
+            let mut finding = Finding::new(span, rule, severity, message);
+            finding.remediation = Some("fix it".into());
+            finding.resource = resource;
+            finding.resource_type = "aws_s3_bucket".into();
+            finding.clause = "r.guard:1:1".into();
+            finding
+        })
 }
 
 /// An input error or a warning (what stet could not follow), which the GitHub and Markdown
 /// reports carry too.
 fn diagnostic() -> impl Strategy<Value = Diagnostic> {
-    (hostile_text(), hostile_text(), any::<bool>()).prop_map(|(file, message, error)| Diagnostic {
-        file: if file.is_empty() { "d".into() } else { file },
-        line: 1,
-        column: 1,
-        end_line: 1,
-        end_column: 1,
-        message,
-        level: if error { Level::Error } else { Level::Warning },
+    (hostile_text(), hostile_text(), any::<bool>()).prop_map(|(file, message, error)| {
+        let file = if file.is_empty() { "d".into() } else { file };
+        let level = if error { Level::Error } else { Level::Warning };
+        Diagnostic::at(&Span::file_start(file.into()), message, level)
     })
 }
 
@@ -99,21 +93,20 @@ proptest! {
         diagnostics in prop::collection::vec(diagnostic(), 0..3),
         source in hostile_text(),
     ) {
-        let mut report = Report { findings, diagnostics, ..Report::default() };
+        let mut report = Report::default();
+        report.findings = findings;
+        report.diagnostics = diagnostics;
         // Some rules with a help link built from the same hostile text.
         for (i, f) in report.findings.iter().enumerate().filter(|(i, _)| i % 2 == 0) {
-            report.rules.push(stet::RuleInfo {
-                id: f.rule.clone(),
-                title: f.message.clone(),
-                severity: stet::Severity::High,
-                description: f.message.clone(),
-                remediation: None,
-                help_uri: Some(format!("https://example.com/{}/{i}", f.resource)),
-            });
+            let mut rule = stet::RuleInfo::new(f.rule.clone(), stet::Severity::High);
+            rule.title = f.message.clone();
+            rule.description = f.message.clone();
+            rule.help_uri = Some(format!("https://example.com/{}/{i}", f.resource));
+            report.rules.push(rule);
         }
         for f in &report.findings {
             let text: Arc<str> = format!("{source}\n{source}\n").repeat(30).into();
-            report.sources.insert(f.file.clone(), text);
+            report.sources.insert(f.span.file.to_string(), text);
         }
         if let Err(problem) = check_rendered(&report) {
             prop_assert!(false, "{}", problem);

@@ -106,7 +106,12 @@ fn resolution_fixtures_resolve_and_check_as_documented() {
             let messages: Vec<String> = report
                 .findings
                 .iter()
-                .map(|f| format!("{}:{} {} {}", f.file, f.line, f.rule, f.message))
+                .map(|f| {
+                    format!(
+                        "{}:{} {} {}",
+                        f.span.file, f.span.start.line, f.rule, f.message
+                    )
+                })
                 .collect();
             failures.push(format!(
                 "{name}: findings {found:?}, expected {wanted:?}\n  {}",

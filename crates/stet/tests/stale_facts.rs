@@ -54,8 +54,8 @@ fn a_constraint_excluding_the_facts_version_is_said_once_at_the_constraint() {
         "{}",
         d.message
     );
-    assert!(d.file.ends_with("versions.tf"), "{}", d.file);
-    assert_eq!(d.line, 5);
+    assert!(d.span.file.ends_with("versions.tf"), "{}", d.span.file);
+    assert_eq!(d.span.start.line, 5);
     assert_eq!(notices("~> 6.0").len(), 1);
 }
 

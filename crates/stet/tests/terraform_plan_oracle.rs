@@ -177,7 +177,7 @@ fn stet_diff_plans_as_terraform_does() {
         let diffed = stet::diff_paths(&before, &after, &LoadOptions::default()).expect("stet diff");
         let from_diff = stet_actions(&diffed.changes, Some("after"));
         let planned = stet::read_plan_file(
-            &case.join("plan.json"),
+            case.join("plan.json"),
             Some(&after),
             &LoadOptions::default(),
         )
@@ -275,7 +275,7 @@ fn stet_plan_says_when_it_cannot_point_at_the_code() {
     std::fs::create_dir_all(&lonely).unwrap();
     std::fs::copy(&plan, lonely.join("plan.json")).unwrap();
     let read =
-        stet::read_plan_file(&lonely.join("plan.json"), None, &LoadOptions::default()).unwrap();
+        stet::read_plan_file(lonely.join("plan.json"), None, &LoadOptions::default()).unwrap();
     let _ = std::fs::remove_dir_all(&lonely);
     assert!(
         read.diagnostics.iter().any(|d| d

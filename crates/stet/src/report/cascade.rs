@@ -164,7 +164,7 @@ pub(super) fn details<'a>(report: &'a Report, f: &Finding) -> Vec<Detail<'a>> {
         change
             .attributes
             .iter()
-            .filter(|a| a.span.file.as_ref() == f.file && a.span.start.line == f.line)
+            .filter(|a| a.span.file == f.span.file && a.span.start.line == f.span.start.line)
             .collect()
     };
     shown
@@ -193,8 +193,7 @@ pub(super) fn change_of<'a>(report: &'a Report, f: &Finding) -> Option<&'a Chang
         .iter()
         .filter(same)
         .find(|c| {
-            c.span.file.as_ref() == f.file
-                || c.attributes.iter().any(|a| a.span.file.as_ref() == f.file)
+            c.span.file == f.span.file || c.attributes.iter().any(|a| a.span.file == f.span.file)
         })
         .or_else(|| report.changes.iter().find(same))
 }

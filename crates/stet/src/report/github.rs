@@ -9,14 +9,15 @@
 use super::cascade::details;
 use super::Report;
 use stet_diff::Action;
+use stet_rules::Severity;
 
 pub(super) fn render(report: &Report) -> String {
     let mut out = String::new();
     for f in &report.findings {
-        let command = match f.severity.as_str() {
-            "high" => "error",
-            "medium" => "warning",
-            _ => "notice",
+        let command = match f.severity {
+            Severity::High => "error",
+            Severity::Medium => "warning",
+            Severity::Low | Severity::Info => "notice",
         };
         let mut message = f.message.clone();
         for d in details(report, f) {
@@ -34,11 +35,11 @@ pub(super) fn render(report: &Report) -> String {
         }
         out.push_str(&format!(
             "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}\n",
-            property(&report.path(&f.file)),
-            f.line,
-            f.column,
-            f.end_line.max(f.line),
-            f.end_column,
+            property(&report.path(&f.span.file)),
+            f.span.start.line,
+            f.span.start.column,
+            f.span.end.line.max(f.span.start.line),
+            f.span.end.column,
             property(&format!("{} ({})", f.rule, f.severity)),
             data(&message)
         ));
@@ -78,9 +79,9 @@ pub(super) fn render(report: &Report) -> String {
     for d in report.errors() {
         out.push_str(&format!(
             "::error file={},line={},col={}::{}\n",
-            property(&report.path(&d.file)),
-            d.line,
-            d.column,
+            property(&report.path(&d.span.file)),
+            d.span.start.line,
+            d.span.start.column,
             data(&d.message)
         ));
     }
@@ -88,9 +89,9 @@ pub(super) fn render(report: &Report) -> String {
     for d in report.warnings() {
         out.push_str(&format!(
             "::warning file={},line={},col={},title=stet::{}\n",
-            property(&report.path(&d.file)),
-            d.line,
-            d.column,
+            property(&report.path(&d.span.file)),
+            d.span.start.line,
+            d.span.start.column,
             data(&d.message)
         ));
     }

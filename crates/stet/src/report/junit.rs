@@ -12,15 +12,16 @@ pub(super) fn render(report: &Report) -> String {
         .iter()
         .map(|f| {
             let mut f = f.clone();
-            f.file = report.path(&f.file);
+            f.span.file = report.path(&f.span.file).into();
             f
         })
         .collect();
     let diagnostics: Vec<crate::Diagnostic> = report
         .errors()
-        .map(|d| crate::Diagnostic {
-            file: report.path(&d.file),
-            ..d.clone()
+        .map(|d| {
+            let mut d = d.clone();
+            d.span.file = report.path(&d.span.file).into();
+            d
         })
         .collect();
     for f in &findings {
@@ -31,9 +32,9 @@ pub(super) fn render(report: &Report) -> String {
         };
         let body = format!(
             "{}:{}:{}: {} [{}] {}{}",
-            f.file,
-            f.line,
-            f.column,
+            f.span.file,
+            f.span.start.line,
+            f.span.start.column,
             f.rule,
             f.severity,
             f.message,
@@ -42,25 +43,25 @@ pub(super) fn render(report: &Report) -> String {
                 .map(|r| format!("\nhelp: {r}"))
                 .unwrap_or_default()
         );
-        by_file.entry(f.file.as_str()).or_default().push(format!(
+        by_file.entry(&f.span.file).or_default().push(format!(
             "    <testcase name=\"{}\" classname=\"{}\" file=\"{}\" line=\"{}\">\n      <failure message=\"{}\" type=\"{}\">{}</failure>\n    </testcase>\n",
             escape(&name),
-            escape(&f.file),
-            escape(&f.file),
-            f.line,
+            escape(&f.span.file),
+            escape(&f.span.file),
+            f.span.start.line,
             escape(&f.message),
-            escape(&f.severity),
+            escape(f.severity.as_str()),
             escape_text(&body)
         ));
     }
     let mut errors: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     for d in &diagnostics {
-        errors.entry(d.file.as_str()).or_default().push(format!(
+        errors.entry(&d.span.file).or_default().push(format!(
             "    <testcase name=\"read {}\" classname=\"{}\" file=\"{}\" line=\"{}\">\n      <error message=\"{}\" type=\"input\">{}</error>\n    </testcase>\n",
-            escape(&d.file),
-            escape(&d.file),
-            escape(&d.file),
-            d.line,
+            escape(&d.span.file),
+            escape(&d.span.file),
+            escape(&d.span.file),
+            d.span.start.line,
             escape(&d.message),
             escape_text(&d.to_string())
         ));

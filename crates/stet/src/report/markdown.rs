@@ -90,7 +90,7 @@ pub(super) fn render(report: &Report, options: &RenderOptions) -> String {
             t.moved
         ));
     }
-    for severity in ["high", "medium", "low", "info"] {
+    for severity in Severity::ALL.into_iter().rev() {
         let findings: Vec<_> = report
             .findings
             .iter()
@@ -114,8 +114,8 @@ pub(super) fn render(report: &Report, options: &RenderOptions) -> String {
                 "- {} {} ({}) — suppressed at {}: {}\n",
                 code(&format!(
                     "{}:{}",
-                    report.path(&s.finding.file),
-                    s.finding.line
+                    report.path(&s.finding.span.file),
+                    s.finding.span.start.line
                 )),
                 escape(&s.finding.message),
                 escape(&s.finding.rule),
@@ -141,7 +141,12 @@ pub(super) fn render(report: &Report, options: &RenderOptions) -> String {
         for d in &errors {
             section.push_str(&format!(
                 "- {} {}\n",
-                code(&format!("{}:{}:{}", report.path(&d.file), d.line, d.column)),
+                code(&format!(
+                    "{}:{}:{}",
+                    report.path(&d.span.file),
+                    d.span.start.line,
+                    d.span.start.column
+                )),
                 escape(&d.message)
             ));
         }
@@ -156,7 +161,11 @@ pub(super) fn render(report: &Report, options: &RenderOptions) -> String {
         for d in &warnings {
             section.push_str(&format!(
                 "- {} {}\n",
-                code(&format!("{}:{}", report.path(&d.file), d.line)),
+                code(&format!(
+                    "{}:{}",
+                    report.path(&d.span.file),
+                    d.span.start.line
+                )),
                 escape(&d.message)
             ));
         }
@@ -181,7 +190,11 @@ fn write_finding(report: &Report, f: &Finding, out: &mut String) {
         .unwrap_or_else(|| format!(" ({})", escape(&f.rule)));
     out.push_str(&format!(
         "- {} {}{}\n",
-        code(&format!("{}:{}", report.path(&f.file), f.line)),
+        code(&format!(
+            "{}:{}",
+            report.path(&f.span.file),
+            f.span.start.line
+        )),
         escape(&f.message),
         docs
     ));
@@ -297,13 +310,7 @@ fn verdict(report: &Report, options: &RenderOptions) -> String {
     } else {
         format!("## {icon} stet: {}", parts.join(", "))
     };
-    let at_or_above = |t: Severity| {
-        report
-            .findings
-            .iter()
-            .filter(|f| Severity::parse(&f.severity).is_some_and(|s| s >= t))
-            .count()
-    };
+    let at_or_above = |t: Severity| report.findings.iter().filter(|f| f.severity >= t).count();
     let line = match options.fail_on {
         _ if errors > 0 => Some(format!(
             "**Fails the check:** {} could not be read.",
@@ -331,12 +338,12 @@ fn verdict(report: &Report, options: &RenderOptions) -> String {
     }
 }
 
-fn title(severity: &str) -> &'static str {
+fn title(severity: Severity) -> &'static str {
     match severity {
-        "high" => "High",
-        "medium" => "Medium",
-        "low" => "Low",
-        _ => "Info",
+        Severity::High => "High",
+        Severity::Medium => "Medium",
+        Severity::Low => "Low",
+        Severity::Info => "Info",
     }
 }
 
@@ -467,29 +474,26 @@ mod tests {
     use crate::check::Finding;
 
     fn finding(i: usize) -> Finding {
-        Finding {
-            file: format!("modules/m{i}/main.tf"),
-            line: 1 + i as u32,
-            column: 1,
-            end_line: 1 + i as u32,
-            end_column: 2,
-            rule: "PIN003".into(),
-            severity: if i.is_multiple_of(2) {
-                "high"
-            } else {
-                "medium"
-            }
-            .into(),
-            message: format!(
+        let mut span = stet_graph::Span::file_start(format!("modules/m{i}/main.tf").into());
+        span.start.line = 1 + i as u32;
+        span.end.line = 1 + i as u32;
+        span.end.column = 2;
+        let severity = if i.is_multiple_of(2) {
+            Severity::High
+        } else {
+            Severity::Medium
+        };
+        let mut finding = Finding::new(
+            span,
+            "PIN003",
+            severity,
+            format!(
                 "module.m{i}: uses registry source terraform-aws-modules/vpc/aws with no version"
             ),
-            remediation: None,
-            resource: format!("module.m{i}"),
-            resource_type: "module".into(),
-            clause: String::new(),
-            aliases: Vec::new(),
-            related: Vec::new(),
-        }
+        );
+        finding.resource = format!("module.m{i}");
+        finding.resource_type = "module".into();
+        finding
     }
 
     #[test]

@@ -13,6 +13,11 @@ mod markdown;
 mod sarif;
 mod text;
 
+pub use json::{
+    JsonActions, JsonDiagnostic, JsonFinding, JsonRelated, JsonReport, JsonSpan, JsonSummary,
+    JsonSuppressed, JsonTool,
+};
+
 use crate::check::Finding;
 use crate::diagnostic::{Diagnostic, Level};
 use std::collections::BTreeMap;
@@ -26,6 +31,7 @@ pub const REPOSITORY: &str = env!("CARGO_PKG_REPOSITORY");
 
 /// What a report knows of a rule that ran.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RuleInfo {
     /// The ID findings carry (`PIN003`, or a rule's name when its file has no header).
     pub id: String,
@@ -42,6 +48,19 @@ pub struct RuleInfo {
 }
 
 impl RuleInfo {
+    /// A rule `id` of `severity`, its title and description the ID until set.
+    pub fn new(id: impl Into<String>, severity: Severity) -> RuleInfo {
+        let id = id.into();
+        RuleInfo {
+            title: id.clone(),
+            description: id.clone(),
+            id,
+            severity,
+            remediation: None,
+            help_uri: None,
+        }
+    }
+
     /// The rules of one rule file: one entry for a file with an `id`, else one per rule.
     pub fn of(ruleset: &RuleSet) -> Vec<RuleInfo> {
         let meta = ruleset.meta();
@@ -77,10 +96,10 @@ impl RuleInfo {
 }
 
 /// A finding an inline or metadata suppression silenced.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Suppressed {
     /// The finding.
-    #[serde(flatten)]
     pub finding: Finding,
     /// The reason the suppression gives.
     pub reason: String,
@@ -89,7 +108,11 @@ pub struct Suppressed {
 }
 
 /// Everything one run of stet found.
+///
+/// Made by a run ([`crate::check_paths`], …); more fields may be added, so a program that
+/// builds one starts from `Report::default()` and sets fields.
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct Report {
     /// Findings that count, sorted by file and position.
     pub findings: Vec<Finding>,
@@ -116,8 +139,19 @@ pub struct Report {
     pub root: Option<PathBuf>,
 }
 
-/// The report formats.
+/// The report formats, named as `--format` names them (`text`, `json`, `sarif`, `junit`,
+/// `markdown`, `github`, `dot`); more may be added.
+///
+/// ```
+/// use stet::ReportFormat;
+/// let format: ReportFormat = "sarif".parse().unwrap();
+/// assert_eq!(format, ReportFormat::Sarif);
+/// assert_eq!(format.to_string(), "sarif");
+/// assert_eq!("xml".parse::<ReportFormat>().unwrap_err().to_string(),
+///     "unknown report format `xml` (known: text, json, sarif, junit, markdown, github, dot)");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ReportFormat {
     /// For a terminal: each finding with its source line and a caret under the value.
     Text,
@@ -137,20 +171,54 @@ pub enum ReportFormat {
 }
 
 impl ReportFormat {
-    /// Reads a format name: `text`, `json`, `sarif`, `junit`, `markdown`, `github`, `dot`.
+    /// Every format, in the order `--help` lists them.
+    pub const ALL: [ReportFormat; 7] = [
+        ReportFormat::Text,
+        ReportFormat::Json,
+        ReportFormat::Sarif,
+        ReportFormat::Junit,
+        ReportFormat::Markdown,
+        ReportFormat::Github,
+        ReportFormat::Dot,
+    ];
+
+    /// The format's name: `text`, `json`, `sarif`, `junit`, `markdown`, `github`, `dot`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReportFormat::Text => "text",
+            ReportFormat::Json => "json",
+            ReportFormat::Sarif => "sarif",
+            ReportFormat::Junit => "junit",
+            ReportFormat::Markdown => "markdown",
+            ReportFormat::Github => "github",
+            ReportFormat::Dot => "dot",
+        }
+    }
+
+    /// Reads a format name (see [`ReportFormat::as_str`]); see also its `FromStr`.
     pub fn parse(name: &str) -> Option<ReportFormat> {
-        Some(match name {
-            "text" => ReportFormat::Text,
-            "json" => ReportFormat::Json,
-            "sarif" => ReportFormat::Sarif,
-            "junit" => ReportFormat::Junit,
-            "markdown" => ReportFormat::Markdown,
-            "github" => ReportFormat::Github,
-            "dot" => ReportFormat::Dot,
-            _ => return None,
-        })
+        ReportFormat::ALL.into_iter().find(|f| f.as_str() == name)
     }
 }
+
+impl std::fmt::Display for ReportFormat {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+impl std::str::FromStr for ReportFormat {
+    type Err = ParseFormatError;
+
+    fn from_str(name: &str) -> Result<ReportFormat, ParseFormatError> {
+        ReportFormat::parse(name).ok_or_else(|| ParseFormatError(name.to_string()))
+    }
+}
+
+/// A report format name stet does not know.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown report format `{0}` (known: text, json, sarif, junit, markdown, github, dot)")]
+pub struct ParseFormatError(pub String);
 
 /// How to render.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -200,7 +268,8 @@ impl Report {
     /// the root keep their name.
     ///
     /// ```
-    /// let report = stet::Report { root: std::env::current_dir().ok(), ..Default::default() };
+    /// let mut report = stet::Report::default();
+    /// report.root = std::env::current_dir().ok();
     /// assert_eq!(report.path("./infra/main.tf"), "infra/main.tf");
     /// ```
     pub fn path(&self, file: &str) -> String {
@@ -237,6 +306,15 @@ impl Report {
         self.diagnostics.iter().filter(|d| d.level == Level::Error)
     }
 
+    /// Whether an input could not be read or parsed (stet then exits with status 2).
+    ///
+    /// ```
+    /// assert!(!stet::Report::default().has_errors());
+    /// ```
+    pub fn has_errors(&self) -> bool {
+        self.errors().next().is_some()
+    }
+
     /// The warnings among the diagnostics.
     pub fn warnings(&self) -> impl Iterator<Item = &Diagnostic> {
         self.diagnostics
@@ -247,13 +325,9 @@ impl Report {
     /// The exit status of DESIGN.md: 2 when an input could not be read or parsed (even with
     /// findings), else 1 when a finding is at or above `fail_on` (`None`: never), else 0.
     pub fn exit_status(&self, fail_on: Option<Severity>) -> u8 {
-        if self.errors().next().is_some() {
+        if self.has_errors() {
             2
-        } else if fail_on.is_some_and(|t| {
-            self.findings
-                .iter()
-                .any(|f| Severity::parse(&f.severity).is_some_and(|s| s >= t))
-        }) {
+        } else if fail_on.is_some_and(|t| self.findings.iter().any(|f| f.severity >= t)) {
             1
         } else {
             0
@@ -265,10 +339,12 @@ impl Report {
         self.rules.iter().find(|r| r.id == id)
     }
 
-    /// Findings counted by severity, highest first: `[("high", 2), ("medium", 1)]`.
-    pub fn severity_counts(&self) -> Vec<(&'static str, usize)> {
-        ["high", "medium", "low", "info"]
+    /// Findings counted by severity, highest first, severities without findings left out:
+    /// `[(Severity::High, 2), (Severity::Medium, 1)]`.
+    pub fn severity_counts(&self) -> Vec<(Severity, usize)> {
+        Severity::ALL
             .into_iter()
+            .rev()
             .map(|s| (s, self.findings.iter().filter(|f| f.severity == s).count()))
             .filter(|(_, n)| *n > 0)
             .collect()

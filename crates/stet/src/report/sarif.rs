@@ -8,6 +8,7 @@ use super::{Report, RuleInfo};
 use crate::check::Finding;
 use serde_json::{json, Value as Json};
 use std::path::Path;
+use stet_rules::Severity;
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
@@ -31,8 +32,7 @@ pub(super) fn render(report: &Report) -> String {
             extra.push(RuleInfo {
                 id: f.rule.clone(),
                 title: f.rule.clone(),
-                severity: stet_rules::Severity::parse(&f.severity)
-                    .unwrap_or(stet_rules::Severity::Medium),
+                severity: f.severity,
                 description: format!("rule {}", f.rule),
                 remediation: f.remediation.clone(),
                 help_uri: None,
@@ -60,7 +60,7 @@ pub(super) fn render(report: &Report) -> String {
             json!({
                 "level": if d.level == crate::Level::Error { "error" } else { "warning" },
                 "message": { "text": d.message },
-                "locations": [ location(report, &d.file, d.line, d.column, d.end_line, d.end_column) ],
+                "locations": [ location(report, &d.span) ],
             })
         })
         .collect();
@@ -87,11 +87,11 @@ pub(super) fn render(report: &Report) -> String {
     serde_json::to_string_pretty(&sarif).unwrap_or_default() + "\n"
 }
 
-fn level(severity: &str) -> &'static str {
+fn level(severity: Severity) -> &'static str {
     match severity {
-        "high" => "error",
-        "medium" => "warning",
-        _ => "note",
+        Severity::High => "error",
+        Severity::Medium => "warning",
+        Severity::Low | Severity::Info => "note",
     }
 }
 
@@ -101,7 +101,7 @@ fn descriptor(r: &RuleInfo) -> Json {
         "name": pascal(&r.title),
         "shortDescription": { "text": r.title },
         "fullDescription": { "text": r.description },
-        "defaultConfiguration": { "level": level(r.severity.as_str()) },
+        "defaultConfiguration": { "level": level(r.severity) },
         "properties": { "tags": ["iac", "immutable-infrastructure"], "severity": r.severity.as_str() },
     });
     if let Some(fix) = &r.remediation {
@@ -132,9 +132,9 @@ fn result(report: &Report, f: &Finding, rule_index: usize, suppressed: Option<&S
     let mut r = json!({
         "ruleId": f.rule,
         "ruleIndex": rule_index,
-        "level": level(&f.severity),
+        "level": level(f.severity),
         "message": { "text": f.message },
-        "locations": [ location(report, &f.file, f.line, f.column, f.end_line, f.end_column) ],
+        "locations": [ location(report, &f.span) ],
         "partialFingerprints": { "stet/v1": fingerprint(f) },
     });
     if !f.related.is_empty() {
@@ -143,7 +143,7 @@ fn result(report: &Report, f: &Finding, rule_index: usize, suppressed: Option<&S
             .iter()
             .enumerate()
             .map(|(i, p)| {
-                let mut l = location(report, &p.file, p.line, p.column, p.end_line, p.end_column);
+                let mut l = location(report, &p.span);
                 l["id"] = json!(i + 1);
                 l["message"] = json!({ "text": p.message });
                 l
@@ -157,14 +157,9 @@ fn result(report: &Report, f: &Finding, rule_index: usize, suppressed: Option<&S
     r
 }
 
-fn location(
-    report: &Report,
-    file: &str,
-    line: u32,
-    column: u32,
-    end_line: u32,
-    end_column: u32,
-) -> Json {
+fn location(report: &Report, span: &stet_graph::Span) -> Json {
+    let (file, line, column) = (&span.file, span.start.line, span.start.column);
+    let (end_line, end_column) = (span.end.line, span.end.column);
     let line = line.max(1);
     let column = column.max(1);
     let (end_line, end_column) = if (end_line, end_column) > (line, column) {
@@ -206,7 +201,7 @@ fn encode(path: &str) -> String {
 /// message (the line is left out: it moves when lines are added above).
 fn fingerprint(f: &Finding) -> String {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for part in [&f.rule, &f.file, &f.resource, &f.message] {
+    for part in [&*f.rule, &*f.span.file, &*f.resource, &*f.message] {
         for b in part.bytes().chain(std::iter::once(0)) {
             hash ^= u64::from(b);
             hash = hash.wrapping_mul(0x0100_0000_01b3);

@@ -6,6 +6,7 @@
 
 use super::{plural, RenderOptions, Report};
 use crate::check::Finding;
+use stet_rules::Severity;
 
 struct Paint {
     on: bool,
@@ -19,14 +20,8 @@ impl Paint {
             text.to_string()
         }
     }
-    fn severity(&self, severity: &str) -> String {
-        let code = match severity {
-            "high" => "1;31",
-            "medium" => "1;33",
-            "low" => "1;36",
-            _ => "1;34",
-        };
-        self.wrap(code, severity)
+    fn severity(&self, severity: Severity) -> String {
+        self.wrap(colour(severity), severity.as_str())
     }
     fn dim(&self, text: &str) -> String {
         self.wrap("34", text)
@@ -76,9 +71,9 @@ pub(super) fn render(report: &Report, options: &RenderOptions) -> String {
             "{level}: {}\n  {} {}:{}:{}\n",
             printable(&d.message),
             paint.dim("-->"),
-            printable(&report.path(&d.file)),
-            d.line,
-            d.column
+            printable(&report.path(&d.span.file)),
+            d.span.start.line,
+            d.span.start.column
         ));
     }
     out.push_str(&summary(report));
@@ -100,30 +95,31 @@ fn write_finding(
         ),
         None => format!(
             "{}[{}]",
-            paint.severity(&printable(&f.severity)),
+            paint.severity(f.severity),
             paint.bold(&printable(&f.rule))
         ),
     };
     out.push_str(&format!("{head}: {}\n", paint.bold(&printable(&f.message))));
-    let gutter = f.line.to_string().len().max(2);
+    let (from, to) = (f.span.start, f.span.end);
+    let gutter = from.line.to_string().len().max(2);
     let pad = " ".repeat(gutter);
     out.push_str(&format!(
         "{pad}{} {}:{}:{}\n",
         paint.dim("-->"),
-        printable(&report.path(&f.file)),
-        f.line,
-        f.column
+        printable(&report.path(&f.span.file)),
+        from.line,
+        from.column
     ));
     if let Some(line) = report
         .sources
-        .get(&f.file)
-        .and_then(|t| t.lines().nth(f.line.saturating_sub(1) as usize))
+        .get(&*f.span.file)
+        .and_then(|t| t.lines().nth(from.line.saturating_sub(1) as usize))
     {
         let line = printable(line.trim_end());
-        let start = (f.column.max(1) - 1) as usize;
+        let start = (from.column.max(1) - 1) as usize;
         let chars = line.chars().count();
-        let end = if f.end_line == f.line && f.end_column > f.column {
-            (f.end_column - 1) as usize
+        let end = if to.line == from.line && to.column > from.column {
+            (to.column - 1) as usize
         } else {
             chars
         };
@@ -131,14 +127,14 @@ fn write_finding(
         out.push_str(&format!("{pad} {}\n", paint.dim("|")));
         out.push_str(&format!(
             "{} {} {line}\n",
-            paint.dim(&format!("{:>gutter$}", f.line)),
+            paint.dim(&format!("{:>gutter$}", f.span.start.line)),
             paint.dim("|")
         ));
         out.push_str(&format!(
             "{pad} {} {}{}\n",
             paint.dim("|"),
             " ".repeat(start),
-            paint.severity_caret(&f.severity, &"^".repeat(width))
+            paint.severity_caret(f.severity, &"^".repeat(width))
         ));
     }
     for r in &f.related {
@@ -146,8 +142,8 @@ fn write_finding(
             "{pad} {} note: {} ({}:{})\n",
             paint.dim("="),
             printable(&r.message),
-            printable(&report.path(&r.file)),
-            r.line
+            printable(&report.path(&r.span.file)),
+            r.span.start.line
         ));
     }
     for d in super::cascade::details(report, f) {
@@ -204,14 +200,18 @@ fn printable(text: &str) -> std::borrow::Cow<'_, str> {
 }
 
 impl Paint {
-    fn severity_caret(&self, severity: &str, carets: &str) -> String {
-        let code = match severity {
-            "high" => "1;31",
-            "medium" => "1;33",
-            "low" => "1;36",
-            _ => "1;34",
-        };
-        self.wrap(code, carets)
+    fn severity_caret(&self, severity: Severity, carets: &str) -> String {
+        self.wrap(colour(severity), carets)
+    }
+}
+
+/// The ANSI colour of a severity: red, yellow, cyan, blue.
+fn colour(severity: Severity) -> &'static str {
+    match severity {
+        Severity::High => "1;31",
+        Severity::Medium => "1;33",
+        Severity::Low => "1;36",
+        Severity::Info => "1;34",
     }
 }
 
