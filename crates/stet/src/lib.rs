@@ -29,7 +29,7 @@
 //! let finding = &report.findings[0];
 //! assert_eq!(finding.rule, "PIN005");
 //! assert_eq!(finding.severity, stet::Severity::Medium);
-//! assert_eq!((finding.span.start.line, finding.span.start.column), (3, 5)); // `Type:`
+//! assert_eq!((finding.span.start.line, finding.span.start.column), (2, 3)); // `Repo:`, the resource that lacks the setting
 //! assert_eq!(report.exit_status(Some(stet::Severity::High)), 0);
 //! ```
 //!

@@ -141,7 +141,7 @@ pub fn check_paths(paths: &[impl AsRef<Path>], options: &RunOptions) -> Report {
 /// let report = stet::check_loaded(&loaded, &stet::RunOptions::default());
 /// let finding = &report.findings[0];
 /// assert_eq!((finding.rule.as_str(), finding.severity), ("PIN005", stet::Severity::Medium));
-/// assert_eq!(finding.span.start.line, 3);
+/// assert_eq!(finding.span.start.line, 2); // `Repo:`
 /// ```
 pub fn check_loaded(loaded: &Loaded, options: &RunOptions) -> Report {
     let mut report = with_jobs(options.load.jobs, || {
