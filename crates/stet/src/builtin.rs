@@ -1,5 +1,5 @@
-//! The built-in rule pack: the rule files of `rules/`, their tests and their documentation
-//! pages, embedded in the binary. `stet check` runs the rules whose IDs are not `CHG…`; diff
+//! The built-in rule pack: the rule files of this crate's `rules/` folder, their tests and
+//! their documentation pages, embedded in the binary. `stet check` runs the rules whose IDs are not `CHG…`; diff
 //! mode (`stet diff`, `plan`, `changeset`, `check --base`) runs the `CHG…` rules over the
 //! changes.
 
@@ -11,11 +11,12 @@ use stet_rules::RuleSet;
 pub struct BuiltinRule {
     /// The rule's ID (`PIN001`).
     pub id: &'static str,
-    /// The rule file's path in the repository (`rules/PIN001.guard`).
+    /// The rule file's path in this crate (`rules/PIN001.guard`; `crates/stet/rules/` in the
+    /// repository): rule errors and clause locations name it.
     pub path: &'static str,
     /// The rule file.
     pub source: &'static str,
-    /// The page `docs/rules/ID.md`.
+    /// The rule's page (`rules/ID.md` beside the rule file), what `stet explain` prints.
     pub page: &'static str,
 }
 
@@ -24,8 +25,8 @@ macro_rules! pack {
         &[$(BuiltinRule {
             id: $id,
             path: concat!("rules/", $id, ".guard"),
-            source: include_str!(concat!("../../../rules/", $id, ".guard")),
-            page: include_str!(concat!("../../../docs/rules/", $id, ".md")),
+            source: include_str!(concat!("../rules/", $id, ".guard")),
+            page: include_str!(concat!("../rules/", $id, ".md")),
         }),*]
     };
 }
@@ -89,7 +90,7 @@ mod tests {
 
     #[test]
     fn every_rule_file_is_in_the_pack_and_parses() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../rules");
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
         let mut on_disk: Vec<String> = std::fs::read_dir(dir)
             .unwrap()
             .flatten()
@@ -128,7 +129,7 @@ mod tests {
             );
             assert!(
                 rule.page.starts_with(&format!("# {}", rule.id)),
-                "docs/rules/{}.md must start with `# {}`",
+                "rules/{}.md must start with `# {}`",
                 rule.id,
                 rule.id
             );
