@@ -1,15 +1,21 @@
 //! The report: everything a run found — findings (and the suppressed ones), changes,
 //! problems with the inputs, the rules that ran — in one model, rendered in seven formats
-//! (`text`, `json`, `sarif`, `junit`, `markdown`, `github`, `dot`), each by its own module.
+//! (`text`, `json`, `sarif`, `junit`, `markdown`, `github`, `dot`), each by its own module
+//! (all but `text` and `json` with the `reports` feature, on by default).
 //! Every format names files relative to the repository root ([`Report::path`]), so that
 //! annotations and code-scanning results attach whatever folder stet ran in.
 
 mod cascade;
+#[cfg(feature = "reports")]
 mod dot;
+#[cfg(feature = "reports")]
 mod github;
 mod json;
+#[cfg(feature = "reports")]
 mod junit;
+#[cfg(feature = "reports")]
 mod markdown;
+#[cfg(feature = "reports")]
 mod sarif;
 mod text;
 
@@ -124,28 +130,39 @@ pub enum ReportFormat {
     /// The JSON of the design contract.
     Json,
     /// SARIF 2.1.0, as GitHub code scanning reads it.
+    #[cfg(feature = "reports")]
     Sarif,
     /// JUnit XML: one test suite per file, one failing test case per finding.
+    #[cfg(feature = "reports")]
     Junit,
     /// A pull-request comment.
+    #[cfg(feature = "reports")]
     Markdown,
     /// GitHub Actions workflow commands (inline annotations).
+    #[cfg(feature = "reports")]
     Github,
     /// Graphviz DOT of the changes: replaced resources, what forced each, and what their
     /// replacement updates or replaces in turn.
+    #[cfg(feature = "reports")]
     Dot,
 }
 
 impl ReportFormat {
-    /// Reads a format name: `text`, `json`, `sarif`, `junit`, `markdown`, `github`, `dot`.
+    /// Reads a format name: `text`, `json`, and with the `reports` feature `sarif`, `junit`,
+    /// `markdown`, `github`, `dot`.
     pub fn parse(name: &str) -> Option<ReportFormat> {
         Some(match name {
             "text" => ReportFormat::Text,
             "json" => ReportFormat::Json,
+            #[cfg(feature = "reports")]
             "sarif" => ReportFormat::Sarif,
+            #[cfg(feature = "reports")]
             "junit" => ReportFormat::Junit,
+            #[cfg(feature = "reports")]
             "markdown" => ReportFormat::Markdown,
+            #[cfg(feature = "reports")]
             "github" => ReportFormat::Github,
+            #[cfg(feature = "reports")]
             "dot" => ReportFormat::Dot,
             _ => return None,
         })
@@ -187,10 +204,15 @@ impl Report {
         match format {
             ReportFormat::Text => text::render(self, options),
             ReportFormat::Json => json::render(self, options),
+            #[cfg(feature = "reports")]
             ReportFormat::Sarif => sarif::render(self),
+            #[cfg(feature = "reports")]
             ReportFormat::Junit => junit::render(self),
+            #[cfg(feature = "reports")]
             ReportFormat::Markdown => markdown::render(self, options),
+            #[cfg(feature = "reports")]
             ReportFormat::Github => github::render(self),
+            #[cfg(feature = "reports")]
             ReportFormat::Dot => dot::render(self),
         }
     }
