@@ -54,7 +54,9 @@ fn stet_args(command: &str) -> Vec<String> {
 #[test]
 fn the_first_command_shows_findings_and_a_replacement_on_the_example() {
     let (commands, shown) = first_blocks(&readme());
-    let first = commands.first().expect("the README opens with a code block");
+    let first = commands
+        .first()
+        .expect("the README opens with a code block");
     let args = stet_args(first);
     assert!(
         args.iter().any(|a| a.starts_with("examples/")),
@@ -85,13 +87,18 @@ fn the_first_command_shows_findings_and_a_replacement_on_the_example() {
     assert!(findings >= 3, "only {findings} findings:\n{stdout}");
     for text in [&stdout, &stderr] {
         assert!(
-            !text.lines().any(|l| l.starts_with("warning") || l.starts_with("error")),
+            !text
+                .lines()
+                .any(|l| l.starts_with("warning") || l.starts_with("error")),
             "a warning or error unrelated to the example:\n{text}"
         );
     }
     // What the README shows is what stet prints: every line shown, in order (`…` stands for
     // lines left out).
-    assert!(!shown.is_empty(), "the README shows no output after the commands");
+    assert!(
+        !shown.is_empty(),
+        "the README shows no output after the commands"
+    );
     let mut printed = stdout.lines();
     for line in shown.iter().filter(|l| l.trim() != "…") {
         assert!(

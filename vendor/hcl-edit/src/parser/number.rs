@@ -12,7 +12,13 @@ pub(super) fn number(input: &mut Input) -> ModalResult<Number> {
         // stet: a literal past the float64 range (`2e308`) is still a number to HCL, which
         // computes with big floats; its exact text stays in the source.
         float
-            .map(|f: f64| if f.is_infinite() { f64::MAX.copysign(f) } else { f })
+            .map(|f: f64| {
+                if f.is_infinite() {
+                    f64::MAX.copysign(f)
+                } else {
+                    f
+                }
+            })
             .verify_map(Number::from_f64),
         integer.map(Number::from),
         // Integers which do not fit into a `u64` are represented as floats.
