@@ -2,7 +2,7 @@
 //! pre-commit hook or an editor pays on every run. Each case is run 3 times to warm the file
 //! cache, then 21 times; the median is the figure the target (10 ms, issue #17) is about.
 //!
-//! `cargo build --release -p stet-cli && cargo bench -p stet-benches --bench startup`
+//! `cargo build --release -p stet-iac-cli && cargo bench -p stet-benches --bench startup`
 //!
 //! The binary is `STET_BIN` when set, else the release `stet` beside this benchmark's own
 //! build (`target/release/stet`); build it first — a benchmark cannot run cargo while cargo
@@ -22,7 +22,7 @@ const TEMPLATE_YAML: &str = "Resources:\n  Logs:\n    Type: AWS::S3::Bucket\n";
 fn main() {
     let Some(stet) = binary() else {
         eprintln!(
-            "skipped: no release `stet` binary; run `cargo build --release -p stet-cli` first (or set STET_BIN)"
+            "skipped: no release `stet` binary; run `cargo build --release -p stet-iac-cli` first (or set STET_BIN)"
         );
         return;
     };

@@ -39,13 +39,13 @@ fn first_blocks(text: &str) -> (Vec<String>, Vec<String>) {
     )
 }
 
-/// The arguments `cargo run … -p stet-cli -- ARGS` passes to stet.
+/// The arguments `cargo run … -p stet-iac-cli -- ARGS` passes to stet.
 fn stet_args(command: &str) -> Vec<String> {
     let (cargo, args) = command
         .split_once(" -- ")
         .unwrap_or_else(|| panic!("`{command}` does not run stet through `cargo run … --`"));
     assert!(
-        cargo.starts_with("cargo run") && cargo.contains("-p stet-cli"),
+        cargo.starts_with("cargo run") && cargo.contains("-p stet-iac-cli"),
         "`{command}` does not run the stet binary"
     );
     args.split_whitespace().map(str::to_string).collect()
