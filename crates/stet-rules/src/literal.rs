@@ -3,6 +3,7 @@
 //! a function computes (a `parse_char` result is a character, which documents never hold).
 
 use fancy_regex::Regex;
+use std::sync::Arc;
 use stet_graph::Span;
 
 /// A literal value and where it is written (for a computed value: where its input was).
@@ -94,17 +95,17 @@ const SHARED_REGEXES: usize = 4096;
 
 /// `pattern` compiled once per process: the same pattern written in several rule files (the
 /// built-in pack writes `/^\s*$/` in 22 places and `/:latest$/` in 23) is compiled the first
-/// time any of them is used, and the others share it (a compiled [`Regex`] is shared by
-/// reference counting and may be used from any thread). `None` when it does not compile.
-fn shared_regex(pattern: &str) -> Option<Regex> {
+/// time any of them is used, and the others share it (a compiled [`Regex`] may be used from
+/// any thread). `None` when it does not compile.
+fn shared_regex(pattern: &str) -> Option<Arc<Regex>> {
     use std::collections::HashMap;
     use std::sync::{Mutex, OnceLock};
-    static COMPILED: OnceLock<Mutex<HashMap<String, Option<Regex>>>> = OnceLock::new();
+    static COMPILED: OnceLock<Mutex<HashMap<String, Option<Arc<Regex>>>>> = OnceLock::new();
     let shared = COMPILED.get_or_init(Mutex::default);
     if let Some(known) = shared.lock().ok().and_then(|m| m.get(pattern).cloned()) {
         return known;
     }
-    let compiled = compile_regex(pattern).ok();
+    let compiled = compile_regex(pattern).ok().map(Arc::new);
     if let Ok(mut map) = shared.lock() {
         if map.len() < SHARED_REGEXES {
             map.insert(pattern.to_string(), compiled.clone());
@@ -120,7 +121,8 @@ fn shared_regex(pattern: &str) -> Option<Regex> {
 pub struct RegexLiteral {
     /// The pattern as cfn-guard reads it (`\/` already turned into `/`).
     pub source: String,
-    compiled: std::sync::OnceLock<Option<Regex>>,
+    /// Behind a pointer, so that every literal value (which may be a regex) stays small.
+    compiled: std::sync::OnceLock<Option<Arc<Regex>>>,
 }
 
 /// The pattern (whether it has been compiled yet is not part of the value).
@@ -144,7 +146,7 @@ impl RegexLiteral {
         // or backreferences is compiled now, so its errors still show at parse time.
         if regex_syntax::Parser::new().parse(&source).is_err() {
             let regex = compile_regex(&source)?;
-            let _ = compiled.set(Some(regex));
+            let _ = compiled.set(Some(Arc::new(regex)));
         }
         Ok(RegexLiteral { source, compiled })
     }
@@ -163,7 +165,7 @@ impl RegexLiteral {
     pub fn regex(&self) -> Option<&Regex> {
         self.compiled
             .get_or_init(|| shared_regex(&self.source))
-            .as_ref()
+            .as_deref()
     }
 
     /// Whether the pattern matches somewhere in `text` (a pattern that cannot run, or a
