@@ -26,7 +26,7 @@ WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 
 if [ ! -d "$CORPUS" ]; then echo "skipped: no corpus at $CORPUS"; exit 0; fi
-[ -x "$STET" ] || cargo build --release -q -p stet-cli
+[ -x "$STET" ] || cargo build --release -q -p stet-iac-cli
 
 # One timed run: prints "seconds peak_kb status" (status: ok, timeout, crash).
 timed() {

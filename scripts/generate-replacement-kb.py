@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
-"""Regenerate rules/replacement/{terraform-aws,terraform-aws-schema,cloudformation}.json from ../shared/kb.
+"""Regenerate crates/stet-diff/replacement/{terraform-aws,terraform-aws-schema,cloudformation}.json from ../shared/kb.
 
 The knowledge base in ../shared/kb (see its README) says which attributes force a
 replacement. This script trims it to what stet-diff reads, keeps the provenance, and writes
 sorted, stable JSON. Never edit the generated files by hand: change this script or the
-hand-written overlay (rules/replacement/overlay.json) instead.
+hand-written overlay (crates/stet-diff/replacement/overlay.json) instead.
 
 Usage: python3 scripts/generate-replacement-kb.py [KB_DIR]   (default: ../shared/kb)
 """
@@ -13,7 +13,7 @@ import os
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-OUT = os.path.join(ROOT, "rules", "replacement")
+OUT = os.path.join(ROOT, "crates", "stet-diff", "replacement")
 
 
 def load(kb, name):

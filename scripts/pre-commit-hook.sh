@@ -66,7 +66,7 @@ mkdir -p "$here/.stet-hook/$profile"
 # Cargo's progress and errors go to the terminal as they come; its JSON report of what it
 # built names the binary, wherever the configuration put it.
 # shellcheck disable=SC2086
-if ! "$cargo" build $flags --locked --manifest-path "$here/Cargo.toml" -p stet-cli --bin stet \
+if ! "$cargo" build $flags --locked --manifest-path "$here/Cargo.toml" -p stet-iac-cli --bin stet \
     --message-format=json-render-diagnostics >"$log" 2>&3; then
     say "stet hook: the build failed (cargo's messages are above)"
     exit 2

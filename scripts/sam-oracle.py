@@ -6,7 +6,7 @@ of every AWS::Serverless resource (and of every event), a copy with that one pro
 write to `<case>/translator.json` which generated resources exist and, per change, which
 generated resources change and in which top-level property (or are created or deleted).
 `crates/stet-diff/tests/sam_oracle.rs` makes the same changes with stet's mapping
-(rules/replacement/sam.json) and compares.
+(crates/stet-diff/replacement/sam.json) and compares.
 
 The translator runs offline: a region is set, every CodeUri is an s3:// URI, and the
 managed-policy loader returns an empty map.

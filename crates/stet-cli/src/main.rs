@@ -674,7 +674,8 @@ fn emit(
 fn list_rules(format: CheckFormat) -> anyhow::Result<ExitCode> {
     let mut rows = Vec::new();
     for rule in stet::BUILTIN {
-        let parsed = stet::RuleSet::parse(rule.path, rule.source)
+        let parsed = rule
+            .load()
             .map_err(|e| anyhow::anyhow!("built-in rule {} does not parse: {e}", rule.id))?;
         let meta = parsed.meta().clone();
         rows.push((rule, meta));

@@ -77,7 +77,7 @@ fn try_repo_files(
         .current_dir(dir)
         // The hook runs the stet these tests built: building it again from pre-commit's
         // clone into this workspace's target folder would replace the libraries other tests
-        // link against (the script's build path is the same `cargo build -p stet-cli`).
+        // link against (the script's build path is the same `cargo build -p stet-iac-cli`).
         .env("STET_HOOK_BINARY", env!("CARGO_BIN_EXE_stet"))
         .env("PRE_COMMIT_HOME", root().join("target/pre-commit-cache"));
     let output = command.output().unwrap();

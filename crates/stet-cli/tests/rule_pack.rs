@@ -140,7 +140,7 @@ fn every_rule_page_shows_its_examples() {
                 let message = f["message"].as_str().unwrap_or_default();
                 assert!(
                     rule.page.contains(message),
-                    "docs/rules/{}.md does not show the finding `{message}` of {}",
+                    "crates/stet/rules/{}.md does not show the finding `{message}` of {}",
                     rule.id,
                     expected.display()
                 );
@@ -150,7 +150,7 @@ fn every_rule_page_shows_its_examples() {
             let text = std::fs::read_to_string(file).unwrap();
             assert!(
                 rule.page.contains(text.trim_end()),
-                "docs/rules/{}.md does not show {}",
+                "crates/stet/rules/{}.md does not show {}",
                 rule.id,
                 file.display()
             );
@@ -163,7 +163,7 @@ fn every_rule_page_shows_its_examples() {
         ] {
             assert!(
                 rule.page.contains(section),
-                "docs/rules/{}.md lacks `{section}`",
+                "crates/stet/rules/{}.md lacks `{section}`",
                 rule.id
             );
         }
@@ -214,7 +214,7 @@ fn rules_and_explain() {
 #[test]
 fn the_pack_runs_with_no_configuration_and_its_tests_pass() {
     let output = Command::new(env!("CARGO_BIN_EXE_stet"))
-        .args(["test", "rules"])
+        .args(["test", "crates/stet/rules"])
         .current_dir(root())
         .output()
         .unwrap();

@@ -1,5 +1,5 @@
 //! The replacement knowledge base: which attributes force a replacement, for the Terraform
-//! AWS provider and for CloudFormation, read from the data files in `rules/replacement/`
+//! AWS provider and for CloudFormation, read from the data files in `replacement/`
 //! (generated from `../shared/kb` by `scripts/generate-replacement-kb.py`, plus the
 //! hand-written `overlay.json`) and embedded in the binary. [`KnowledgeBase::classify`]
 //! turns one [`Difference`] into a [`Fact`]: a [`Replacement`] and the reason, naming the
@@ -13,9 +13,9 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::OnceLock;
 use stet_graph::{Value, ValueKind};
 
-const TERRAFORM_AWS: &str = include_str!("../../../rules/replacement/terraform-aws.json");
-const CLOUDFORMATION: &str = include_str!("../../../rules/replacement/cloudformation.json");
-const OVERLAY: &str = include_str!("../../../rules/replacement/overlay.json");
+const TERRAFORM_AWS: &str = include_str!("../replacement/terraform-aws.json");
+const CLOUDFORMATION: &str = include_str!("../replacement/cloudformation.json");
+const OVERLAY: &str = include_str!("../replacement/overlay.json");
 
 /// Which family of formats a resource comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -583,7 +583,7 @@ fn json_text(v: &serde_json::Value) -> Option<String> {
 }
 
 /// The fact for a `terraform_data` or small-provider resource type
-/// (`rules/replacement/terraform-builtin.json`).
+/// (`replacement/terraform-builtin.json`).
 fn builtin_fact(resource_type: &str, builtin: &Builtin, diff: &Difference) -> Fact {
     let keys = key_path(&diff.path);
     let source = Schemas::embedded().builtin_source(builtin);

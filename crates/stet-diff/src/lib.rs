@@ -7,7 +7,7 @@
 //!   Terraform module) from source alone, with no cloud credentials and no `terraform plan`.
 //! - [`KnowledgeBase`] holds which attributes force a replacement: generated from the
 //!   Terraform AWS provider source and CloudFormation's resource schemas, plus a
-//!   hand-written overlay, every fact with its source (`rules/replacement/`).
+//!   hand-written overlay, every fact with its source (this crate's `replacement/` folder).
 //! - [`read_plan`] and [`read_change_set`] read the two ground truths — `terraform show
 //!   -json` and `describe-change-set` output — into the same [`Change`]s.
 //! - [`merge_changes`] joins the changes of several documents, reporting a resource block

@@ -138,11 +138,21 @@ pub(crate) fn call<'a>(
                 Some(r) => r,
                 None => return error("regex_replace: the third argument must be a string".into()),
             };
+            // Compiled once, at the first string (a pattern with no string to apply to is
+            // not compiled, so its errors do not show).
+            let mut compiled = None;
             let mut out = Vec::new();
             for v in values.iter().filter_map(QueryResult::node) {
                 let Some(s) = v.as_str() else { continue };
-                let regex = fancy_regex::Regex::new(&pattern)
-                    .map_err(|e| Fault::Error(format!("regex_replace: {e}"), None))?;
+                if compiled.is_none() {
+                    compiled = Some(
+                        crate::literal::compile_regex(&pattern)
+                            .map_err(|e| Fault::Error(format!("regex_replace: {e}"), None))?,
+                    );
+                }
+                let Some(regex) = compiled.as_ref() else {
+                    continue;
+                };
                 // cfn-guard keeps only the expansion of each match, not the text around it.
                 let mut replaced = String::new();
                 for captures in regex.captures_iter(s) {

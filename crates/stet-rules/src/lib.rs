@@ -39,6 +39,7 @@ mod fxhash;
 mod literal;
 mod meta;
 mod parse;
+mod snapshot;
 mod testing;
 mod value;
 
@@ -46,6 +47,7 @@ pub use ast::RuleFile;
 pub use data::{parse_data, parse_data_stream, parse_test_yaml, DataError, DataFile};
 pub use error::Error;
 pub use meta::{ParseSeverityError, RuleMeta, Severity};
+pub use snapshot::SnapshotError;
 pub use testing::{run_test_file, run_tests, Mismatch, TestReport};
 
 use stet_graph::{Span, Value};

@@ -1,7 +1,7 @@
 //! Checks files and folders with the built-in rules (and a `stet.toml` if there is one) and
 //! prints the report in a format of your choice.
 //!
-//! `cargo run -p stet --example check -- [--format text|json|sarif|junit|markdown|github] PATH...`
+//! `cargo run -p stet-iac --example check -- [--format text|json|sarif|junit|markdown|github] PATH...`
 
 use std::path::PathBuf;
 

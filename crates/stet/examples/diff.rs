@@ -2,8 +2,8 @@
 //! revision against the working tree, and lists the replacements with the attribute that
 //! forces each one.
 //!
-//! `cargo run -p stet --example diff -- BEFORE AFTER`
-//! `cargo run -p stet --example diff -- --base main [PATH...]`
+//! `cargo run -p stet-iac --example diff -- BEFORE AFTER`
+//! `cargo run -p stet-iac --example diff -- --base main [PATH...]`
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();

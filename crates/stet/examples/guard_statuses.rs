@@ -2,7 +2,7 @@
 //! CloudFormation template under the given paths: `{"<template>": {"<rule>": "PASS"}}`. The
 //! differential harness (`benches/guard-differential.py`) compares it with cfn-guard.
 //!
-//! `cargo run --release -p stet --example guard_statuses -- RULES_DIR PATH...`
+//! `cargo run --release -p stet-iac --example guard_statuses -- RULES_DIR PATH...`
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;

@@ -3,7 +3,7 @@
 //! then prints each finding with its place and the report as SARIF. Nothing is written to
 //! disk. The crate's documentation runs it as a test.
 //!
-//! `cargo run -p stet --example in_memory`
+//! `cargo run -p stet-iac --example in_memory`
 
 use stet::{Finding, LoadOptions, ReportFormat, RuleSet, RunOptions, Severity};
 

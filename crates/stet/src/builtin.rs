@@ -1,7 +1,8 @@
-//! The built-in rule pack: the rule files of `rules/`, their tests and their documentation
-//! pages, embedded in the binary. `stet check` runs the rules whose IDs are not `CHG…`; diff
-//! mode (`stet diff`, `plan`, `changeset`, `check --base`) runs the `CHG…` rules over the
-//! changes.
+//! The built-in rule pack: the rule files of this crate's `rules/` folder, their tests and
+//! their documentation pages, embedded in the binary with the snapshot of each rule file that
+//! the build script (`build.rs`) parsed, so that a run loads the pack without parsing it.
+//! `stet check` runs the rules whose IDs are not `CHG…`; diff mode (`stet diff`, `plan`,
+//! `changeset`, `check --base`) runs the `CHG…` rules over the changes.
 
 use crate::diagnostic::{Diagnostic, Level};
 use stet_rules::RuleSet;
@@ -11,12 +12,16 @@ use stet_rules::RuleSet;
 pub struct BuiltinRule {
     /// The rule's ID (`PIN001`).
     pub id: &'static str,
-    /// The rule file's path in the repository (`rules/PIN001.guard`).
+    /// The rule file's path in this crate (`rules/PIN001.guard`; `crates/stet/rules/` in the
+    /// repository): rule errors and clause locations name it.
     pub path: &'static str,
     /// The rule file.
     pub source: &'static str,
-    /// The page `docs/rules/ID.md`.
+    /// The rule's page (`rules/ID.md` beside the rule file), what `stet explain` prints.
     pub page: &'static str,
+    /// The rule file as the build parsed it ([`RuleSet::to_snapshot`]; `build.rs`), so that a
+    /// run loads it without parsing; empty when it did not parse.
+    pub snapshot: &'static [u8],
 }
 
 macro_rules! pack {
@@ -24,8 +29,9 @@ macro_rules! pack {
         &[$(BuiltinRule {
             id: $id,
             path: concat!("rules/", $id, ".guard"),
-            source: include_str!(concat!("../../../rules/", $id, ".guard")),
-            page: include_str!(concat!("../../../docs/rules/", $id, ".md")),
+            source: include_str!(concat!("../rules/", $id, ".guard")),
+            page: include_str!(concat!("../rules/", $id, ".md")),
+            snapshot: include_bytes!(concat!(env!("OUT_DIR"), "/pack/", $id, ".bin")),
         }),*]
     };
 }
@@ -51,17 +57,27 @@ impl BuiltinRule {
     pub fn is_change_rule(&self) -> bool {
         self.id.starts_with("CHG")
     }
+
+    /// The rule file, loaded from the snapshot the build made of it, or parsed when there is
+    /// none (it did not parse when the crate was built; the error is the same now).
+    pub fn load(&self) -> Result<RuleSet, stet_rules::Error> {
+        match RuleSet::from_snapshot(self.snapshot) {
+            Ok(rules) => Ok(rules),
+            Err(_) => RuleSet::parse(self.path, self.source),
+        }
+    }
 }
 
-/// The built-in rules of one part of the pack, parsed. A rule that does not parse is a
-/// defect of the build, reported as a diagnostic rather than a crash.
+/// The built-in rules of one part of the pack, loaded from the snapshots the build made of
+/// them. A rule that does not parse is a defect of the build, reported as a diagnostic rather
+/// than a crash.
 pub fn builtin_rules(pack: Pack) -> (Vec<RuleSet>, Vec<Diagnostic>) {
     use rayon::prelude::*;
-    // Parsed on every core, in the pack's order.
+    // Loaded on every core, in the pack's order.
     let parsed: Vec<(&BuiltinRule, Result<RuleSet, stet_rules::Error>)> = BUILTIN
         .par_iter()
         .filter(|rule| rule.is_change_rule() == (pack == Pack::Changes))
-        .map(|rule| (rule, RuleSet::parse(rule.path, rule.source)))
+        .map(|rule| (rule, rule.load()))
         .collect();
     let mut rules = Vec::new();
     let mut diagnostics = Vec::new();
@@ -89,7 +105,7 @@ mod tests {
 
     #[test]
     fn every_rule_file_is_in_the_pack_and_parses() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../rules");
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
         let mut on_disk: Vec<String> = std::fs::read_dir(dir)
             .unwrap()
             .flatten()
@@ -105,6 +121,14 @@ mod tests {
         assert_eq!(on_disk, listed, "rules/ and the BUILTIN list differ");
         for rule in BUILTIN {
             let parsed = RuleSet::parse(rule.path, rule.source).unwrap();
+            let loaded = RuleSet::from_snapshot(rule.snapshot)
+                .unwrap_or_else(|e| panic!("{}: no snapshot from the build: {e}", rule.path));
+            assert_eq!(
+                format!("{loaded:?}"),
+                format!("{parsed:?}"),
+                "{}: the build's snapshot is not the rule file",
+                rule.path
+            );
             assert_eq!(
                 parsed.meta().id.as_deref(),
                 Some(rule.id),
@@ -128,7 +152,7 @@ mod tests {
             );
             assert!(
                 rule.page.starts_with(&format!("# {}", rule.id)),
-                "docs/rules/{}.md must start with `# {}`",
+                "rules/{}.md must start with `# {}`",
                 rule.id,
                 rule.id
             );

@@ -52,6 +52,8 @@ impl Default for ParameterSources {
     }
 }
 
+/// What diffing git revisions needs: the sources moved with a revision's copy.
+#[cfg(feature = "git")]
 impl ParameterSources {
     /// The same sources for a copy of the tree at `from` placed at `to` (a git revision):
     /// named files under `from` are looked for under `to`.

@@ -3,6 +3,7 @@
 //! sets are read here too, so that every input gives the same [`Change`]s.
 
 use crate::diagnostic::{Diagnostic, Level};
+#[cfg(feature = "git")]
 use crate::git::{GitError, Repository, TempDir};
 use crate::load::{absolute, load, LoadOptions, Loaded};
 use std::collections::BTreeMap;
@@ -16,6 +17,7 @@ use stet_graph::Graph;
 #[non_exhaustive]
 pub enum DiffError {
     /// A git revision could not be read.
+    #[cfg(feature = "git")]
     #[error(transparent)]
     Git(#[from] GitError),
     /// The embedded knowledge base is broken (a build defect).
@@ -106,6 +108,7 @@ pub fn diff_paths(
 
 /// Diffs two git revisions of `paths` (default: the whole repository holding the current
 /// folder): `base`, and `head` or, when it is `None`, the working tree.
+#[cfg(feature = "git")]
 pub fn diff_revisions(
     base: &str,
     head: Option<&str>,
@@ -124,6 +127,7 @@ pub fn diff_revisions(
 /// Diffs the staged content (git's index) of `paths` against revision `base`: what `git
 /// commit` would record, without unstaged edits or untracked files. In a repository with
 /// no commits yet, `HEAD` is the empty tree.
+#[cfg(feature = "git")]
 pub fn diff_staged(
     base: &str,
     paths: &[impl AsRef<Path>],
@@ -134,6 +138,7 @@ pub fn diff_staged(
 }
 
 /// The new side of a git diff.
+#[cfg(feature = "git")]
 #[derive(Clone, Copy)]
 enum Head<'a> {
     WorkTree,
@@ -141,6 +146,7 @@ enum Head<'a> {
     Index,
 }
 
+#[cfg(feature = "git")]
 fn diff_git(
     base: &str,
     head: Head<'_>,
@@ -214,6 +220,7 @@ fn diff_git(
 
 /// Submodules are other repositories: their files (checked out in the working tree, absent
 /// from a revision's copy) are left out of both sides, with a warning naming each.
+#[cfg(feature = "git")]
 fn leave_out_submodules(
     repo: &Repository,
     base: &str,
@@ -249,6 +256,7 @@ fn leave_out_submodules(
 
 /// Loads `relative` paths of a commit (`None`: of the index) from a temporary copy, then
 /// names its files as the working tree's would be named.
+#[cfg(feature = "git")]
 fn load_revision(
     repo: &Repository,
     commit: Option<&str>,
@@ -303,6 +311,7 @@ fn load_revision(
 }
 
 /// A path as stet shows it: relative to the current folder when under it, else absolute.
+#[cfg(feature = "git")]
 fn shown_path(path: &Path) -> PathBuf {
     let cwd = std::env::current_dir()
         .map(|c| stet_terraform::normalize(&c))

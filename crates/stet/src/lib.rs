@@ -52,6 +52,7 @@ mod data;
 mod diagnostic;
 mod diff;
 mod discover;
+#[cfg(feature = "git")]
 mod git;
 mod graph_output;
 mod load;
@@ -68,11 +69,11 @@ pub use cloudformation::{GivenValue, ParameterSources};
 pub use config::{Config, ConfigError, CONFIG_FILE};
 pub use data::{DataDocument, DataFiles};
 pub use diagnostic::{Diagnostic, Level};
-pub use diff::{
-    diff_paths, diff_revisions, diff_staged, read_change_set_files, read_plan_file, DiffError,
-    Diffed,
-};
+pub use diff::{diff_paths, read_change_set_files, read_plan_file, DiffError, Diffed};
+#[cfg(feature = "git")]
+pub use diff::{diff_revisions, diff_staged};
 pub use discover::SKIPPED_FOLDERS;
+#[cfg(feature = "git")]
 pub use git::{GitError, Repository};
 pub use graph_output::graph_json;
 pub use load::{inputs_root, load, repository_root, LoadOptions, LoadSummary, Loaded};
@@ -82,10 +83,9 @@ pub use report::{
     JsonSuppressed, JsonTool, ParseFormatError, RenderOptions, Report, ReportFormat, RuleInfo,
     Suppressed, REPOSITORY,
 };
-pub use run::{
-    check_loaded, check_paths, check_revisions, read_baseline, report_diff, BaselineError,
-    RunOptions,
-};
+#[cfg(feature = "git")]
+pub use run::check_revisions;
+pub use run::{check_loaded, check_paths, read_baseline, report_diff, BaselineError, RunOptions};
 pub use stet_diff::{
     Action, AttributeChange, Change, KnowledgeBase, ParseActionError, Replacement, Scope, Tally,
 };

@@ -3,10 +3,12 @@
 //! exclusions, severity overrides, suppressions and a baseline, and return a [`Report`].
 
 use crate::builtin::{builtin_rules, Pack};
-use crate::check::{check, check_changes, load_rules, new_findings, without, Finding};
+use crate::check::{check, check_changes, load_rules, without, Finding};
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Level};
-use crate::diff::{diff_revisions, DiffError, Diffed};
+use crate::diff::Diffed;
+#[cfg(feature = "git")]
+use crate::diff::{diff_revisions, DiffError};
 use crate::load::{load, LoadOptions, Loaded};
 use crate::report::{Report, RuleInfo};
 use crate::suppress::{apply_suppressions, today};
@@ -64,6 +66,7 @@ struct Rules {
 enum Needs {
     Configuration,
     Changes,
+    #[cfg(feature = "git")]
     Both,
 }
 
@@ -219,6 +222,7 @@ fn with_data_files(options: &RunOptions) -> LoadOptions {
 /// Pull-request mode: the findings of the configuration rules that `base` does not have, and
 /// the change rules' findings on the changes between `base` and `head` (default: the working
 /// tree).
+#[cfg(feature = "git")]
 pub fn check_revisions(
     base: &str,
     head: Option<&str>,
@@ -231,6 +235,7 @@ pub fn check_revisions(
     })
 }
 
+#[cfg(feature = "git")]
 fn check_revisions_here(
     base: &str,
     head: Option<&str>,
@@ -239,7 +244,7 @@ fn check_revisions_here(
 ) -> Result<Report, DiffError> {
     let diffed = diff_revisions(base, head, paths, &options.load)?;
     let rules = rules(options, Needs::Both);
-    let (mut findings, problems) = new_findings(&diffed, &rules.configuration);
+    let (mut findings, problems) = crate::check::new_findings(&diffed, &rules.configuration);
     let (change_findings, change_problems) = check_changes(&diffed, &rules.changes);
     findings.extend(change_findings);
     let mut diagnostics = rules.diagnostics;

@@ -1,7 +1,7 @@
 //! The hand-checked change fixtures of `fixtures/changes/`: each case has `before/`,
 //! `after/`, a `case.json` with the expected action and replacement of every changed
 //! resource (and the documentation it comes from), and `expected.json`, the full `changes`
-//! output. `STET_BLESS=1 cargo test -p stet --test change_fixtures` rewrites
+//! output. `STET_BLESS=1 cargo test -p stet-iac --test change_fixtures` rewrites
 //! `expected.json`; `case.json` is never written by a test.
 
 use serde_json::Value as Json;

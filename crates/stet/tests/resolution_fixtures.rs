@@ -153,10 +153,9 @@ fn resolution_fixtures_resolve_and_check_as_documented() {
 #[test]
 fn rule_files_read_templates_as_written_unless_they_ask() {
     let case = fixtures().join("sub-variable-map");
-    let rule = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../rules/PIN004.guard"),
-    )
-    .unwrap();
+    let rule =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/PIN004.guard"))
+            .unwrap();
     let dir = std::env::temp_dir().join(format!("stet-view-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let as_written = dir.join("as_written.guard");

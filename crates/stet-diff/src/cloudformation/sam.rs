@@ -1,7 +1,7 @@
 //! SAM as CloudFormation deploys it: each `AWS::Serverless::*` resource replaced by the
 //! resources the `AWS::Serverless-2016-10-31` transform makes of it (a function's Lambda
 //! function, role, version and alias, permissions and event sources; a simple table's DynamoDB
-//! table; …), read from `rules/replacement/sam.json`, so that a change to a SAM property is
+//! table; …), read from `replacement/sam.json`, so that a change to a SAM property is
 //! classified as a change to the generated property it passes into. The mapping is data with
 //! its provenance; `aws-sam-translator` is its oracle (`fixtures/sam/`).
 
@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::OnceLock;
 use stet_graph::{Expr, Map, Resource, ResourceKind, Span, Value, ValueKind};
 
-const SAM: &str = include_str!("../../../../rules/replacement/sam.json");
+const SAM: &str = include_str!("../../replacement/sam.json");
 
 /// The mapping of SAM resource types to the resources the transform makes.
 #[derive(Debug, Deserialize)]
@@ -723,7 +723,7 @@ mod tests {
 
     #[test]
     fn the_embedded_mapping_parses() {
-        let t = Transform::embedded().expect("rules/replacement/sam.json parses");
+        let t = Transform::embedded().expect("replacement/sam.json parses");
         assert!(t.knows("AWS::Serverless::Function"));
         assert!(t.knows("AWS::Serverless::SimpleTable"));
         assert!(t.docs("AWS::Serverless::Api").is_some());

@@ -1,16 +1,16 @@
 //! Schema facts of Terraform resource types beyond replacement: for the AWS provider
-//! (`rules/replacement/terraform-aws-schema.json`, generated from `../shared/kb`), which
+//! (`replacement/terraform-aws-schema.json`, generated from `../shared/kb`), which
 //! arguments are Optional+Computed, their defaults, which are sets, which differences the
 //! provider suppresses, which attributes are computed only; for `terraform_data` and the
-//! small providers (`rules/replacement/terraform-builtin.json`, read by hand), which
+//! small providers (`replacement/terraform-builtin.json`, read by hand), which
 //! arguments replace and which computed attributes change on an update.
 
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::OnceLock;
 
-const AWS_SCHEMA: &str = include_str!("../../../../rules/replacement/terraform-aws-schema.json");
-const BUILTIN: &str = include_str!("../../../../rules/replacement/terraform-builtin.json");
+const AWS_SCHEMA: &str = include_str!("../../replacement/terraform-aws-schema.json");
+const BUILTIN: &str = include_str!("../../replacement/terraform-builtin.json");
 
 /// Schema facts of one AWS resource type.
 #[derive(Debug, Default, Deserialize)]

@@ -5,9 +5,9 @@
 //! error messages.
 
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
 
 use crate::ast::Query;
+use crate::fxhash::FastMap;
 
 /// Why a production did not produce a value.
 #[derive(Debug, Clone, PartialEq)]
@@ -60,7 +60,7 @@ pub(super) struct Cursor<'t> {
     max_steps: usize,
     /// Queries already parsed at a position (queries nest inside filters, and alternatives
     /// re-read them; keeping them makes parsing linear in practice).
-    pub queries: RefCell<HashMap<usize, PResult<Query>>>,
+    pub queries: RefCell<FastMap<usize, PResult<Query>>>,
 }
 
 impl<'t> Cursor<'t> {
@@ -73,7 +73,7 @@ impl<'t> Cursor<'t> {
             function_notes: RefCell::new(Vec::new()),
             steps: Cell::new(0),
             max_steps: text.len().saturating_mul(STEPS_PER_BYTE).max(MIN_STEPS),
-            queries: RefCell::new(HashMap::new()),
+            queries: RefCell::new(FastMap::default()),
         }
     }
 

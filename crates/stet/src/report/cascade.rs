@@ -2,6 +2,8 @@
 //! prints: each replaced resource, the attributes that force its replacement (old → new),
 //! and what its replacement updates or replaces in turn (the changes whose
 //! `caused_by` names it). Drawing is the formats' job; this module only finds the graph.
+//! Without the `reports` feature only the per-finding details the text report shows are used.
+#![cfg_attr(not(feature = "reports"), allow(dead_code))]
 
 use super::Report;
 use crate::check::Finding;

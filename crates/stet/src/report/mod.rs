@@ -1,15 +1,21 @@
 //! The report: everything a run found — findings (and the suppressed ones), changes,
 //! problems with the inputs, the rules that ran — in one model, rendered in seven formats
-//! (`text`, `json`, `sarif`, `junit`, `markdown`, `github`, `dot`), each by its own module.
+//! (`text`, `json`, `sarif`, `junit`, `markdown`, `github`, `dot`), each by its own module
+//! (all but `text` and `json` with the `reports` feature, on by default).
 //! Every format names files relative to the repository root ([`Report::path`]), so that
 //! annotations and code-scanning results attach whatever folder stet ran in.
 
 mod cascade;
+#[cfg(feature = "reports")]
 mod dot;
+#[cfg(feature = "reports")]
 mod github;
 mod json;
+#[cfg(feature = "reports")]
 mod junit;
+#[cfg(feature = "reports")]
 mod markdown;
+#[cfg(feature = "reports")]
 mod sarif;
 mod text;
 
@@ -158,21 +164,28 @@ pub enum ReportFormat {
     /// The JSON of the design contract.
     Json,
     /// SARIF 2.1.0, as GitHub code scanning reads it.
+    #[cfg(feature = "reports")]
     Sarif,
     /// JUnit XML: one test suite per file, one failing test case per finding.
+    #[cfg(feature = "reports")]
     Junit,
     /// A pull-request comment.
+    #[cfg(feature = "reports")]
     Markdown,
     /// GitHub Actions workflow commands (inline annotations).
+    #[cfg(feature = "reports")]
     Github,
     /// Graphviz DOT of the changes: replaced resources, what forced each, and what their
     /// replacement updates or replaces in turn.
+    #[cfg(feature = "reports")]
     Dot,
 }
 
 impl ReportFormat {
-    /// Every format, in the order `--help` lists them.
-    pub const ALL: [ReportFormat; 7] = [
+    /// Every format this build renders, in the order `--help` lists them (all seven with the
+    /// `reports` feature, text and JSON without it).
+    #[cfg(feature = "reports")]
+    pub const ALL: &'static [ReportFormat] = &[
         ReportFormat::Text,
         ReportFormat::Json,
         ReportFormat::Sarif,
@@ -181,23 +194,36 @@ impl ReportFormat {
         ReportFormat::Github,
         ReportFormat::Dot,
     ];
+    /// Every format this build renders, in the order `--help` lists them (all seven with the
+    /// `reports` feature, text and JSON without it).
+    #[cfg(not(feature = "reports"))]
+    pub const ALL: &'static [ReportFormat] = &[ReportFormat::Text, ReportFormat::Json];
 
     /// The format's name: `text`, `json`, `sarif`, `junit`, `markdown`, `github`, `dot`.
     pub fn as_str(self) -> &'static str {
         match self {
             ReportFormat::Text => "text",
             ReportFormat::Json => "json",
+            #[cfg(feature = "reports")]
             ReportFormat::Sarif => "sarif",
+            #[cfg(feature = "reports")]
             ReportFormat::Junit => "junit",
+            #[cfg(feature = "reports")]
             ReportFormat::Markdown => "markdown",
+            #[cfg(feature = "reports")]
             ReportFormat::Github => "github",
+            #[cfg(feature = "reports")]
             ReportFormat::Dot => "dot",
         }
     }
 
-    /// Reads a format name (see [`ReportFormat::as_str`]); see also its `FromStr`.
+    /// Reads a format name (see [`ReportFormat::as_str`]): `text`, `json`, and with the
+    /// `reports` feature `sarif`, `junit`, `markdown`, `github`, `dot`. See also its `FromStr`.
     pub fn parse(name: &str) -> Option<ReportFormat> {
-        ReportFormat::ALL.into_iter().find(|f| f.as_str() == name)
+        ReportFormat::ALL
+            .iter()
+            .copied()
+            .find(|f| f.as_str() == name)
     }
 }
 
@@ -217,8 +243,14 @@ impl std::str::FromStr for ReportFormat {
 
 /// A report format name stet does not know.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown report format `{0}` (known: text, json, sarif, junit, markdown, github, dot)")]
+#[error("unknown report format `{0}` (known: {known})", known = known_formats())]
 pub struct ParseFormatError(pub String);
+
+/// The names [`ReportFormat::ALL`] holds, comma-separated.
+fn known_formats() -> String {
+    let names: Vec<&str> = ReportFormat::ALL.iter().map(|f| f.as_str()).collect();
+    names.join(", ")
+}
 
 /// How to render.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -255,10 +287,15 @@ impl Report {
         match format {
             ReportFormat::Text => text::render(self, options),
             ReportFormat::Json => json::render(self, options),
+            #[cfg(feature = "reports")]
             ReportFormat::Sarif => sarif::render(self),
+            #[cfg(feature = "reports")]
             ReportFormat::Junit => junit::render(self),
+            #[cfg(feature = "reports")]
             ReportFormat::Markdown => markdown::render(self, options),
+            #[cfg(feature = "reports")]
             ReportFormat::Github => github::render(self),
+            #[cfg(feature = "reports")]
             ReportFormat::Dot => dot::render(self),
         }
     }

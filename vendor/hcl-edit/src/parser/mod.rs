@@ -10,8 +10,6 @@ mod state;
 mod string;
 mod structure;
 mod template;
-#[cfg(test)]
-mod tests;
 mod trivia;
 
 pub use self::error::{Error, Location};
