@@ -240,6 +240,22 @@ impl Graph {
     }
 }
 
+impl Value {
+    /// Renames every file this value names — its span, its keys' and items' spans, and where
+    /// its text came from — with `rename`, as [`Graph::rename_files`] does for a whole graph
+    /// (for values kept outside a graph: a change's before and after, a data file).
+    ///
+    /// ```
+    /// use stet_graph::{Span, Value};
+    /// let mut value = Value::string("x", Span::file_start("/tmp/copy/a.yaml".into()));
+    /// value.rename_files(&mut |p| p.replace("/tmp/copy/", "").into());
+    /// assert_eq!(&*value.span.file, "a.yaml");
+    /// ```
+    pub fn rename_files(&mut self, rename: &mut dyn FnMut(&str) -> Arc<str>) {
+        rename_value(self, &mut |old: &mut Arc<str>| *old = rename(old));
+    }
+}
+
 fn rename_value(value: &mut Value, rename: &mut dyn FnMut(&mut Arc<str>)) {
     rename(&mut value.span.file);
     match value.text_origin.as_deref_mut() {

@@ -97,6 +97,15 @@ impl Related {
 /// Reads every `.guard` file in `paths` (files or folders, recursively). Files that do not
 /// parse are diagnostics; the others are returned.
 pub fn load_rules(paths: &[impl AsRef<Path>]) -> (Vec<RuleSet>, Vec<Diagnostic>) {
+    load_rules_named(paths, &|file| file.to_string_lossy().into_owned())
+}
+
+/// [`load_rules`], each rule file named by `name` (a run's display names) in its rules and
+/// diagnostics.
+pub(crate) fn load_rules_named(
+    paths: &[impl AsRef<Path>],
+    name: &dyn Fn(&Path) -> String,
+) -> (Vec<RuleSet>, Vec<Diagnostic>) {
     let mut files = Vec::new();
     for path in paths {
         collect_rule_files(path.as_ref(), &mut files);
@@ -105,17 +114,17 @@ pub fn load_rules(paths: &[impl AsRef<Path>]) -> (Vec<RuleSet>, Vec<Diagnostic>)
     let mut rules = Vec::new();
     let mut diagnostics = Vec::new();
     for file in files {
-        let name = file.to_string_lossy().into_owned();
+        let name = name(&file);
         match std::fs::read_to_string(&file) {
             Ok(text) => match RuleSet::parse(&name, &text) {
                 Ok(r) => rules.push(r),
                 Err(e) => diagnostics.push(match e.span() {
                     Some(span) => Diagnostic::at(span, e.message(), Level::Error),
-                    None => Diagnostic::file(&file, e.to_string(), Level::Error),
+                    None => Diagnostic::file(&name, e.to_string(), Level::Error),
                 }),
             },
             Err(e) => diagnostics.push(Diagnostic::file(
-                &file,
+                &name,
                 format!("cannot read: {e}"),
                 Level::Error,
             )),

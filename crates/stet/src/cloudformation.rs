@@ -11,6 +11,7 @@
 //! `[cloudformation] parameters` of `stet.toml`; `--parameter KEY=VALUE`.
 
 use crate::diagnostic::{Diagnostic, Level};
+use crate::paths::{Confinement, Escape};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -58,12 +59,9 @@ impl ParameterSources {
     /// The same sources for a copy of the tree at `from` placed at `to` (a git revision):
     /// named files under `from` are looked for under `to`.
     pub(crate) fn rebased(&self, from: &Path, to: &Path) -> ParameterSources {
-        let rebase = |p: &PathBuf| {
-            let absolute = crate::load::absolute(p);
-            match absolute.strip_prefix(from) {
-                Ok(rest) => to.join(rest),
-                Err(_) => absolute,
-            }
+        let rebase = |p: &PathBuf| match crate::paths::under(p, from) {
+            Some(rest) => to.join(rest),
+            None => crate::paths::absolute(p),
         };
         ParameterSources {
             files: self
@@ -80,12 +78,7 @@ impl ParameterSources {
         self.files
             .iter()
             .flat_map(|(_, files)| files)
-            .filter_map(|f| {
-                crate::load::absolute(f)
-                    .strip_prefix(root)
-                    .ok()
-                    .map(Path::to_path_buf)
-            })
+            .filter_map(|f| crate::paths::under(f, root))
             .collect()
     }
 }
@@ -161,12 +154,12 @@ fn files_for(template: &Path, alone: bool, sources: &ParameterSources) -> Vec<Fo
             }
         }
     }
-    let absolute = crate::load::absolute(template);
+    let absolute = crate::paths::absolute(template);
     for (named_template, files) in &sources.files {
-        if crate::load::absolute(named_template) == absolute {
+        if crate::paths::absolute(named_template) == absolute {
             for file in files {
                 found.push(Found {
-                    path: crate::load::relative_to_cwd(file),
+                    path: crate::paths::shown(file),
                     explicit: true,
                 });
             }
@@ -193,7 +186,7 @@ pub(crate) fn resolve_all(
     graphs: &mut [Graph],
     sources: &ParameterSources,
     limits: &Limits,
-    real_root: Option<&Path>,
+    confinement: Option<&Confinement>,
 ) -> Vec<Diagnostic> {
     use rayon::prelude::*;
     let mut per_dir: HashMap<PathBuf, usize> = HashMap::new();
@@ -213,7 +206,7 @@ pub(crate) fn resolve_all(
                 &files_for(&path, alone, sources),
                 sources,
                 limits,
-                real_root,
+                confinement,
             )
         })
         .collect();
@@ -244,7 +237,7 @@ fn resolve_one(
     files: &[Found],
     sources: &ParameterSources,
     limits: &Limits,
-    real_root: Option<&Path>,
+    confinement: Option<&Confinement>,
 ) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     let mut values = Vec::new();
@@ -254,7 +247,7 @@ fn resolve_one(
         } else {
             Level::Warning
         };
-        let Some(text) = read(&found.path, limits, real_root, level, &mut diagnostics) else {
+        let Some(text) = read(&found.path, limits, confinement, level, &mut diagnostics) else {
             continue;
         };
         let shown: Arc<str> = found.path.to_string_lossy().into();
@@ -315,19 +308,22 @@ fn resolve_one(
 fn read(
     path: &Path,
     limits: &Limits,
-    real_root: Option<&Path>,
+    confinement: Option<&Confinement>,
     level: Level,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<String> {
-    if let (Some(root), Ok(real)) = (real_root, std::fs::canonicalize(path)) {
-        if !real.starts_with(root) {
-            diagnostics.push(Diagnostic::file(
-                path,
-                "parameters file not read: a symbolic link leads outside the repository",
-                Level::Warning,
-            ));
-            return None;
-        }
+    if let Some(escape) = confinement.and_then(|c| c.escape(path)) {
+        diagnostics.push(Diagnostic::file(
+            path,
+            match escape {
+                Escape::ThroughLink => {
+                    "parameters file not read: a symbolic link leads outside the repository"
+                }
+                Escape::Outside => "parameters file not read: it is outside the repository",
+            },
+            Level::Warning,
+        ));
+        return None;
     }
     match std::fs::metadata(path) {
         Ok(m) if m.len() > limits.max_file_size => {

@@ -152,7 +152,7 @@ impl Config {
     /// Finds `stet.toml` in the folder of `start` or above it (up to the filesystem root),
     /// and reads it; no file gives the defaults.
     pub fn discover(start: impl AsRef<Path>) -> Result<Config, ConfigError> {
-        let mut dir = Some(crate::load::absolute(start.as_ref()));
+        let mut dir = Some(crate::paths::absolute(start.as_ref()));
         while let Some(d) = dir {
             let candidate = d.join(CONFIG_FILE);
             if candidate.is_file() {
@@ -393,8 +393,9 @@ impl Config {
         }
     }
 
-    /// Whether findings in `file` (relative to the current folder) are excluded.
-    pub fn excludes(&self, file: &str) -> bool {
+    /// Whether findings in `file` (absolute, or relative to the current folder) are
+    /// excluded.
+    pub fn excludes(&self, file: impl AsRef<Path>) -> bool {
         let Some(set) = &self.exclude else {
             return false;
         };
@@ -402,11 +403,13 @@ impl Config {
             .file
             .as_ref()
             .and_then(|f| f.parent())
-            .map(crate::load::absolute)
+            .map(crate::paths::absolute)
             .unwrap_or_default();
-        let absolute = crate::load::absolute(Path::new(file));
-        let relative = absolute.strip_prefix(&base).unwrap_or(&absolute);
-        set.is_match(relative)
+        let file = file.as_ref();
+        match crate::paths::under(file, &base) {
+            Some(relative) => set.is_match(relative),
+            None => set.is_match(crate::paths::absolute(file)),
+        }
     }
 }
 

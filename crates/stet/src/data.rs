@@ -46,9 +46,11 @@ impl DataFiles {
         let Some(patterns) = &self.patterns else {
             return false;
         };
-        let absolute = crate::load::absolute(path);
-        let base = crate::load::absolute(&self.base);
-        patterns.is_match(absolute.strip_prefix(&base).unwrap_or(&absolute))
+        let base = crate::paths::absolute(&self.base);
+        match crate::paths::under(path, &base) {
+            Some(relative) => patterns.is_match(relative),
+            None => patterns.is_match(crate::paths::absolute(path)),
+        }
     }
 }
 

@@ -5,7 +5,8 @@
 use crate::diagnostic::{Diagnostic, Level};
 #[cfg(feature = "git")]
 use crate::git::{GitError, Repository, TempDir};
-use crate::load::{absolute, load, LoadOptions, Loaded};
+use crate::load::{load, LoadOptions, Loaded};
+use crate::paths;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -64,6 +65,51 @@ impl Diffed {
     pub fn has_errors(&self) -> bool {
         self.diagnostics.iter().any(|d| d.level == Level::Error)
     }
+
+    /// The names of the files both sides read, the changes and the diagnostics name.
+    pub(crate) fn file_names(&self) -> impl Iterator<Item = &str> {
+        self.before
+            .file_names()
+            .chain(self.after.file_names())
+            .chain(self.changes.iter().map(|c| &*c.span.file))
+            .chain(self.diagnostics.iter().map(|d| &*d.span.file))
+    }
+
+    /// Renames every file this diff names — both sides, every change with its values, the
+    /// diagnostics — with `rename` (a run's display names: [`crate::DisplayPaths`]).
+    pub(crate) fn rename_files(&mut self, rename: &mut dyn FnMut(&str) -> Arc<str>) {
+        self.before.rename_files(rename);
+        self.after.rename_files(rename);
+        for change in &mut self.changes {
+            rename_change(change, rename);
+        }
+        for diagnostic in &mut self.diagnostics {
+            diagnostic.span.file = rename(&diagnostic.span.file);
+        }
+    }
+}
+
+/// Renames the files a change names: its place and document, and its attributes' places
+/// and values.
+fn rename_change(change: &mut Change, rename: &mut dyn FnMut(&str) -> Arc<str>) {
+    change.span.file = rename(&change.span.file);
+    change.document = rename(&change.document).to_string();
+    for attribute in &mut change.attributes {
+        attribute.span.file = rename(&attribute.span.file);
+        for value in attribute
+            .before
+            .iter_mut()
+            .chain(attribute.after.iter_mut())
+        {
+            value.rename_files(rename);
+        }
+    }
+    if let Some(name) = &mut change.custom_name {
+        name.value.rename_files(rename);
+    }
+    for (_, value) in &mut change.protection {
+        value.rename_files(rename);
+    }
 }
 
 /// Diffs two files or two folders.
@@ -92,8 +138,8 @@ pub fn diff_paths(
     }
     let old = load(&[before.to_path_buf()], options);
     let new = load(&[after.to_path_buf()], options);
-    let old_root = absolute(before);
-    let new_root = absolute(after);
+    let old_root = paths::absolute(before);
+    let new_root = paths::absolute(after);
     let files = before.is_file() && after.is_file();
     let changes = pair_and_diff(
         &old,
@@ -163,14 +209,11 @@ fn diff_git(
     let repo = Repository::discover(&first)?;
     let mut relative = Vec::new();
     for path in &paths {
-        let abs = absolute(path);
-        let rel = abs
-            .strip_prefix(&repo.root)
-            .map_err(|_| GitError::OutsideRepository {
-                path: path.clone(),
-                root: repo.root.clone(),
-            })?;
-        relative.push(rel.to_path_buf());
+        let rel = paths::under(path, &repo.root).ok_or_else(|| GitError::OutsideRepository {
+            path: path.clone(),
+            root: repo.root.clone(),
+        })?;
+        relative.push(rel);
     }
     let base_commit = repo.resolve(base)?;
     let head_commit = match head {
@@ -194,7 +237,7 @@ fn diff_git(
         (None, _) => {
             let shown: Vec<PathBuf> = relative
                 .iter()
-                .map(|r| shown_path(&repo.root.join(r)))
+                .map(|r| paths::shown(&repo.root.join(r)))
                 .collect();
             let options = LoadOptions {
                 root: Some(repo.root.clone()),
@@ -237,7 +280,7 @@ fn leave_out_submodules(
     }
     let shown: Vec<PathBuf> = submodules
         .iter()
-        .map(|s| shown_path(&repo.root.join(s)))
+        .map(|s| paths::shown(&repo.root.join(s)))
         .collect();
     let inside = |file: &str| shown.iter().any(|s| Path::new(file).starts_with(s));
     for side in [&mut *old, &mut *new] {
@@ -290,45 +333,22 @@ fn load_revision(
         ..options.clone()
     };
     let mut loaded = load(&present, &options);
-    let copy_root = copy.path.to_string_lossy().into_owned();
     let root = repo.root.clone();
-    let mut rename = |name: &str| -> Arc<str> {
-        match name.strip_prefix(&copy_root) {
-            Some(rest) => {
-                let rest = rest.trim_start_matches(['/', '\\']);
-                shown_path(&root.join(rest)).to_string_lossy().into()
-            }
-            None => name.into(),
+    loaded.rename_files(&mut |name: &str| -> Arc<str> {
+        match Path::new(name).strip_prefix(&copy.path) {
+            Ok(rest) => paths::shown(&root.join(rest)).to_string_lossy().into(),
+            Err(_) => name.into(),
         }
-    };
-    for graph in &mut loaded.graphs {
-        graph.rename_files(&mut rename);
-    }
-    for diagnostic in &mut loaded.diagnostics {
-        diagnostic.span.file = rename(&diagnostic.span.file);
-    }
+    });
     Ok(loaded)
-}
-
-/// A path as stet shows it: relative to the current folder when under it, else absolute.
-#[cfg(feature = "git")]
-fn shown_path(path: &Path) -> PathBuf {
-    let cwd = std::env::current_dir()
-        .map(|c| stet_terraform::normalize(&c))
-        .unwrap_or_default();
-    match path.strip_prefix(&cwd) {
-        Ok(rest) if rest.as_os_str().is_empty() => PathBuf::from("."),
-        Ok(rest) => rest.to_path_buf(),
-        Err(_) => path.to_path_buf(),
-    }
 }
 
 /// A document's key for pairing: its path relative to the side's root.
 fn key_under(graph: &Graph, root: &Path) -> String {
-    let path = absolute(Path::new(&*graph.path));
-    match path.strip_prefix(root) {
-        Ok(rest) => rest.to_string_lossy().replace('\\', "/"),
-        Err(_) => path.to_string_lossy().into_owned(),
+    let path = Path::new(&*graph.path);
+    match paths::under(path, root) {
+        Some(rest) => rest.to_string_lossy().replace('\\', "/"),
+        None => paths::absolute(path).to_string_lossy().into_owned(),
     }
 }
 

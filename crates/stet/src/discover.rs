@@ -4,6 +4,7 @@
 //! them is `load`'s job.
 
 use crate::diagnostic::{Diagnostic, Level};
+use crate::paths::without_dot;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -73,7 +74,7 @@ pub(crate) fn discover(paths: &[PathBuf]) -> Discovered {
             match entry {
                 Ok(entry) => {
                     if entry.file_type().is_some_and(|t| t.is_file()) {
-                        classify(&clean(entry.path()), false, &mut found);
+                        classify(&without_dot(entry.path()), false, &mut found);
                     }
                 }
                 Err(error) => found.diagnostics.push(walk_error(&error)),
@@ -83,23 +84,13 @@ pub(crate) fn discover(paths: &[PathBuf]) -> Discovered {
     found
 }
 
-/// Strips a leading `./` so paths read as a person would write them.
-/// The path without a leading `./` (`.` itself stays `.`).
-fn clean(path: &Path) -> PathBuf {
-    match path.strip_prefix(".") {
-        Ok(rest) if rest.as_os_str().is_empty() => PathBuf::from("."),
-        Ok(rest) => rest.to_path_buf(),
-        Err(_) => path.to_path_buf(),
-    }
-}
-
 fn classify(path: &Path, explicit: bool, found: &mut Discovered) {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     if stet_terraform::is_config_file(&name) {
-        let dir = match path.parent().map(clean) {
+        let dir = match path.parent().map(without_dot) {
             Some(dir) if !dir.as_os_str().is_empty() => dir,
             _ => PathBuf::from("."),
         };
@@ -124,11 +115,11 @@ fn walk_error(error: &ignore::Error) -> Diagnostic {
 
 fn walk_error_path(error: &ignore::Error) -> Option<PathBuf> {
     match error {
-        ignore::Error::WithPath { path, .. } => Some(clean(path)),
+        ignore::Error::WithPath { path, .. } => Some(without_dot(path)),
         ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
             walk_error_path(err)
         }
-        ignore::Error::Loop { child, .. } => Some(clean(child)),
+        ignore::Error::Loop { child, .. } => Some(without_dot(child)),
         ignore::Error::Partial(errors) => errors.first().and_then(walk_error_path),
         _ => None,
     }

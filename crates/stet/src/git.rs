@@ -70,7 +70,7 @@ impl Repository {
     /// The repository holding `path` (a file or folder, which need not exist any more).
     pub fn discover(path: impl AsRef<Path>) -> Result<Repository, GitError> {
         let path = path.as_ref();
-        let mut dir = crate::load::absolute(path);
+        let mut dir = crate::paths::absolute(path);
         while !dir.is_dir() {
             match dir.parent() {
                 Some(parent) => dir = parent.to_path_buf(),
@@ -85,7 +85,7 @@ impl Repository {
         }
         let root = String::from_utf8_lossy(&output.stdout).trim().to_string();
         Ok(Repository {
-            root: stet_terraform::normalize(Path::new(&root)),
+            root: crate::paths::normalize(Path::new(&root)),
         })
     }
 

@@ -78,8 +78,7 @@ pub fn graph_json(loaded: &Loaded) -> Json {
             .iter()
             .filter(|d| d.level == level)
             .map(|d| {
-                serde_json::to_value(crate::report::JsonDiagnostic::of(d, &|f| f.to_string()))
-                    .unwrap_or(Json::Null)
+                serde_json::to_value(crate::report::JsonDiagnostic::of(d)).unwrap_or(Json::Null)
             })
             .collect()
     };

@@ -57,6 +57,7 @@ mod git;
 mod graph_output;
 mod load;
 mod memory;
+mod paths;
 mod plan_source;
 mod report;
 mod run;
@@ -76,8 +77,9 @@ pub use discover::SKIPPED_FOLDERS;
 #[cfg(feature = "git")]
 pub use git::{GitError, Repository};
 pub use graph_output::graph_json;
-pub use load::{inputs_root, load, repository_root, LoadOptions, LoadSummary, Loaded};
+pub use load::{load, LoadOptions, LoadSummary, Loaded};
 pub use memory::{load_text, load_texts};
+pub use paths::{inputs_root, repository_root, DisplayPaths};
 pub use report::{
     JsonActions, JsonDiagnostic, JsonFinding, JsonRelated, JsonReport, JsonSpan, JsonSummary,
     JsonSuppressed, JsonTool, ParseFormatError, RenderOptions, Report, ReportFormat, RuleInfo,

@@ -4,6 +4,7 @@
 
 use crate::diagnostic::{Diagnostic, Level};
 use crate::discover::discover;
+use crate::paths::{self, Confinement, Escape};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use stet_graph::{Graph, Limits};
@@ -13,8 +14,10 @@ use stet_graph::{Graph, Limits};
 pub struct LoadOptions {
     /// Bounds on the work done per file and module.
     pub limits: Limits,
-    /// The repository root: nothing outside it is read. Default: [`inputs_root`] of the
-    /// paths (their git top level, else the folder they all lie in).
+    /// The repository root: nothing outside it is read, and a run's reports name files
+    /// relative to it. Default: for reading, [`crate::inputs_root`] of the paths (their git
+    /// top level, else the folder they all lie in); for names, the repository holding the
+    /// current folder ([`crate::DisplayPaths`]).
     pub root: Option<PathBuf>,
     /// How many threads read and parse (default: one per core). Results do not depend on it.
     pub jobs: Option<usize>,
@@ -107,6 +110,32 @@ impl Loaded {
     pub fn has_errors(&self) -> bool {
         self.diagnostics.iter().any(|d| d.level == Level::Error)
     }
+
+    /// The names of the files this load read (documents and their files; diagnostics may
+    /// name others).
+    pub(crate) fn file_names(&self) -> impl Iterator<Item = &str> {
+        self.graphs
+            .iter()
+            .flat_map(|g| std::iter::once(&g.path).chain(g.files.iter().map(|f| &f.path)))
+            .chain(self.documents.iter().map(|d| &d.path))
+            .chain(self.diagnostics.iter().map(|d| &d.span.file))
+            .map(|name| &**name)
+    }
+
+    /// Renames every file this load names — documents, their values and diagnostics — with
+    /// `rename` (a run's display names: [`crate::DisplayPaths`]).
+    pub(crate) fn rename_files(&mut self, rename: &mut dyn FnMut(&str) -> Arc<str>) {
+        for graph in &mut self.graphs {
+            graph.rename_files(rename);
+        }
+        for document in &mut self.documents {
+            document.path = rename(&document.path);
+            document.value.rename_files(rename);
+        }
+        for diagnostic in &mut self.diagnostics {
+            diagnostic.span.file = rename(&diagnostic.span.file);
+        }
+    }
 }
 
 /// Counts of what a load read and skipped.
@@ -169,22 +198,21 @@ impl LoadSummary {
 /// }
 /// ```
 pub fn load(paths: &[impl AsRef<Path>], options: &LoadOptions) -> Loaded {
-    let paths: Vec<PathBuf> = paths.iter().map(|p| relative_to_cwd(p.as_ref())).collect();
-    let root = options
+    let paths: Vec<PathBuf> = paths.iter().map(|p| paths::shown(p.as_ref())).collect();
+    let confinement = options
         .root
         .clone()
-        .or_else(|| inputs_root(&paths))
-        .map(|r| absolute(&r));
+        .or_else(|| paths::inputs_root(&paths))
+        .map(|r| Confinement::new(&r));
     let mut found = discover(&paths);
     let mut loaded = Loaded {
         diagnostics: std::mem::take(&mut found.diagnostics),
         ..Loaded::default()
     };
     keep_within_total_size(&mut found, options.limits.max_total_size, &mut loaded);
-    let real_root = root.as_deref().and_then(|r| std::fs::canonicalize(r).ok());
     let tf_options = stet_terraform::LoadOptions {
         limits: options.limits.clone(),
-        confine: root.clone(),
+        confine: confinement.as_ref().map(|c| c.root().to_path_buf()),
     };
     // Registry and git module calls not read for want of `terraform init`, said once for
     // the whole load.
@@ -196,15 +224,16 @@ pub fn load(paths: &[impl AsRef<Path>], options: &LoadOptions) -> Loaded {
             .map(|dir| load_module_dir(dir, &tf_options));
         let templates = found.templates.par_iter().map(|(path, explicit)| {
             let mut part = Loaded::default();
-            if leads_outside(path, real_root.as_deref()) {
-                part.summary.skipped_outside += 1;
-                part.diagnostics.push(Diagnostic::file(
-                    path,
-                    outside_message(path),
-                    Level::Warning,
-                ));
-            } else {
-                load_template(path, *explicit, options, &mut part);
+            match confinement.as_ref().and_then(|c| c.escape(path)) {
+                Some(escape) => {
+                    part.summary.skipped_outside += 1;
+                    part.diagnostics.push(Diagnostic::file(
+                        path,
+                        outside_message(escape),
+                        Level::Warning,
+                    ));
+                }
+                None => load_template(path, *explicit, options, &mut part),
             }
             FolderLoad {
                 loaded: part,
@@ -238,7 +267,7 @@ pub fn load(paths: &[impl AsRef<Path>], options: &LoadOptions) -> Loaded {
             graphs,
             &options.cloudformation,
             &options.limits,
-            real_root.as_deref(),
+            confinement.as_ref(),
         )
     };
     let resolution = match &pool {
@@ -260,14 +289,14 @@ pub fn load(paths: &[impl AsRef<Path>], options: &LoadOptions) -> Loaded {
 /// Loads one Terraform module folder (the modules it calls included), not the folders
 /// beneath it: the configuration a plan was made from.
 pub(crate) fn load_root_module(dir: &Path, options: &LoadOptions) -> Loaded {
-    let dir = relative_to_cwd(dir);
+    let dir = paths::shown(dir);
     let root = options
         .root
         .clone()
-        .unwrap_or_else(|| repository_root(&dir));
+        .unwrap_or_else(|| paths::repository_root(&dir));
     let tf_options = stet_terraform::LoadOptions {
         limits: options.limits.clone(),
-        confine: Some(absolute(&root)),
+        confine: Some(paths::absolute(&root)),
     };
     let FolderLoad {
         mut loaded,
@@ -476,25 +505,11 @@ fn keep_within_total_size(
     found.templates.retain(|(p, _)| !templates.contains(p));
 }
 
-/// Whether `path`, its symbolic links resolved, lies outside `real_root`.
-fn leads_outside(path: &Path, real_root: Option<&Path>) -> bool {
-    match (real_root, std::fs::canonicalize(path)) {
-        (Some(root), Ok(real)) => !real.starts_with(root),
-        _ => false,
-    }
-}
-
-/// Why a file outside the repository root was not read: through a symbolic link (the file
-/// itself or a folder on its way), or simply lying outside the root.
-fn outside_message(path: &Path) -> &'static str {
-    let through_link = path
-        .ancestors()
-        .filter(|a| !a.as_os_str().is_empty())
-        .any(|a| std::fs::symlink_metadata(a).is_ok_and(|m| m.file_type().is_symlink()));
-    if through_link {
-        "not followed: a symbolic link leads outside the repository root"
-    } else {
-        "not read: the file is outside the repository root"
+/// Why a template outside the repository root was not read.
+fn outside_message(escape: Escape) -> &'static str {
+    match escape {
+        Escape::ThroughLink => "not followed: a symbolic link leads outside the repository root",
+        Escape::Outside => "not read: the file is outside the repository root",
     }
 }
 
@@ -507,75 +522,4 @@ fn looks_like_template_prefix(path: &Path) -> bool {
     let n = file.read(&mut buffer).unwrap_or(0);
     let text = String::from_utf8_lossy(buffer.get(..n).unwrap_or(&[]));
     stet_cloudformation::looks_like_template(&text)
-}
-
-/// The git top level above `path` (the nearest folder holding `.git`), else `path` itself
-/// (its folder, for a file).
-pub fn repository_root(path: impl AsRef<Path>) -> PathBuf {
-    let start = absolute(path.as_ref());
-    let start = if start.is_file() {
-        start.parent().map(Path::to_path_buf).unwrap_or(start)
-    } else {
-        start
-    };
-    let mut dir = Some(start.as_path());
-    while let Some(d) = dir {
-        if d.join(".git").exists() {
-            return d.to_path_buf();
-        }
-        dir = d.parent();
-    }
-    start
-}
-
-/// The root of a load over `paths`: the folder that holds all their [`repository_root`]s —
-/// their git top level when they share one, else the nearest folder they all lie in (as
-/// pre-commit passes files and folders from anywhere in a checkout). `None` without paths.
-///
-/// ```
-/// let here = std::env::current_dir().unwrap();
-/// let root = stet::inputs_root(&[here.join("src"), here.join("tests")]).unwrap();
-/// assert!(here.starts_with(&root));
-/// ```
-pub fn inputs_root(paths: &[impl AsRef<Path>]) -> Option<PathBuf> {
-    let mut roots = paths.iter().map(repository_root);
-    let first = roots.next()?;
-    Some(roots.fold(first, |common, root| common_ancestor(&common, &root)))
-}
-
-/// The longest folder both absolute paths lie in.
-fn common_ancestor(a: &Path, b: &Path) -> PathBuf {
-    a.components()
-        .zip(b.components())
-        .take_while(|(x, y)| x == y)
-        .map(|(x, _)| x)
-        .collect()
-}
-
-pub(crate) fn absolute(path: &Path) -> PathBuf {
-    let joined = if path.is_absolute() {
-        path.to_path_buf()
-    } else {
-        std::env::current_dir()
-            .map(|cwd| cwd.join(path))
-            .unwrap_or_else(|_| path.to_path_buf())
-    };
-    stet_terraform::normalize(&joined)
-}
-
-/// An absolute path under the current directory, made relative to it, so reports name
-/// files as a person in that folder would.
-pub(crate) fn relative_to_cwd(path: &Path) -> PathBuf {
-    if path.is_absolute() {
-        if let Ok(cwd) = std::env::current_dir() {
-            if let Ok(rest) = path.strip_prefix(&cwd) {
-                return if rest.as_os_str().is_empty() {
-                    PathBuf::from(".")
-                } else {
-                    rest.to_path_buf()
-                };
-            }
-        }
-    }
-    path.to_path_buf()
 }

@@ -57,7 +57,7 @@ pub fn load_texts<N: AsRef<Path>, T: AsRef<str>>(
     let mut templates: Vec<(PathBuf, T)> = Vec::new();
     let mut loaded = Loaded::default();
     for (name, text) in files {
-        let path = stet_terraform::normalize(name.as_ref());
+        let path = crate::paths::normalize(name.as_ref());
         let file_name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())

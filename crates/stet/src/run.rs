@@ -3,13 +3,14 @@
 //! exclusions, severity overrides, suppressions and a baseline, and return a [`Report`].
 
 use crate::builtin::{builtin_rules, Pack};
-use crate::check::{check, check_changes, load_rules, without, Finding};
+use crate::check::{check, check_changes, load_rules_named, without, Finding};
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Level};
 use crate::diff::Diffed;
 #[cfg(feature = "git")]
 use crate::diff::{diff_revisions, DiffError};
 use crate::load::{load, LoadOptions, Loaded};
+use crate::paths::DisplayPaths;
 use crate::report::{Report, RuleInfo};
 use crate::suppress::{apply_suppressions, today};
 use std::collections::BTreeMap;
@@ -70,10 +71,12 @@ enum Needs {
     Both,
 }
 
-fn rules(options: &RunOptions, needs: Needs) -> Rules {
+/// The rules of a run, rule files named as `names` names them.
+fn rules(options: &RunOptions, needs: Needs, names: &DisplayPaths) -> Rules {
     let mut paths = options.config.rules.clone();
     paths.extend(options.rules.iter().cloned());
-    let (mut user, mut diagnostics) = load_rules(&paths);
+    let (mut user, mut diagnostics) =
+        load_rules_named(&paths, &|file| names.display(&file.to_string_lossy()));
     user.extend(options.rule_sets.iter().cloned());
     // Extra rules with a CHG ID read the changes; the others the configuration.
     let (mut changes, mut configuration): (Vec<_>, Vec<_>) = user.into_iter().partition(|r| {
@@ -136,7 +139,8 @@ pub fn check_paths(paths: &[impl AsRef<Path>], options: &RunOptions) -> Report {
 /// [`crate::load`] — as [`check_paths`] checks paths: the same rules, configuration,
 /// suppressions and baseline. (Data files are read when loading: see
 /// [`LoadOptions::data_files`].) Reports name files relative to [`LoadOptions::root`], by
-/// default the current folder (so names given to `load_text` are kept as given).
+/// default the current folder (so names given to `load_text` are kept as given): see
+/// [`DisplayPaths`].
 ///
 /// ```
 /// let template = "Resources:\n  Repo:\n    Type: AWS::ECR::Repository\n";
@@ -147,15 +151,37 @@ pub fn check_paths(paths: &[impl AsRef<Path>], options: &RunOptions) -> Report {
 /// assert_eq!(finding.span.start.line, 2); // `Repo:`
 /// ```
 pub fn check_loaded(loaded: &Loaded, options: &RunOptions) -> Report {
-    let mut report = with_jobs(options.load.jobs, || {
-        let rules = rules(options, Needs::Configuration);
-        check_with(rules, loaded, options)
-    });
     // Names given to `load_text` are relative to nothing in particular: kept as given.
-    if options.load.root.is_none() {
-        report.root = std::env::current_dir().ok();
+    let root = options
+        .load
+        .root
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("."));
+    let names = DisplayPaths::new(Some(root));
+    with_jobs(options.load.jobs, || {
+        let rules = rules(options, Needs::Configuration, &names);
+        if names.renames_any(loaded.file_names()) {
+            let mut renamed = loaded.clone();
+            renamed.rename_files(&mut names.renamer());
+            check_with(rules, &renamed, options, &names)
+        } else {
+            check_with(rules, loaded, options, &names)
+        }
+    })
+}
+
+/// How a run names files: relative to [`LoadOptions::root`], else to the repository holding
+/// the current folder.
+fn display_paths(options: &RunOptions) -> DisplayPaths {
+    DisplayPaths::new(options.load.root.clone())
+}
+
+/// `loaded` with its files named as `names` names them (renamed only when a name changes).
+fn named(mut loaded: Loaded, names: &DisplayPaths) -> Loaded {
+    if names.renames_any(loaded.file_names()) {
+        loaded.rename_files(&mut names.renamer());
     }
-    report
+    loaded
 }
 
 /// Runs `work` on a pool of `jobs` threads (default: rayon's global pool, one per core), so
@@ -169,16 +195,18 @@ fn with_jobs<T: Send>(jobs: Option<usize>, work: impl FnOnce() -> T + Send) -> T
 
 fn check_paths_here(paths: &[PathBuf], options: &RunOptions) -> Report {
     let load_options = with_data_files(options);
+    let names = display_paths(options);
     // Rules parse while the files load.
     let (rules, loaded) = rayon::join(
-        || rules(options, Needs::Configuration),
-        || load(paths, &load_options),
+        || rules(options, Needs::Configuration, &names),
+        || named(load(paths, &load_options), &names),
     );
-    check_with(rules, &loaded, options)
+    check_with(rules, &loaded, options, &names)
 }
 
-/// The report of the configuration rules of `rules` over `loaded`.
-fn check_with(rules: Rules, loaded: &Loaded, options: &RunOptions) -> Report {
+/// The report of the configuration rules of `rules` over `loaded` (its files named by
+/// `names`).
+fn check_with(rules: Rules, loaded: &Loaded, options: &RunOptions, names: &DisplayPaths) -> Report {
     let (findings, problems) = check(loaded, &rules.configuration);
     let mut diagnostics = rules.diagnostics;
     diagnostics.extend(loaded.diagnostics.iter().cloned());
@@ -192,6 +220,7 @@ fn check_with(rules: Rules, loaded: &Loaded, options: &RunOptions) -> Report {
         loaded,
         None,
         options,
+        names,
     )
 }
 
@@ -242,8 +271,9 @@ fn check_revisions_here(
     paths: &[PathBuf],
     options: &RunOptions,
 ) -> Result<Report, DiffError> {
-    let diffed = diff_revisions(base, head, paths, &options.load)?;
-    let rules = rules(options, Needs::Both);
+    let names = display_paths(options);
+    let diffed = named_diff(diff_revisions(base, head, paths, &options.load)?, &names);
+    let rules = rules(options, Needs::Both, &names);
     let (mut findings, problems) = crate::check::new_findings(&diffed, &rules.configuration);
     let (change_findings, change_problems) = check_changes(&diffed, &rules.changes);
     findings.extend(change_findings);
@@ -253,7 +283,22 @@ fn check_revisions_here(
     diagnostics.extend(change_problems);
     let mut ran = rules.configuration;
     ran.extend(rules.changes);
-    Ok(diff_finish(diffed, findings, diagnostics, &ran, options))
+    Ok(diff_finish(
+        diffed,
+        findings,
+        diagnostics,
+        &ran,
+        options,
+        &names,
+    ))
+}
+
+/// `diffed` with its files named as `names` names them (renamed only when a name changes).
+fn named_diff(mut diffed: Diffed, names: &DisplayPaths) -> Diffed {
+    if names.renames_any(diffed.file_names()) {
+        diffed.rename_files(&mut names.renamer());
+    }
+    diffed
 }
 
 /// The report of a diff (`diff_paths`, `diff_revisions`, a plan or a change set) with the
@@ -263,7 +308,9 @@ pub fn report_diff(diffed: Diffed, options: &RunOptions) -> Report {
 }
 
 fn report_diff_here(diffed: Diffed, options: &RunOptions) -> Report {
-    let rules = rules(options, Needs::Changes);
+    let names = display_paths(options);
+    let diffed = named_diff(diffed, &names);
+    let rules = rules(options, Needs::Changes, &names);
     let mut ran = rules.changes;
     // Extra rules without a CHG ID run on the changes too when asked for explicitly.
     ran.extend(
@@ -276,7 +323,7 @@ fn report_diff_here(diffed: Diffed, options: &RunOptions) -> Report {
     let mut diagnostics = rules.diagnostics;
     diagnostics.extend(diffed.diagnostics.iter().cloned());
     diagnostics.extend(problems);
-    diff_finish(diffed, findings, diagnostics, &ran, options)
+    diff_finish(diffed, findings, diagnostics, &ran, options, &names)
 }
 
 fn is_builtin(id: &str) -> bool {
@@ -289,6 +336,7 @@ fn diff_finish(
     diagnostics: Vec<Diagnostic>,
     ran: &[RuleSet],
     options: &RunOptions,
+    names: &DisplayPaths,
 ) -> Report {
     let graphs: Vec<&Graph> = diffed
         .after
@@ -304,6 +352,7 @@ fn diff_finish(
         &diffed.after,
         Some(&diffed.before),
         options,
+        names,
     );
     report.changes = diffed.changes.clone();
     report
@@ -318,8 +367,10 @@ fn finish(
     loaded: &Loaded,
     before: Option<&Loaded>,
     options: &RunOptions,
+    names: &DisplayPaths,
 ) -> Report {
     let config = &options.config;
+    let excluded = |file: &str| config.excludes(names.locate(file));
     let mut sources: BTreeMap<String, Arc<str>> = BTreeMap::new();
     for graph in graphs {
         for file in &graph.files {
@@ -335,7 +386,7 @@ fn finish(
     }
     let mut findings: Vec<Finding> = findings
         .into_iter()
-        .filter(|f| !config.excludes(&f.span.file))
+        .filter(|f| !excluded(&f.span.file))
         .map(|mut f| {
             if let Some(s) = config.severity.get(&f.rule) {
                 f.severity = *s;
@@ -352,7 +403,7 @@ fn finish(
     if let Some(baseline) = &options.baseline {
         findings = without(findings, baseline);
     }
-    diagnostics.retain(|d| d.level == Level::Error || !config.excludes(&d.span.file));
+    diagnostics.retain(|d| d.level == Level::Error || !excluded(&d.span.file));
     diagnostics.sort();
     diagnostics.dedup();
     let mut rules: Vec<RuleInfo> = ran.iter().flat_map(RuleInfo::of).collect();
@@ -395,11 +446,7 @@ fn finish(
         rules,
         resources: loaded.graphs.iter().map(|g| g.resources.len()).sum(),
         sources,
-        root: options.load.root.clone().or_else(|| {
-            std::env::current_dir()
-                .ok()
-                .map(|c| crate::load::repository_root(&c))
-        }),
+        root: Some(names.root().to_path_buf()),
     }
 }
 

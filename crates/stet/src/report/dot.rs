@@ -22,7 +22,7 @@ pub(super) fn render(report: &Report) -> String {
         };
         let place = node
             .change
-            .map(|c| format!("\\n{}:{}", report.path(&c.span.file), c.span.start.line))
+            .map(|c| format!("\\n{}:{}", c.span.file, c.span.start.line))
             .unwrap_or_default();
         out.push_str(&format!(
             "  n{i} [label=\"{}\\n{}{place}\", color={color}];\n",

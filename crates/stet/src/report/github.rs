@@ -35,7 +35,7 @@ pub(super) fn render(report: &Report) -> String {
         }
         out.push_str(&format!(
             "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}\n",
-            property(&report.path(&f.span.file)),
+            property(&f.span.file),
             f.span.start.line,
             f.span.start.column,
             f.span.end.line.max(f.span.start.line),
@@ -65,7 +65,7 @@ pub(super) fn render(report: &Report) -> String {
             .collect();
         out.push_str(&format!(
             "::warning file={},line={},title={}::{} will be replaced{}\n",
-            property(&report.path(&c.span.file)),
+            property(&c.span.file),
             c.span.start.line,
             property(&format!("replace {}", c.address)),
             data(&c.address),
@@ -79,7 +79,7 @@ pub(super) fn render(report: &Report) -> String {
     for d in report.errors() {
         out.push_str(&format!(
             "::error file={},line={},col={}::{}\n",
-            property(&report.path(&d.span.file)),
+            property(&d.span.file),
             d.span.start.line,
             d.span.start.column,
             data(&d.message)
@@ -89,7 +89,7 @@ pub(super) fn render(report: &Report) -> String {
     for d in report.warnings() {
         out.push_str(&format!(
             "::warning file={},line={},col={},title=stet::{}\n",
-            property(&report.path(&d.span.file)),
+            property(&d.span.file),
             d.span.start.line,
             d.span.start.column,
             data(&d.message)

@@ -31,7 +31,8 @@ use stet_rules::Severity;
 ///   "suppressed": [ { …a finding…, "reason": "…", "suppressed_at": "main.tf:11" } ] }
 /// ```
 ///
-/// Files are named relative to the repository root ([`Report::path`]); `remediation` is left
+/// Files are named as the report names them, relative to the repository root
+/// ([`DisplayPaths`](crate::DisplayPaths)); `remediation` is left
 /// out when there is none, `related` when empty, `suppressed` unless asked for
 /// ([`RenderOptions::show_suppressed`]). A change-rule finding anchored on the attribute that
 /// forces a replacement lists the resource's block under `related`. Each change is written by
@@ -202,11 +203,7 @@ pub struct JsonActions {
 impl JsonReport {
     /// The JSON report of `report` (files relative to the repository root).
     pub fn of(report: &Report, options: &RenderOptions) -> JsonReport {
-        let path = |file: &str| report.path(file);
-        let errors: Vec<JsonDiagnostic> = report
-            .errors()
-            .map(|d| JsonDiagnostic::of(d, &path))
-            .collect();
+        let errors: Vec<JsonDiagnostic> = report.errors().map(JsonDiagnostic::of).collect();
         let tally = stet_diff::Tally::of(&report.changes);
         JsonReport {
             version: 1,
@@ -214,19 +211,11 @@ impl JsonReport {
                 name: "stet".into(),
                 version: env!("CARGO_PKG_VERSION").into(),
             },
-            findings: report
-                .findings
-                .iter()
-                .map(|f| JsonFinding::of(f, &path))
-                .collect(),
+            findings: report.findings.iter().map(JsonFinding::of).collect(),
             changes: report
                 .changes
                 .iter()
-                .map(|c| {
-                    let mut json = c.to_json();
-                    json["file"] = serde_json::json!(path(&c.span.file));
-                    json
-                })
+                .map(stet_diff::Change::to_json)
                 .collect(),
             summary: JsonSummary {
                 files: report.files,
@@ -252,17 +241,10 @@ impl JsonReport {
                 },
             },
             errors,
-            warnings: report
-                .warnings()
-                .map(|d| JsonDiagnostic::of(d, &path))
-                .collect(),
-            suppressed: options.show_suppressed.then(|| {
-                report
-                    .suppressed
-                    .iter()
-                    .map(|s| JsonSuppressed::of(s, &path))
-                    .collect()
-            }),
+            warnings: report.warnings().map(JsonDiagnostic::of).collect(),
+            suppressed: options
+                .show_suppressed
+                .then(|| report.suppressed.iter().map(JsonSuppressed::of).collect()),
         }
     }
 
@@ -288,9 +270,9 @@ impl JsonReport {
 }
 
 impl JsonSpan {
-    fn of(span: &Span, path: &dyn Fn(&str) -> String) -> JsonSpan {
+    fn of(span: &Span) -> JsonSpan {
         JsonSpan {
-            file: path(&span.file),
+            file: span.file.to_string(),
             line: span.start.line,
             column: span.start.column,
             end_line: span.end.line,
@@ -319,9 +301,9 @@ impl JsonSpan {
 }
 
 impl JsonFinding {
-    fn of(finding: &Finding, path: &dyn Fn(&str) -> String) -> JsonFinding {
+    fn of(finding: &Finding) -> JsonFinding {
         JsonFinding {
-            span: JsonSpan::of(&finding.span, path),
+            span: JsonSpan::of(&finding.span),
             rule: finding.rule.clone(),
             severity: finding.severity,
             message: finding.message.clone(),
@@ -333,7 +315,7 @@ impl JsonFinding {
                 .related
                 .iter()
                 .map(|r| JsonRelated {
-                    span: JsonSpan::of(&r.span, path),
+                    span: JsonSpan::of(&r.span),
                     message: r.message.clone(),
                 })
                 .collect(),
@@ -362,10 +344,10 @@ impl JsonFinding {
 }
 
 impl JsonDiagnostic {
-    /// The diagnostic, its file named by `path`.
-    pub(crate) fn of(diagnostic: &Diagnostic, path: &dyn Fn(&str) -> String) -> JsonDiagnostic {
+    /// The diagnostic.
+    pub(crate) fn of(diagnostic: &Diagnostic) -> JsonDiagnostic {
         JsonDiagnostic {
-            span: JsonSpan::of(&diagnostic.span, path),
+            span: JsonSpan::of(&diagnostic.span),
             message: diagnostic.message.clone(),
         }
     }
@@ -377,9 +359,9 @@ impl JsonDiagnostic {
 }
 
 impl JsonSuppressed {
-    fn of(suppressed: &Suppressed, path: &dyn Fn(&str) -> String) -> JsonSuppressed {
+    fn of(suppressed: &Suppressed) -> JsonSuppressed {
         JsonSuppressed {
-            finding: JsonFinding::of(&suppressed.finding, path),
+            finding: JsonFinding::of(&suppressed.finding),
             reason: suppressed.reason.clone(),
             suppressed_at: suppressed.suppressed_at.clone(),
         }
@@ -405,7 +387,6 @@ mod tests {
         finding.related.push(Related::new(span.clone(), "here"));
         let mut report = Report {
             findings: vec![finding],
-            root: std::env::current_dir().ok(),
             ..Report::default()
         };
         report

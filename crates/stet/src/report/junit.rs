@@ -7,24 +7,9 @@ use std::collections::BTreeMap;
 
 pub(super) fn render(report: &Report) -> String {
     let mut by_file: BTreeMap<&str, Vec<String>> = BTreeMap::new();
-    let findings: Vec<crate::check::Finding> = report
-        .findings
-        .iter()
-        .map(|f| {
-            let mut f = f.clone();
-            f.span.file = report.path(&f.span.file).into();
-            f
-        })
-        .collect();
-    let diagnostics: Vec<crate::Diagnostic> = report
-        .errors()
-        .map(|d| {
-            let mut d = d.clone();
-            d.span.file = report.path(&d.span.file).into();
-            d
-        })
-        .collect();
-    for f in &findings {
+    let findings = &report.findings;
+    let diagnostics: Vec<&crate::Diagnostic> = report.errors().collect();
+    for f in findings {
         let name = if f.resource.is_empty() {
             f.rule.clone()
         } else {

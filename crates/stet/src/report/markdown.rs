@@ -59,11 +59,7 @@ pub(super) fn render(report: &Report, options: &RenderOptions) -> String {
                 cell(&code(&c.address)),
                 cell(&code(&c.resource_type)),
                 cell(&forcing.join("<br>")),
-                cell(&code(&format!(
-                    "{}:{}",
-                    report.path(&c.span.file),
-                    c.span.start.line
-                ))),
+                cell(&code(&format!("{}:{}", c.span.file, c.span.start.line))),
             ));
         }
         out.push_str(&fold(&table, replacements.len(), "replacements"));
@@ -114,8 +110,7 @@ pub(super) fn render(report: &Report, options: &RenderOptions) -> String {
                 "- {} {} ({}) — suppressed at {}: {}\n",
                 code(&format!(
                     "{}:{}",
-                    report.path(&s.finding.span.file),
-                    s.finding.span.start.line
+                    s.finding.span.file, s.finding.span.start.line
                 )),
                 escape(&s.finding.message),
                 escape(&s.finding.rule),
@@ -143,9 +138,7 @@ pub(super) fn render(report: &Report, options: &RenderOptions) -> String {
                 "- {} {}\n",
                 code(&format!(
                     "{}:{}:{}",
-                    report.path(&d.span.file),
-                    d.span.start.line,
-                    d.span.start.column
+                    &d.span.file, d.span.start.line, d.span.start.column
                 )),
                 escape(&d.message)
             ));
@@ -161,11 +154,7 @@ pub(super) fn render(report: &Report, options: &RenderOptions) -> String {
         for d in &warnings {
             section.push_str(&format!(
                 "- {} {}\n",
-                code(&format!(
-                    "{}:{}",
-                    report.path(&d.span.file),
-                    d.span.start.line
-                )),
+                code(&format!("{}:{}", d.span.file, d.span.start.line)),
                 escape(&d.message)
             ));
         }
@@ -190,11 +179,7 @@ fn write_finding(report: &Report, f: &Finding, out: &mut String) {
         .unwrap_or_else(|| format!(" ({})", escape(&f.rule)));
     out.push_str(&format!(
         "- {} {}{}\n",
-        code(&format!(
-            "{}:{}",
-            report.path(&f.span.file),
-            f.span.start.line
-        )),
+        code(&format!("{}:{}", f.span.file, f.span.start.line)),
         escape(&f.message),
         docs
     ));

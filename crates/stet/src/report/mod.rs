@@ -2,8 +2,9 @@
 //! problems with the inputs, the rules that ran — in one model, rendered in seven formats
 //! (`text`, `json`, `sarif`, `junit`, `markdown`, `github`, `dot`), each by its own module
 //! (all but `text` and `json` with the `reports` feature, on by default).
-//! Every format names files relative to the repository root ([`Report::path`]), so that
-//! annotations and code-scanning results attach whatever folder stet ran in.
+//! Every format names files as the report does — relative to the repository root, named
+//! once when the run loaded them ([`crate::DisplayPaths`]) — so that annotations and
+//! code-scanning results attach whatever folder stet ran in; no renderer does path work.
 
 mod cascade;
 #[cfg(feature = "reports")]
@@ -120,7 +121,8 @@ pub struct Suppressed {
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct Report {
-    /// Findings that count, sorted by file and position.
+    /// Findings that count, sorted by file and position. Files, here and in every field, are
+    /// named relative to [`Report::root`] ([`crate::DisplayPaths`]).
     pub findings: Vec<Finding>,
     /// Findings silenced by a suppression.
     pub suppressed: Vec<Suppressed>,
@@ -140,8 +142,9 @@ pub struct Report {
     pub resources: usize,
     /// The text of the files read, for snippets.
     pub sources: BTreeMap<String, Arc<str>>,
-    /// The repository root, to which SARIF locations are relative (default: the current
-    /// folder).
+    /// The repository root (absolute) that the report's file names are relative to, SARIF's
+    /// `%SRCROOT%` (set by every run; `None` in a report built by hand, whose names are
+    /// printed as they are).
     pub root: Option<PathBuf>,
 }
 
@@ -298,33 +301,6 @@ impl Report {
             #[cfg(feature = "reports")]
             ReportFormat::Dot => dot::render(self),
         }
-    }
-
-    /// `file` (as stet names it: relative to the current folder, or absolute) relative to
-    /// the repository root, `/`-separated — the one form every format uses. Files outside
-    /// the root keep their name.
-    ///
-    /// ```
-    /// let mut report = stet::Report::default();
-    /// report.root = std::env::current_dir().ok();
-    /// assert_eq!(report.path("./infra/main.tf"), "infra/main.tf");
-    /// ```
-    pub fn path(&self, file: &str) -> String {
-        let cwd = std::env::current_dir().unwrap_or_default();
-        let absolute = stet_terraform::normalize(&cwd.join(file));
-        let root = self
-            .root
-            .as_deref()
-            .map(stet_terraform::normalize)
-            .unwrap_or_else(|| stet_terraform::normalize(&cwd));
-        let text = match absolute.strip_prefix(&root) {
-            Ok(relative) if !relative.as_os_str().is_empty() => {
-                relative.to_string_lossy().into_owned()
-            }
-            _ => file.to_string(),
-        };
-        let text = text.replace('\\', "/");
-        text.strip_prefix("./").map(str::to_string).unwrap_or(text)
     }
 
     /// Files read on either side (in diff mode, before and after): 0 means nothing was

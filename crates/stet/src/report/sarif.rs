@@ -13,12 +13,6 @@ use stet_rules::Severity;
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
 pub(super) fn render(report: &Report) -> String {
-    let root = report
-        .root
-        .clone()
-        .or_else(|| std::env::current_dir().ok())
-        .map(|r| stet_terraform::normalize(&r))
-        .unwrap_or_default();
     let mut rules: Vec<&RuleInfo> = report.rules.iter().collect();
     // Findings of rules the report does not describe (user rules without metadata) still get
     // a descriptor, so every result has a valid ruleIndex.
@@ -45,13 +39,13 @@ pub(super) fn render(report: &Report) -> String {
     let mut results: Vec<Json> = report
         .findings
         .iter()
-        .map(|f| result(report, f, index(&f.rule), None))
+        .map(|f| result(f, index(&f.rule), None))
         .collect();
     results.extend(
         report
             .suppressed
             .iter()
-            .map(|s| result(report, &s.finding, index(&s.finding.rule), Some(&s.reason))),
+            .map(|s| result(&s.finding, index(&s.finding.rule), Some(&s.reason))),
     );
     let notifications: Vec<Json> = report
         .diagnostics
@@ -60,29 +54,34 @@ pub(super) fn render(report: &Report) -> String {
             json!({
                 "level": if d.level == crate::Level::Error { "error" } else { "warning" },
                 "message": { "text": d.message },
-                "locations": [ location(report, &d.span) ],
+                "locations": [ location(&d.span) ],
             })
         })
         .collect();
+    let mut run = json!({
+        "tool": { "driver": {
+            "name": "stet",
+            "version": env!("CARGO_PKG_VERSION"),
+            "semanticVersion": env!("CARGO_PKG_VERSION"),
+            "informationUri": super::REPOSITORY,
+            "rules": descriptors,
+        }},
+        "invocations": [{
+            "executionSuccessful": report.errors().next().is_none(),
+            "toolExecutionNotifications": notifications,
+        }],
+    });
+    // A report made by a run knows its root; one built by hand may not, and then the
+    // consumer resolves `%SRCROOT%` (GitHub code scanning: the checkout).
+    if let Some(root) = &report.root {
+        run["originalUriBaseIds"] = json!({ "%SRCROOT%": { "uri": directory_uri(root) } });
+    }
+    run["columnKind"] = json!("unicodeCodePoints");
+    run["results"] = json!(results);
     let sarif = json!({
         "version": "2.1.0",
         "$schema": SCHEMA,
-        "runs": [{
-            "tool": { "driver": {
-                "name": "stet",
-                "version": env!("CARGO_PKG_VERSION"),
-                "semanticVersion": env!("CARGO_PKG_VERSION"),
-                "informationUri": super::REPOSITORY,
-                "rules": descriptors,
-            }},
-            "invocations": [{
-                "executionSuccessful": report.errors().next().is_none(),
-                "toolExecutionNotifications": notifications,
-            }],
-            "originalUriBaseIds": { "%SRCROOT%": { "uri": directory_uri(&root) } },
-            "columnKind": "unicodeCodePoints",
-            "results": results,
-        }],
+        "runs": [run],
     });
     serde_json::to_string_pretty(&sarif).unwrap_or_default() + "\n"
 }
@@ -128,13 +127,13 @@ fn pascal(title: &str) -> String {
         .collect()
 }
 
-fn result(report: &Report, f: &Finding, rule_index: usize, suppressed: Option<&String>) -> Json {
+fn result(f: &Finding, rule_index: usize, suppressed: Option<&String>) -> Json {
     let mut r = json!({
         "ruleId": f.rule,
         "ruleIndex": rule_index,
         "level": level(f.severity),
         "message": { "text": f.message },
-        "locations": [ location(report, &f.span) ],
+        "locations": [ location(&f.span) ],
         "partialFingerprints": { "stet/v1": fingerprint(f) },
     });
     if !f.related.is_empty() {
@@ -143,7 +142,7 @@ fn result(report: &Report, f: &Finding, rule_index: usize, suppressed: Option<&S
             .iter()
             .enumerate()
             .map(|(i, p)| {
-                let mut l = location(report, &p.span);
+                let mut l = location(&p.span);
                 l["id"] = json!(i + 1);
                 l["message"] = json!({ "text": p.message });
                 l
@@ -157,7 +156,7 @@ fn result(report: &Report, f: &Finding, rule_index: usize, suppressed: Option<&S
     r
 }
 
-fn location(report: &Report, span: &stet_graph::Span) -> Json {
+fn location(span: &stet_graph::Span) -> Json {
     let (file, line, column) = (&span.file, span.start.line, span.start.column);
     let (end_line, end_column) = (span.end.line, span.end.column);
     let line = line.max(1);
@@ -168,7 +167,7 @@ fn location(report: &Report, span: &stet_graph::Span) -> Json {
         (line, column + 1)
     };
     json!({ "physicalLocation": {
-        "artifactLocation": { "uri": encode(&report.path(file)), "uriBaseId": "%SRCROOT%" },
+        "artifactLocation": { "uri": encode(file), "uriBaseId": "%SRCROOT%" },
         "region": { "startLine": line, "startColumn": column, "endLine": end_line, "endColumn": end_column },
     }})
 }

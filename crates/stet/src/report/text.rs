@@ -36,16 +36,7 @@ pub(super) fn render(report: &Report, options: &RenderOptions) -> String {
     let mut out = String::new();
     // In diff mode, what happens comes first, then what the rules say about it.
     if !report.changes.is_empty() {
-        let changes: Vec<stet_diff::Change> = report
-            .changes
-            .iter()
-            .map(|c| {
-                let mut c = c.clone();
-                c.span.file = report.path(&c.span.file).into();
-                c
-            })
-            .collect();
-        out.push_str(&printable(&crate::changes_text(&changes)));
+        out.push_str(&printable(&crate::changes_text(&report.changes)));
         out.push('\n');
     }
     for finding in &report.findings {
@@ -71,7 +62,7 @@ pub(super) fn render(report: &Report, options: &RenderOptions) -> String {
             "{level}: {}\n  {} {}:{}:{}\n",
             printable(&d.message),
             paint.dim("-->"),
-            printable(&report.path(&d.span.file)),
+            printable(&d.span.file),
             d.span.start.line,
             d.span.start.column
         ));
@@ -106,7 +97,7 @@ fn write_finding(
     out.push_str(&format!(
         "{pad}{} {}:{}:{}\n",
         paint.dim("-->"),
-        printable(&report.path(&f.span.file)),
+        printable(&f.span.file),
         from.line,
         from.column
     ));
@@ -142,7 +133,7 @@ fn write_finding(
             "{pad} {} note: {} ({}:{})\n",
             paint.dim("="),
             printable(&r.message),
-            printable(&report.path(&r.span.file)),
+            printable(&r.span.file),
             r.span.start.line
         ));
     }
