@@ -91,3 +91,72 @@ pub fn graph_json(loaded: &Loaded) -> Json {
         "summary": loaded.summary,
     })
 }
+
+/// The formats of `stet graph`, named as `--format` names them (`json`).
+///
+/// ```
+/// let format: stet::GraphFormat = "json".parse().unwrap();
+/// assert_eq!(format.to_string(), "json");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GraphFormat {
+    /// The JSON of [`graph_json`].
+    Json,
+}
+
+impl GraphFormat {
+    /// Every format, in the order `--help` lists them.
+    pub const ALL: &'static [GraphFormat] = &[GraphFormat::Json];
+
+    /// The format's name: `json`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GraphFormat::Json => "json",
+        }
+    }
+
+    /// What the format is, in one line: what `stet graph --help` says of it.
+    pub fn description(self) -> &'static str {
+        match self {
+            GraphFormat::Json => "The JSON described in `docs/architecture.md`",
+        }
+    }
+}
+
+impl std::fmt::Display for GraphFormat {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+impl std::str::FromStr for GraphFormat {
+    type Err = crate::UnknownFormatError;
+
+    fn from_str(name: &str) -> Result<GraphFormat, crate::UnknownFormatError> {
+        GraphFormat::ALL
+            .iter()
+            .copied()
+            .find(|f| f.as_str() == name)
+            .ok_or_else(|| crate::UnknownFormatError {
+                name: name.to_string(),
+                known: "json",
+            })
+    }
+}
+
+/// What `stet graph` prints for `loaded`: [`graph_json`], pretty-printed, ending in a newline.
+///
+/// ```
+/// let loaded = stet::load_text("main.tf", "resource \"aws_s3_bucket\" \"b\" {}\n", &Default::default());
+/// let text = stet::render_graph(&loaded, stet::GraphFormat::Json);
+/// assert!(text.starts_with("{\n  \"files\": ["));
+/// assert!(text.contains("\"address\": \"aws_s3_bucket.b\""));
+/// ```
+pub fn render_graph(loaded: &Loaded, format: GraphFormat) -> String {
+    match format {
+        GraphFormat::Json => {
+            serde_json::to_string_pretty(&graph_json(loaded)).unwrap_or_default() + "\n"
+        }
+    }
+}

@@ -57,6 +57,7 @@ mod git;
 mod graph_output;
 mod load;
 mod memory;
+mod options;
 mod paths;
 mod plan_source;
 mod report;
@@ -76,14 +77,16 @@ pub use diff::{diff_revisions, diff_staged};
 pub use discover::SKIPPED_FOLDERS;
 #[cfg(feature = "git")]
 pub use git::{GitError, Repository};
-pub use graph_output::graph_json;
+pub use graph_output::{graph_json, render_graph, GraphFormat};
 pub use load::{load, LoadOptions, LoadSummary, Loaded};
 pub use memory::{load_text, load_texts};
+pub use options::{OptionsError, Overrides};
 pub use paths::{inputs_root, repository_root, DisplayPaths};
 pub use report::{
-    JsonActions, JsonDiagnostic, JsonFinding, JsonRelated, JsonReport, JsonSpan, JsonSummary,
-    JsonSuppressed, JsonTool, ParseFormatError, RenderOptions, Report, ReportFormat, RuleInfo,
-    Suppressed, REPOSITORY,
+    render_rule_tests, render_rules, rule_page, EmptyScan, JsonActions, JsonDiagnostic,
+    JsonFinding, JsonRelated, JsonReport, JsonSpan, JsonSummary, JsonSuppressed, JsonTool,
+    PackError, ParseFormatError, RenderOptions, Report, ReportFormat, RuleInfo, RulesFormat,
+    Suppressed, UnknownFormatError, UnknownRuleError, REPOSITORY,
 };
 #[cfg(feature = "git")]
 pub use run::check_revisions;

@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use stet_graph::Graph;
-use stet_rules::RuleSet;
+use stet_rules::{RuleSet, Severity};
 
 /// How to run.
 #[derive(Debug, Clone)]
@@ -36,6 +36,10 @@ pub struct RunOptions {
     pub inline_suppressions: bool,
     /// Findings of an earlier report: only findings not in it are reported.
     pub baseline: Option<Vec<Finding>>,
+    /// The threshold at which the run fails ([`Report::exit_status`]; `None`: never on
+    /// findings). Default: `low`, or the configuration's `fail-on` with
+    /// [`RunOptions::from_config`].
+    pub fail_on: Option<Severity>,
     /// How to load.
     pub load: LoadOptions,
 }
@@ -49,6 +53,7 @@ impl Default for RunOptions {
             config: Config::none(),
             inline_suppressions: true,
             baseline: None,
+            fail_on: Some(Severity::Low),
             load: LoadOptions::default(),
         }
     }

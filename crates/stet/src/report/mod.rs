@@ -9,6 +9,7 @@
 mod cascade;
 #[cfg(feature = "reports")]
 mod dot;
+mod empty;
 #[cfg(feature = "reports")]
 mod github;
 mod json;
@@ -16,13 +17,20 @@ mod json;
 mod junit;
 #[cfg(feature = "reports")]
 mod markdown;
+mod rules;
 #[cfg(feature = "reports")]
 mod sarif;
 mod text;
 
+pub use empty::EmptyScan;
 pub use json::{
     JsonActions, JsonDiagnostic, JsonFinding, JsonRelated, JsonReport, JsonSpan, JsonSummary,
     JsonSuppressed, JsonTool,
+};
+
+pub use rules::{
+    render_rule_tests, render_rules, rule_page, PackError, RulesFormat, UnknownFormatError,
+    UnknownRuleError,
 };
 
 use crate::check::Finding;
@@ -217,6 +225,33 @@ impl ReportFormat {
             ReportFormat::Github => "github",
             #[cfg(feature = "reports")]
             ReportFormat::Dot => "dot",
+        }
+    }
+
+    /// What the format is for, in one line: what `stet --help` says of it.
+    ///
+    /// ```
+    /// assert_eq!(stet::ReportFormat::Json.description(), "The JSON report (versioned)");
+    /// ```
+    pub fn description(self) -> &'static str {
+        match self {
+            ReportFormat::Text => {
+                "For a terminal: each finding with its source line (coloured as --color says)"
+            }
+            ReportFormat::Json => "The JSON report (versioned)",
+            #[cfg(feature = "reports")]
+            ReportFormat::Sarif => "SARIF 2.1.0 for GitHub code scanning",
+            #[cfg(feature = "reports")]
+            ReportFormat::Junit => "JUnit XML for GitLab, Jenkins, Azure DevOps",
+            #[cfg(feature = "reports")]
+            ReportFormat::Markdown => "A pull-request comment",
+            #[cfg(feature = "reports")]
+            ReportFormat::Github => "GitHub Actions workflow commands (inline annotations)",
+            #[cfg(feature = "reports")]
+            ReportFormat::Dot => {
+                "Graphviz DOT: the replaced resources, what forced each, and what their \
+                 replacement updates or replaces in turn"
+            }
         }
     }
 
