@@ -1,5 +1,10 @@
 //! The `stet` command: parses flags, calls the `stet` library, prints, and returns the exit
-//! status (0 clean, 1 findings at or above `--fail-on`, 2 usage or input errors).
+//! status (0 clean, 1 findings at or above `--fail-on`, 2 usage or input errors). Every
+//! output is rendered by the library (`Report::render`, `render_rules`, `render_rule_tests`,
+//! `rule_page`, `render_graph`), every format is the library's (`ReportFormat`,
+//! `RulesFormat`, `GraphFormat`), and `stet.toml` meets the flags in
+//! `RunOptions::from_config`; what is left here is the flags, where the output goes, and the
+//! exit status.
 
 /// mimalloc: parsing and rule evaluation allocate many small, short-lived values, where it
 /// is markedly faster than the system allocator (measured in docs/performance.md).
@@ -7,6 +12,7 @@
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use anyhow::Context;
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -68,17 +74,17 @@ no Terraform or CloudFormation file was read on either side (unless --allow-empt
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Run the rules over files and folders and report each failure with its location.
-    #[command(after_help = CHECK_EXIT)]
+    #[command(
+        after_help = CHECK_EXIT,
+        mut_arg("base", |a| a.help("Pull-request mode: diff against this git revision, run the \
+            change rules over the changes, and report only findings that are new relative to it")),
+        mut_arg("head", |a| a.help("With --base: the revision to check (default: the working tree)")),
+    )]
     Check {
         /// Files and folders to scan (default: the current folder).
         paths: Vec<PathBuf>,
-        /// Pull-request mode: diff against this git revision, run the change rules over the
-        /// changes, and report only findings that are new relative to it.
-        #[arg(long, value_name = "REV")]
-        base: Option<String>,
-        /// With --base: the revision to check (default: the working tree).
-        #[arg(long, value_name = "REV", requires = "base")]
-        head: Option<String>,
+        #[command(flatten)]
+        revisions: Revisions,
         #[command(flatten)]
         report: ReportArgs,
         /// Threads to use (default: one per core); the output does not depend on it.
@@ -92,17 +98,17 @@ enum Command {
     /// Show what a change does to each resource: create, delete, update in place, replace or
     /// move, and which attribute forces a replacement. Compares two files or folders, or two
     /// git revisions with --base.
-    #[command(after_help = DIFF_EXIT)]
+    #[command(
+        after_help = DIFF_EXIT,
+        mut_arg("base", |a| a.help("Compare against this git revision (branch, tag or commit)")),
+        mut_arg("head", |a| a.help("With --base: the revision to compare (default: the working tree)")),
+    )]
     Diff {
         /// BEFORE and AFTER (two files or two folders); with --base, the paths to compare
         /// (default: the current folder).
         paths: Vec<PathBuf>,
-        /// Compare against this git revision (branch, tag or commit).
-        #[arg(long, value_name = "REV")]
-        base: Option<String>,
-        /// With --base: the revision to compare (default: the working tree).
-        #[arg(long, value_name = "REV", requires = "base")]
-        head: Option<String>,
+        #[command(flatten)]
+        revisions: Revisions,
         /// With --base: compare the staged content (git's index) instead of the working tree,
         /// so unstaged edits and untracked files are left out (what a pre-commit hook wants).
         #[arg(long, requires = "base", conflicts_with = "head")]
@@ -139,8 +145,8 @@ enum Command {
     /// List the built-in rules.
     Rules {
         /// Output format.
-        #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
-        format: CheckFormat,
+        #[arg(long, default_value_t = stet::RulesFormat::Text, value_parser = choices::<stet::RulesFormat>())]
+        format: stet::RulesFormat,
     },
     /// Print a built-in rule's documentation page.
     Explain {
@@ -152,8 +158,8 @@ enum Command {
         /// A folder of `.guard` files with their tests, or one rule file (default: `.`).
         dir: Option<PathBuf>,
         /// Output format.
-        #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
-        format: CheckFormat,
+        #[arg(long, default_value_t = stet::RulesFormat::Text, value_parser = choices::<stet::RulesFormat>())]
+        format: stet::RulesFormat,
     },
     /// Print the normalised documents (one per Terraform module and per CloudFormation
     /// template) with every resource and its location.
@@ -161,8 +167,8 @@ enum Command {
         /// Files and folders to read (default: the current folder).
         paths: Vec<PathBuf>,
         /// Output format.
-        #[arg(long, value_enum, default_value_t = GraphFormat::Json)]
-        format: GraphFormat,
+        #[arg(long, default_value_t = stet::GraphFormat::Json, value_parser = choices::<stet::GraphFormat>())]
+        format: stet::GraphFormat,
         /// Write the output to FILE instead of standard output.
         #[arg(long, value_name = "FILE")]
         output: Option<PathBuf>,
@@ -172,12 +178,22 @@ enum Command {
     },
 }
 
+/// The git revisions `check` and `diff` take; each command words their help for itself
+/// (`mut_arg` on the command).
+#[derive(Debug, clap::Args)]
+struct Revisions {
+    #[arg(long, value_name = "REV")]
+    base: Option<String>,
+    #[arg(long, value_name = "REV", requires = "base")]
+    head: Option<String>,
+}
+
 /// The flags every reporting command shares.
 #[derive(Debug, clap::Args)]
 struct ReportArgs {
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    format: Format,
+    #[arg(long, default_value_t = stet::ReportFormat::Text, value_parser = choices::<stet::ReportFormat>())]
+    format: stet::ReportFormat,
     /// Write the report to FILE instead of standard output; `FORMAT=FILE` (repeatable) writes
     /// that format there too, from the same run (`--output sarif=stet.sarif --output
     /// markdown=stet.md`), while --format's report still goes to standard output.
@@ -232,10 +248,8 @@ fn parse_limit(text: &str) -> Result<(String, u64), String> {
         .split_once('=')
         .ok_or_else(|| format!("expected NAME=N, found `{text}`"))?;
     if !stet::Limits::NAMES.contains(&name) {
-        return Err(format!(
-            "no limit named `{name}` (known: {})",
-            stet::Limits::NAMES.join(", ")
-        ));
+        let name = name.to_string();
+        return Err(stet::OptionsError::UnknownLimit { name }.to_string());
     }
     let value = value
         .parse()
@@ -243,17 +257,75 @@ fn parse_limit(text: &str) -> Result<(String, u64), String> {
     Ok((name.to_string(), value))
 }
 
+impl ReportArgs {
+    /// What these flags set over `stet.toml`.
+    fn overrides(&self, jobs: Option<usize>) -> stet::Overrides {
+        let mut overrides = stet::Overrides::default();
+        overrides.rules = self.rules.clone();
+        overrides.no_builtin = self.no_builtin;
+        overrides.no_inline_suppressions = self.no_inline_suppressions;
+        overrides.baseline = self.baseline.clone();
+        overrides.fail_on = self.fail_on.map(FailOn::severity);
+        overrides.limits = self.limit.clone();
+        overrides.parameters = self.parameter.clone();
+        overrides.jobs = jobs;
+        overrides
+    }
+}
+
+/// A format enum of the library offered as a flag's values: the names, each one's help and
+/// the parsing are the library's (`ALL`, `as_str`, `description`), so the command keeps no
+/// list of its own.
+trait Choice: Copy + Send + Sync + 'static {
+    fn all() -> &'static [Self];
+    fn name(self) -> &'static str;
+    fn help(self) -> &'static str;
+}
+
+/// `Choice` for library enums with `ALL`, `as_str` and `description`.
+macro_rules! choice {
+    ($($format:ty),*) => {$(
+        impl Choice for $format {
+            fn all() -> &'static [Self] {
+                Self::ALL
+            }
+            fn name(self) -> &'static str {
+                self.as_str()
+            }
+            fn help(self) -> &'static str {
+                self.description()
+            }
+        }
+    )*};
+}
+
+choice!(stet::ReportFormat, stet::RulesFormat, stet::GraphFormat);
+
+/// The value parser of a flag that takes one of `T`'s names.
+fn choices<T: Choice>() -> impl TypedValueParser<Value = T> {
+    let values = T::all()
+        .iter()
+        .map(|v| PossibleValue::new(v.name()).help(v.help()));
+    PossibleValuesParser::new(values).try_map(|name: String| {
+        T::all()
+            .iter()
+            .copied()
+            .find(|v| v.name() == name)
+            .ok_or_else(|| format!("unknown value `{name}`"))
+    })
+}
+
 /// One `--output`: a file, and the format written there (`None`: --format's).
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Output {
-    format: Option<Format>,
+    format: Option<stet::ReportFormat>,
     path: PathBuf,
 }
 
 /// `FILE` or `FORMAT=FILE` of `--output`.
 fn parse_output(text: &str) -> Result<Output, String> {
     if let Some((name, path)) = text.split_once('=') {
-        if let Ok(format) = Format::from_str(name, false) {
+        if let Some(format) = stet::ReportFormat::parse(name) {
             if path.is_empty() {
                 return Err(format!("`{text}` names no file after `{name}=`"));
             }
@@ -305,48 +377,7 @@ impl ColorChoice {
     }
 }
 
-/// The report formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum Format {
-    /// For a terminal: each finding with its source line (coloured as --color says).
-    Text,
-    /// The JSON report (versioned).
-    Json,
-    /// SARIF 2.1.0 for GitHub code scanning.
-    Sarif,
-    /// JUnit XML for GitLab, Jenkins, Azure DevOps.
-    Junit,
-    /// A pull-request comment.
-    Markdown,
-    /// GitHub Actions workflow commands (inline annotations).
-    Github,
-    /// Graphviz DOT: the replaced resources, what forced each, and what their replacement
-    /// updates or replaces in turn.
-    Dot,
-}
-
-impl Format {
-    fn report_format(self) -> stet::ReportFormat {
-        match self {
-            Format::Text => stet::ReportFormat::Text,
-            Format::Json => stet::ReportFormat::Json,
-            Format::Sarif => stet::ReportFormat::Sarif,
-            Format::Junit => stet::ReportFormat::Junit,
-            Format::Markdown => stet::ReportFormat::Markdown,
-            Format::Github => stet::ReportFormat::Github,
-            Format::Dot => stet::ReportFormat::Dot,
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum CheckFormat {
-    /// Lines for a terminal.
-    Text,
-    /// JSON.
-    Json,
-}
-
+/// `--fail-on`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, ValueEnum)]
 enum FailOn {
     /// Any finding.
@@ -371,12 +402,6 @@ impl FailOn {
             FailOn::Never => None,
         }
     }
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-enum GraphFormat {
-    /// The JSON described in `docs/architecture.md`.
-    Json,
 }
 
 fn main() -> ExitCode {
@@ -405,36 +430,36 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Check {
             paths,
-            base,
-            head,
+            revisions,
             report,
             jobs,
             allow_empty,
         } => {
             let paths = default_paths(paths);
-            let (options, fail_on) =
-                run_options(&report, paths.first().map(PathBuf::as_path), jobs)?;
-            let result = match &base {
-                Some(base) => stet::check_revisions(base, head.as_deref(), &paths, &options)?,
+            let options = run_options(&report, paths.first().map(PathBuf::as_path), jobs)?;
+            let result = match &revisions.base {
+                Some(base) => {
+                    stet::check_revisions(base, revisions.head.as_deref(), &paths, &options)?
+                }
                 None => stet::check_paths(&paths, &options),
             };
             let flagged = refuse_empty(&result, &paths, allow_empty);
-            emit(&result, flagged.as_ref(), &report, fail_on, color)
+            emit(&result, flagged.as_ref(), &report, options.fail_on, color)
         }
         Command::Diff {
             paths,
-            base,
-            head,
+            revisions,
             staged,
             report,
             jobs,
             allow_empty,
         } => {
             let first = paths.first().cloned().unwrap_or_else(|| PathBuf::from("."));
-            let (options, fail_on) = run_options(&report, Some(&first), jobs)?;
-            let diffed = match (&base, paths.as_slice()) {
+            let options = run_options(&report, Some(&first), jobs)?;
+            let head = revisions.head.as_deref();
+            let diffed = match (&revisions.base, paths.as_slice()) {
                 (Some(base), _) if staged => stet::diff_staged(base, &paths, &options.load)?,
-                (Some(base), _) => stet::diff_revisions(base, head.as_deref(), &paths, &options.load)?,
+                (Some(base), _) => stet::diff_revisions(base, head, &paths, &options.load)?,
                 (None, [before, after]) => stet::diff_paths(before, after, &options.load)?,
                 (None, _) => anyhow::bail!(
                     "stet diff needs BEFORE and AFTER (two files or two folders), or --base REV [PATH...]"
@@ -443,69 +468,60 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let result = stet::report_diff(diffed, &options);
             let shown = if paths.is_empty() { vec![first] } else { paths };
             let flagged = refuse_empty(&result, &shown, allow_empty);
-            emit(&result, flagged.as_ref(), &report, fail_on, color)
+            emit(&result, flagged.as_ref(), &report, options.fail_on, color)
         }
         Command::Plan {
             file,
             source,
             report,
         } => {
-            let (options, fail_on) = run_options(&report, file.parent(), None)?;
+            let options = run_options(&report, file.parent(), None)?;
             let diffed = stet::read_plan_file(&file, source.as_deref(), &options.load)?;
-            emit(
-                &stet::report_diff(diffed, &options),
-                None,
-                &report,
-                fail_on,
-                color,
-            )
+            let result = stet::report_diff(diffed, &options);
+            emit(&result, None, &report, options.fail_on, color)
         }
         Command::Changeset { files, report } => {
             let first = files.first().and_then(|f| f.parent());
-            let (options, fail_on) = run_options(&report, first, None)?;
+            let options = run_options(&report, first, None)?;
             let diffed = stet::read_change_set_files(&files, &options.load)?;
-            emit(
-                &stet::report_diff(diffed, &options),
-                None,
-                &report,
-                fail_on,
-                color,
-            )
+            let result = stet::report_diff(diffed, &options);
+            emit(&result, None, &report, options.fail_on, color)
         }
-        Command::Rules { format } => list_rules(format),
-        Command::Explain { rule } => match stet::builtin_rule(&rule) {
-            Some(r) => {
-                write_output(None, r.page)?;
-                Ok(ExitCode::SUCCESS)
+        Command::Rules { format } => {
+            write_output(None, &stet::render_rules(format)?)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Explain { rule } => {
+            write_output(None, stet::rule_page(&rule)?)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Test { dir, format } => {
+            let dir = dir.unwrap_or_else(|| PathBuf::from("."));
+            if !dir.exists() {
+                anyhow::bail!("{}: no such file or folder", dir.display());
             }
-            None => anyhow::bail!(
-                "no built-in rule `{rule}`; `stet rules` lists them ({})",
-                stet::BUILTIN
-                    .iter()
-                    .map(|r| r.id)
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        },
-        Command::Test { dir, format } => test(dir.unwrap_or_else(|| PathBuf::from(".")), format),
+            let report = stet::run_tests(&dir);
+            write_output(None, &stet::render_rule_tests(&report, format))?;
+            Ok(if !report.errors.is_empty() {
+                ExitCode::from(2)
+            } else if !report.mismatches.is_empty() {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
         Command::Graph {
             paths,
             format,
             output,
             jobs,
         } => {
-            let paths = default_paths(paths);
             let options = stet::LoadOptions {
                 jobs,
                 ..stet::LoadOptions::default()
             };
-            let loaded = stet::load(&paths, &options);
-            let text = match format {
-                GraphFormat::Json => {
-                    serde_json::to_string_pretty(&stet::graph_json(&loaded))? + "\n"
-                }
-            };
-            write_output(output.as_deref(), &text)?;
+            let loaded = stet::load(&default_paths(paths), &options);
+            write_output(output.as_deref(), &stet::render_graph(&loaded, format))?;
             for diagnostic in &loaded.diagnostics {
                 eprintln!("{diagnostic}");
             }
@@ -526,103 +542,41 @@ fn default_paths(paths: Vec<PathBuf>) -> Vec<PathBuf> {
     }
 }
 
-/// The run options and the `--fail-on` threshold from the flags and the configuration.
+/// The run options: `--config`'s file, else stet.toml found upward from `start`, with the
+/// flags over it.
 fn run_options(
     report: &ReportArgs,
     start: Option<&Path>,
     jobs: Option<usize>,
-) -> anyhow::Result<(stet::RunOptions, Option<stet::Severity>)> {
+) -> anyhow::Result<stet::RunOptions> {
     let config = match &report.config {
         Some(file) => stet::Config::read(file)?,
         None => stet::Config::discover(start.unwrap_or(Path::new(".")))?,
     };
-    if report.no_builtin && report.rules.is_empty() && config.rules.is_empty() {
-        anyhow::bail!("no rules to run: --no-builtin leaves only the rules of --rules FILE|DIR, and none was given");
-    }
-    let baseline = report
-        .baseline
-        .as_deref()
-        .map(stet::read_baseline)
-        .transpose()?;
-    let fail_on = match (report.fail_on, config.fail_on) {
-        (Some(flag), _) => flag.severity(),
-        (None, Some(configured)) => configured,
-        (None, None) => Some(stet::Severity::Low),
-    };
-    let options = stet::RunOptions {
-        rules: report.rules.clone(),
-        builtin: !report.no_builtin,
-        inline_suppressions: !report.no_inline_suppressions,
-        baseline,
-        load: stet::LoadOptions {
-            jobs,
-            limits: limits(&config, &report.limit),
-            cloudformation: config.parameter_sources(&report.parameter),
-            ..stet::LoadOptions::default()
-        },
-        config,
-        ..stet::RunOptions::default()
-    };
-    Ok((options, fail_on))
+    Ok(stet::RunOptions::from_config(
+        &config,
+        &report.overrides(jobs),
+    )?)
 }
 
-/// The limits of stet.toml, then of `--limit`.
-fn limits(config: &stet::Config, flags: &[(String, u64)]) -> stet::Limits {
-    let mut limits = config.apply_limits(stet::Limits::default());
-    for (name, value) in flags {
-        limits.set(name, *value);
-    }
-    limits
-}
-
-/// A run that read no Terraform or CloudFormation file (an empty folder, a path with a typo
-/// in a glob, a CI job run in the wrong folder) is an error, unless `--allow-empty`: stet says
-/// so on stderr, and the report carries it as an input error about the first path, so that
-/// its exit status is 2 and every format says the check failed (a Markdown summary does not
-/// show ✅ over a scan of nothing). Returns that report (`None` when the scan is not empty);
-/// the text report leaves the error to stderr rather than repeat it. Problems with the paths
-/// themselves were reported already.
+/// A run that read no Terraform or CloudFormation file is an error unless `--allow-empty`:
+/// stet says so on stderr, and returns the report carrying it ([`stet::Report::empty_scan`]),
+/// which every rendering uses but the text report on standard output, which leaves the error
+/// to stderr rather than repeat it.
 fn refuse_empty(
     report: &stet::Report,
     paths: &[PathBuf],
     allow_empty: bool,
 ) -> Option<stet::Report> {
-    // Files found but deliberately not read (a link out of the repository, over the total
-    // size limit) have their own warnings: the scan was not empty, it was refused.
-    let refused = report.inputs.skipped_outside + report.inputs.skipped_over_total;
-    if allow_empty || report.files_read() > 0 || refused > 0 || report.errors().next().is_some() {
+    if allow_empty {
         return None;
     }
-    let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
-    let skipped = report.inputs.skipped_not_templates;
-    let note = if skipped > 0 {
-        format!(
-            " ({} JSON or YAML {} read, none a CloudFormation template)",
-            skipped,
-            if skipped == 1 {
-                "file was"
-            } else {
-                "files were"
-            }
-        )
-    } else {
-        String::new()
-    };
-    let message = format!(
-        "no Terraform or CloudFormation file found in {}{note}",
-        shown.join(", ")
-    );
+    let empty = report.empty_scan(paths)?;
     eprintln!(
-        "error: {message}\n  = help: check the path (and `.gitignore`, which stet honours), or pass --allow-empty to accept an empty scan"
+        "error: {}\n  = help: check the path (and `.gitignore`, which stet honours), or pass --allow-empty to accept an empty scan",
+        empty.message
     );
-    let place = paths.first().map_or(Path::new("."), PathBuf::as_path);
-    let mut flagged = report.clone();
-    flagged.diagnostics.push(stet::Diagnostic::file(
-        place,
-        format!("{message}: pass --allow-empty to accept an empty scan"),
-        stet::Level::Error,
-    ));
-    Some(flagged)
+    Some(empty.report)
 }
 
 /// Renders the report where asked and returns the exit status. `flagged` is the report with
@@ -642,8 +596,8 @@ fn emit(
             plain.len()
         );
     }
-    let options = |format: Format, to_terminal: bool| stet::RenderOptions {
-        color: format == Format::Text
+    let options = |format: stet::ReportFormat, to_terminal: bool| stet::RenderOptions {
+        color: format == stet::ReportFormat::Text
             && color.enabled(to_terminal, |name| {
                 std::env::var_os(name).map(|v| v.to_string_lossy().into_owned())
             }),
@@ -654,143 +608,21 @@ fn emit(
         let format = output.format.unwrap_or(args.format);
         let text = flagged
             .unwrap_or(report)
-            .render(format.report_format(), &options(format, false));
+            .render(format, &options(format, false));
         write_output(Some(&output.path), &text)?;
     }
     if plain.is_empty() {
         let terminal = std::io::stdout().is_terminal();
         let shown = match flagged {
-            Some(flagged) if args.format != Format::Text => flagged,
+            Some(flagged) if args.format != stet::ReportFormat::Text => flagged,
             _ => report,
         };
-        let text = shown.render(args.format.report_format(), &options(args.format, terminal));
+        let text = shown.render(args.format, &options(args.format, terminal));
         write_output(None, &text)?;
     }
     Ok(ExitCode::from(
         flagged.unwrap_or(report).exit_status(fail_on),
     ))
-}
-
-fn list_rules(format: CheckFormat) -> anyhow::Result<ExitCode> {
-    let mut rows = Vec::new();
-    for rule in stet::BUILTIN {
-        let parsed = rule
-            .load()
-            .map_err(|e| anyhow::anyhow!("built-in rule {} does not parse: {e}", rule.id))?;
-        let meta = parsed.meta().clone();
-        rows.push((rule, meta));
-    }
-    let text = match format {
-        CheckFormat::Json => {
-            let list: Vec<serde_json::Value> = rows
-                .iter()
-                .map(|(rule, meta)| {
-                    serde_json::json!({
-                        "id": rule.id,
-                        "title": meta.title,
-                        "severity": meta.severity.map(|s| s.as_str()),
-                        "formats": meta.formats,
-                        "remediation": meta.remediation,
-                        "diff_mode_only": rule.is_change_rule(),
-                        "file": rule.path,
-                    })
-                })
-                .collect();
-            serde_json::to_string_pretty(&list)? + "\n"
-        }
-        CheckFormat::Text => {
-            let mut out = String::new();
-            for (rule, meta) in &rows {
-                out.push_str(&format!(
-                    "{}  {:<6}  {:<32}  {}{}\n",
-                    rule.id,
-                    meta.severity.map_or("", |s| s.as_str()),
-                    meta.formats.join(","),
-                    meta.title.as_deref().unwrap_or(""),
-                    if rule.is_change_rule() {
-                        "  (diff mode)"
-                    } else {
-                        ""
-                    }
-                ));
-            }
-            out.push_str("`stet explain ID` prints a rule's page.\n");
-            out
-        }
-    };
-    write_output(None, &text)?;
-    Ok(ExitCode::SUCCESS)
-}
-
-fn test(dir: PathBuf, format: CheckFormat) -> anyhow::Result<ExitCode> {
-    if !dir.exists() {
-        anyhow::bail!("{}: no such file or folder", dir.display());
-    }
-    let report = stet::run_tests(&dir);
-    let text = match format {
-        CheckFormat::Json => {
-            let json = serde_json::json!({
-                "files": report.files,
-                "cases": report.cases,
-                "expectations": report.expectations,
-                "mismatches": report.mismatches.iter().map(|m| serde_json::json!({
-                    "rule_file": m.rule_file.display().to_string(),
-                    "test_file": m.test_file.display().to_string(),
-                    "case": m.case,
-                    "rule": m.rule,
-                    "expected": m.expected,
-                    "actual": m.actual,
-                })).collect::<Vec<_>>(),
-                "errors": report.errors,
-                "unpaired": report.unpaired.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
-                "unknown_rules": report.unknown_rules,
-            });
-            serde_json::to_string_pretty(&json)? + "\n"
-        }
-        CheckFormat::Text => {
-            let mut out = String::new();
-            for m in &report.mismatches {
-                out.push_str(&format!(
-                    "FAIL {} (case `{}`): rule {} expected {}, got {}\n     tests: {}\n",
-                    m.rule_file.display(),
-                    m.case,
-                    m.rule,
-                    m.expected,
-                    m.actual,
-                    m.test_file.display()
-                ));
-            }
-            for e in &report.errors {
-                out.push_str(e);
-                if !e.ends_with('\n') {
-                    out.push('\n');
-                }
-            }
-            for u in &report.unpaired {
-                out.push_str(&format!(
-                    "note: {} matches no rule file by name; not run\n",
-                    u.display()
-                ));
-            }
-            out.push_str(&format!(
-                "{} rule files, {} cases, {} expectations: {} passed, {} failed\n",
-                report.files,
-                report.cases,
-                report.expectations,
-                report.expectations - report.mismatches.len(),
-                report.mismatches.len()
-            ));
-            out
-        }
-    };
-    write_output(None, &text)?;
-    Ok(if !report.errors.is_empty() {
-        ExitCode::from(2)
-    } else if !report.mismatches.is_empty() {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
 }
 
 /// Writes `text` to `path` atomically (a temporary file renamed into place), or to
