@@ -260,16 +260,16 @@ fn parse_limit(text: &str) -> Result<(String, u64), String> {
 impl ReportArgs {
     /// What these flags set over `stet.toml`.
     fn overrides(&self, jobs: Option<usize>) -> stet::Overrides {
-        let mut overrides = stet::Overrides::default();
-        overrides.rules = self.rules.clone();
-        overrides.no_builtin = self.no_builtin;
-        overrides.no_inline_suppressions = self.no_inline_suppressions;
-        overrides.baseline = self.baseline.clone();
-        overrides.fail_on = self.fail_on.map(FailOn::severity);
-        overrides.limits = self.limit.clone();
-        overrides.parameters = self.parameter.clone();
-        overrides.jobs = jobs;
-        overrides
+        stet::Overrides {
+            rules: self.rules.clone(),
+            no_builtin: self.no_builtin,
+            no_inline_suppressions: self.no_inline_suppressions,
+            baseline: self.baseline.clone(),
+            fail_on: self.fail_on.map(FailOn::severity),
+            limits: self.limit.clone(),
+            parameters: self.parameter.clone(),
+            jobs,
+        }
     }
 }
 

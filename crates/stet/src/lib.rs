@@ -13,6 +13,12 @@
 //! them over every document, giving located [`Finding`]s. The parsers live in `stet-terraform` and
 //! `stet-cloudformation`; the model in `stet-graph`, re-exported here.
 //!
+//! [`RunOptions::from_config`] makes a run's options from `stet.toml` and the command's flags
+//! ([`Overrides`]) as the `stet` command does. Reports name files relative to the repository
+//! root, each named once when the run loads it ([`DisplayPaths`]). Everything else the command
+//! prints is rendered here too: [`render_rules`], [`rule_page`], [`render_rule_tests`],
+//! [`render_graph`].
+//!
 //! Text held in memory loads without files: [`load_text`] and [`load_texts`] read a
 //! template or Terraform files given as strings, [`RuleSet::parse`] a rule file given as a
 //! string, and [`check_loaded`] checks what was loaded as [`check_paths`] checks paths.

@@ -11,18 +11,20 @@ use stet_graph::Limits;
 use stet_rules::Severity;
 
 /// What the command line sets over the configuration (the flags of `stet check`, `diff`,
-/// `plan` and `changeset`); the default sets nothing.
+/// `plan` and `changeset`); the default sets nothing. An option struct: build it with
+/// `..Default::default()`.
 ///
 /// ```
-/// let mut flags = stet::Overrides::default();
-/// flags.fail_on = Some(Some(stet::Severity::High));
-/// flags.limits.push(("max-depth".into(), 64));
+/// let flags = stet::Overrides {
+///     fail_on: Some(Some(stet::Severity::High)),
+///     limits: vec![("max-depth".into(), 64)],
+///     ..Default::default()
+/// };
 /// let options = stet::RunOptions::from_config(&stet::Config::none(), &flags).unwrap();
 /// assert_eq!(options.fail_on, Some(stet::Severity::High));
 /// assert_eq!(options.load.limits.max_depth, 64);
 /// ```
 #[derive(Debug, Clone, Default)]
-#[non_exhaustive]
 pub struct Overrides {
     /// Rule files and folders run beside the configuration's (`--rules`).
     pub rules: Vec<PathBuf>,
