@@ -1,8 +1,13 @@
-//! The built-in functions of the rule language, with cfn-guard 3.2.1's semantics: each takes
-//! the values of its arguments' queries and returns values. Names and argument counts are
-//! checked when a file is parsed; here a call computes, passes over values of kinds it does
-//! not take, and fails the way cfn-guard fails — a value it cannot convert makes the clause
-//! unevaluatable (`parse_int('x')`), a malformed argument stops the evaluation.
+//! The built-in functions of the rule language, with cfn-guard 3.2.1's semantics: one table
+//! of [`Function`]s grouped by family as cfn-guard's documentation groups them — strings,
+//! collections, converters — and the date functions it has but does not document. Each
+//! takes the values of its arguments' queries and returns values. Names and argument counts
+//! are checked against the table when a file is parsed (an unknown name is an error at the
+//! call); here a call computes, passes over values of kinds it does not take, and fails the
+//! way cfn-guard fails — a value it cannot convert makes the clause unevaluatable
+//! (`parse_int('x')`), a malformed argument stops the evaluation. `docs/rule-language.md`
+//! lists the same functions, and a test keeps the table, that list and cfn-guard's
+//! documentation in agreement.
 
 use crate::eval::{Fault, R};
 use crate::literal::{Lit, LitKind};
@@ -10,50 +15,170 @@ use crate::value::{Node, QueryResult, View};
 use std::rc::Rc;
 use stet_graph::Span;
 
-/// Every function and the number of arguments it takes.
-const FUNCTIONS: &[(&str, usize)] = &[
-    ("count", 1),
-    ("join", 2),
-    ("json_parse", 1),
-    ("now", 0),
-    ("parse_boolean", 1),
-    ("parse_char", 1),
-    ("parse_epoch", 1),
-    ("parse_float", 1),
-    ("parse_int", 1),
-    ("parse_string", 1),
-    ("regex_replace", 3),
-    ("substring", 3),
-    ("to_lower", 1),
-    ("to_upper", 1),
-    ("url_decode", 1),
+/// A built-in function: its name, how many arguments it takes, and what it computes from
+/// the values of its arguments.
+pub(crate) struct Function {
+    pub name: &'static str,
+    pub arity: usize,
+    pub body: for<'a> fn(&Call<'_, 'a>) -> R<Vec<Node<'a>>>,
+}
+
+/// The string functions (cfn-guard's "String Manipulation").
+const STRINGS: &[Function] = &[
+    Function {
+        name: "json_parse",
+        arity: 1,
+        body: json_parse,
+    },
+    Function {
+        name: "regex_replace",
+        arity: 3,
+        body: regex_replace,
+    },
+    Function {
+        name: "join",
+        arity: 2,
+        body: join,
+    },
+    Function {
+        name: "to_lower",
+        arity: 1,
+        body: to_lower,
+    },
+    Function {
+        name: "to_upper",
+        arity: 1,
+        body: to_upper,
+    },
+    Function {
+        name: "substring",
+        arity: 3,
+        body: substring,
+    },
+    Function {
+        name: "url_decode",
+        arity: 1,
+        body: url_decode,
+    },
 ];
 
-/// The functions' names, for messages.
-pub const NAMES: &[&str] = &[
-    "count",
-    "join",
-    "json_parse",
-    "now",
-    "parse_boolean",
-    "parse_char",
-    "parse_epoch",
-    "parse_float",
-    "parse_int",
-    "parse_string",
-    "regex_replace",
-    "substring",
-    "to_lower",
-    "to_upper",
-    "url_decode",
+/// The collection functions.
+const COLLECTIONS: &[Function] = &[Function {
+    name: "count",
+    arity: 1,
+    body: count,
+}];
+
+/// The converter functions.
+const CONVERTERS: &[Function] = &[
+    Function {
+        name: "parse_float",
+        arity: 1,
+        body: parse_float,
+    },
+    Function {
+        name: "parse_int",
+        arity: 1,
+        body: parse_int,
+    },
+    Function {
+        name: "parse_boolean",
+        arity: 1,
+        body: parse_boolean,
+    },
+    Function {
+        name: "parse_string",
+        arity: 1,
+        body: parse_string,
+    },
+    Function {
+        name: "parse_char",
+        arity: 1,
+        body: parse_char,
+    },
 ];
+
+/// The date and time functions (in cfn-guard 3.2.1 and its tests, not in its documentation).
+const DATES: &[Function] = &[
+    Function {
+        name: "now",
+        arity: 0,
+        body: now,
+    },
+    Function {
+        name: "parse_epoch",
+        arity: 1,
+        body: parse_epoch,
+    },
+];
+
+/// Every function, by family as cfn-guard's documentation groups them.
+fn table() -> impl Iterator<Item = &'static Function> {
+    STRINGS
+        .iter()
+        .chain(COLLECTIONS)
+        .chain(CONVERTERS)
+        .chain(DATES)
+}
+
+/// The functions' names, sorted, for messages.
+pub(crate) fn names() -> Vec<&'static str> {
+    let mut names: Vec<&'static str> = table().map(|f| f.name).collect();
+    names.sort_unstable();
+    names
+}
+
+fn lookup(name: &str) -> Option<&'static Function> {
+    table().find(|f| f.name == name)
+}
 
 /// The number of arguments `name` takes, or `None` when there is no such function.
 pub(crate) fn arity(name: &str) -> Option<usize> {
-    FUNCTIONS
-        .iter()
-        .find(|(n, _)| *n == name)
-        .map(|(_, count)| *count)
+    lookup(name).map(|f| f.arity)
+}
+
+/// A call: the values of its arguments and where it is written.
+pub(crate) struct Call<'c, 'a> {
+    name: &'static str,
+    args: &'c [Vec<QueryResult<'a>>],
+    /// The call in the rule file.
+    span: &'c Span,
+}
+
+impl<'c, 'a> Call<'c, 'a> {
+    /// The values of the first argument, the query the function works on.
+    fn values(&self) -> &'c [QueryResult<'a>] {
+        self.args.first().map_or(&[], Vec::as_slice)
+    }
+
+    /// The first argument's values that are values (not unresolved results).
+    fn nodes(&self) -> impl Iterator<Item = &'c Node<'a>> {
+        self.values().iter().filter_map(QueryResult::node)
+    }
+
+    /// The first value of argument `n`; cfn-guard stops (a panic) when an argument selected
+    /// nothing, and so does this, with an error.
+    fn first(&self, n: usize) -> R<&'c QueryResult<'a>> {
+        match self.args.get(n).and_then(|a| a.first()) {
+            Some(v) => Ok(v),
+            None => error(format!(
+                "{}: argument {} selected no value",
+                self.name,
+                n + 1
+            )),
+        }
+    }
+
+    /// Where the first argument's first value is (the call itself when it has none).
+    fn first_place(&self) -> Span {
+        self.values()
+            .first()
+            .map(|v| match v {
+                QueryResult::Resolved(n) | QueryResult::Literal(n) => n.span().clone(),
+                QueryResult::Unresolved(ur) => ur.traversed_to.span().clone(),
+            })
+            .unwrap_or_else(|| self.span.clone())
+    }
 }
 
 fn unevaluatable<T>(message: String) -> R<T> {
@@ -72,339 +197,353 @@ fn make<'a>(kind: LitKind, span: &Span) -> Node<'a> {
     }))
 }
 
-/// The first value of argument `n`; cfn-guard stops (a panic) when an argument selected
-/// nothing, and so does this, with an error.
-fn first<'r, 'a>(args: &'r [Vec<QueryResult<'a>>], n: usize, name: &str) -> R<&'r QueryResult<'a>> {
-    match args.get(n).and_then(|a| a.first()) {
-        Some(v) => Ok(v),
-        None => error(format!("{name}: argument {} selected no value", n + 1)),
-    }
-}
-
-/// Calls `name` on the values of its arguments (`span` is the call in the rule file).
+/// Calls `name` on the values of its arguments (`span` is the call in the rule file). The
+/// parser refuses a name that is not in the table, so an unknown one here is an error at
+/// the call.
 pub(crate) fn call<'a>(
     name: &str,
     args: &[Vec<QueryResult<'a>>],
     span: &Span,
 ) -> R<Vec<QueryResult<'a>>> {
-    let empty = Vec::new();
-    let values = args.first().unwrap_or(&empty);
-    let out: Vec<Node<'a>> = match name {
-        "count" => {
-            let n = values.iter().filter(|v| v.node().is_some()).count();
-            let at = values
-                .first()
-                .map(|v| match v {
-                    QueryResult::Resolved(n) | QueryResult::Literal(n) => n.span().clone(),
-                    QueryResult::Unresolved(ur) => ur.traversed_to.span().clone(),
-                })
-                .unwrap_or_else(|| span.clone());
-            vec![make(
-                LitKind::Int(i64::try_from(n).unwrap_or(i64::MAX)),
-                &at,
-            )]
-        }
-        "json_parse" => {
-            let mut out = Vec::new();
-            for v in values.iter().filter_map(QueryResult::node) {
-                if let Some(s) = v.as_str() {
-                    match crate::data::parse_test_yaml(v.span().file.clone(), s) {
-                        // Each part where it was written, when the document knows (a
-                        // Terraform heredoc's lines, the value a `jsonencode` encoded);
-                        // else at the string.
-                        Ok(Some(value)) => out.push(Node::OwnedDoc(Rc::new(match v.document() {
-                            Some(string) => string.place_decoded(value),
-                            None => value.respanned(v.span()),
-                        }))),
-                        Ok(None) => out.push(make(LitKind::Null, v.span())),
-                        Err(e) => return error(format!("json_parse: {e}")),
-                    }
-                }
-            }
-            out
-        }
-        "regex_replace" => {
-            let pattern = match first(args, 1, name)?
-                .node()
-                .and_then(|n| n.as_str().map(str::to_string))
-            {
-                Some(p) => p,
-                None => return error("regex_replace: the second argument must be a string".into()),
-            };
-            let replacement = match first(args, 2, name)?
-                .node()
-                .and_then(|n| n.as_str().map(str::to_string))
-            {
-                Some(r) => r,
-                None => return error("regex_replace: the third argument must be a string".into()),
-            };
-            // Compiled once, at the first string (a pattern with no string to apply to is
-            // not compiled, so its errors do not show).
-            let mut compiled = None;
-            let mut out = Vec::new();
-            for v in values.iter().filter_map(QueryResult::node) {
-                let Some(s) = v.as_str() else { continue };
-                if compiled.is_none() {
-                    compiled = Some(
-                        crate::literal::compile_regex(&pattern)
-                            .map_err(|e| Fault::Error(format!("regex_replace: {e}"), None))?,
-                    );
-                }
-                let Some(regex) = compiled.as_ref() else {
-                    continue;
-                };
-                // cfn-guard keeps only the expansion of each match, not the text around it.
-                let mut replaced = String::new();
-                for captures in regex.captures_iter(s) {
-                    let captures =
-                        captures.map_err(|e| Fault::Error(format!("regex_replace: {e}"), None))?;
-                    captures.expand(&replacement, &mut replaced);
-                }
-                out.push(make(LitKind::String(replaced), v.span()));
-            }
-            out
-        }
-        "substring" => {
-            let bound = |n: usize, which: &str| -> R<usize> {
-                let value = match first(args, n, name)?.node().map(Node::view) {
-                    Some(View::Int(i)) => i,
-                    Some(View::Float(f)) if f.is_finite() => f as i64,
-                    _ => return error(format!("substring: the {which} argument must be a number")),
-                };
-                usize::try_from(value).or_else(|_| {
-                    error(format!(
-                        "substring: the {which} argument must be an offset into the string, which {value} is not"
-                    ))
-                })
-            };
-            let from = bound(1, "second")?;
-            let to = bound(2, "third")?;
-            let mut out = Vec::new();
-            for v in values.iter().filter_map(QueryResult::node) {
-                let Some(s) = v.as_str() else { continue };
-                let length = s.chars().count();
-                if !s.is_empty() && from < to && from <= length && to <= length {
-                    let sub: String = s.chars().skip(from).take(to - from).collect();
-                    out.push(make(LitKind::String(sub), v.span()));
-                }
-            }
-            out
-        }
-        "to_upper" | "to_lower" => values
-            .iter()
-            .filter_map(QueryResult::node)
-            .filter_map(|v| {
-                let s = v.as_str()?;
-                let converted = if name == "to_upper" {
-                    s.to_uppercase()
-                } else {
-                    s.to_lowercase()
-                };
-                Some(make(LitKind::String(converted), v.span()))
-            })
-            .collect(),
-        "join" => {
-            let delimiter = match first(args, 1, name)?.node().map(Node::view) {
-                Some(View::Str(s)) => s.to_string(),
-                Some(View::Char(c)) => c.to_string(),
-                _ => {
-                    return error(
-                        "join: the second argument must be a string or a character".into(),
-                    )
-                }
-            };
-            let mut parts = Vec::with_capacity(values.len());
-            for v in values {
-                match v {
-                    QueryResult::Resolved(n) | QueryResult::Literal(n) => match n.as_str() {
-                        Some(s) => parts.push(s.to_string()),
-                        None => {
-                            return unevaluatable(format!(
-                                "join: cannot join a {} ({})",
-                                n.type_name(),
-                                n.describe()
-                            ))
-                        }
-                    },
-                    QueryResult::Unresolved(ur) => {
-                        return unevaluatable(format!(
-                            "join: a value to join did not resolve ({})",
-                            ur.reason
-                        ))
-                    }
-                }
-            }
-            let at = values
-                .first()
-                .map(|v| match v {
-                    QueryResult::Resolved(n) | QueryResult::Literal(n) => n.span().clone(),
-                    QueryResult::Unresolved(ur) => ur.traversed_to.span().clone(),
-                })
-                .unwrap_or_else(|| span.clone());
-            vec![make(LitKind::String(parts.join(&delimiter)), &at)]
-        }
-        "url_decode" => values
-            .iter()
-            .filter_map(QueryResult::node)
-            .filter_map(|v| {
-                let decoded = url_decode(v.as_str()?)?;
-                Some(make(LitKind::String(decoded), v.span()))
-            })
-            .collect(),
-        "parse_int" => {
-            let mut out = Vec::new();
-            for v in values.iter().filter_map(QueryResult::node) {
-                let kind = match v.view() {
-                    View::Str(s) => match s.parse::<i64>() {
-                        Ok(i) => LitKind::Int(i),
-                        Err(_) => {
-                            return unevaluatable(format!(
-                                "parse_int: cannot convert the string {s:?} into an integer"
-                            ))
-                        }
-                    },
-                    View::Int(i) => LitKind::Int(i),
-                    View::Char(c) => match c.to_digit(10) {
-                        Some(d) => LitKind::Int(i64::from(d)),
-                        None => {
-                            return unevaluatable(format!(
-                                "parse_int: cannot convert the character {c:?} into an integer"
-                            ))
-                        }
-                    },
-                    View::Float(f) => LitKind::Int(f as i64),
-                    _ => continue,
-                };
-                out.push(make(kind, v.span()));
-            }
-            out
-        }
-        "parse_float" => {
-            let mut out = Vec::new();
-            for v in values.iter().filter_map(QueryResult::node) {
-                let kind = match v.view() {
-                    View::Str(s) => match s.parse::<f64>() {
-                        Ok(f) => LitKind::Float(f),
-                        Err(_) => {
-                            return unevaluatable(format!(
-                                "parse_float: cannot convert the string {s:?} into a float"
-                            ))
-                        }
-                    },
-                    View::Int(i) => LitKind::Float(i as f64),
-                    View::Float(f) => LitKind::Float(f),
-                    View::Char(c) => match c.to_digit(10) {
-                        Some(d) => LitKind::Float(f64::from(d)),
-                        None => {
-                            return unevaluatable(format!(
-                                "parse_float: cannot convert the character {c:?} into a float"
-                            ))
-                        }
-                    },
-                    _ => continue,
-                };
-                out.push(make(kind, v.span()));
-            }
-            out
-        }
-        "parse_boolean" => {
-            let mut out = Vec::new();
-            for v in values.iter().filter_map(QueryResult::node) {
-                let kind = match v.view() {
-                    View::Bool(b) => LitKind::Bool(b),
-                    View::Str(s) => match s.to_lowercase().as_str() {
-                        "true" => LitKind::Bool(true),
-                        "false" => LitKind::Bool(false),
-                        _ => {
-                            return unevaluatable(format!(
-                                "parse_boolean: cannot convert the string {s:?} into a boolean"
-                            ))
-                        }
-                    },
-                    _ => continue,
-                };
-                out.push(make(kind, v.span()));
-            }
-            out
-        }
-        "parse_string" => values
-            .iter()
-            .filter_map(QueryResult::node)
-            .filter_map(|v| {
-                let s = match v.view() {
-                    View::Int(i) => i.to_string(),
-                    View::Float(f) => f.to_string(),
-                    View::Bool(b) => b.to_string(),
-                    View::Str(s) => s.to_string(),
-                    View::Char(c) => c.to_string(),
-                    _ => return None,
-                };
-                Some(make(LitKind::String(s), v.span()))
-            })
-            .collect(),
-        "parse_char" => {
-            let mut out = Vec::new();
-            for v in values.iter().filter_map(QueryResult::node) {
-                let kind = match v.view() {
-                    View::Int(i) => match u32::try_from(i)
-                        .ok()
-                        .filter(|d| *d <= 9)
-                        .and_then(|d| char::from_digit(d, 10))
-                    {
-                        Some(c) => LitKind::Char(c),
-                        None => {
-                            return unevaluatable(format!(
-                                "parse_char: cannot convert the integer {i} into a character"
-                            ))
-                        }
-                    },
-                    View::Str(s) => {
-                        if s.len() > 1 {
-                            return unevaluatable(format!(
-                                "parse_char: cannot convert the string {s:?} into a character"
-                            ));
-                        }
-                        match s.chars().next() {
-                            Some(c) => LitKind::Char(c),
-                            None => continue,
-                        }
-                    }
-                    View::Char(c) => LitKind::String(c.to_string()),
-                    _ => continue,
-                };
-                out.push(make(kind, v.span()));
-            }
-            out
-        }
-        "parse_epoch" => {
-            let mut out = Vec::new();
-            for v in values.iter().filter_map(QueryResult::node) {
-                let Some(s) = v.as_str() else { continue };
-                match parse_rfc3339(s) {
-                    Some(epoch) => out.push(make(LitKind::Int(epoch), v.span())),
-                    None => {
-                        return unevaluatable(format!(
-                            "parse_epoch: {s:?} is not an RFC 3339 date and time"
-                        ))
-                    }
-                }
-            }
-            out
-        }
-        "now" => {
-            let seconds = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
-            vec![make(LitKind::Int(seconds), span)]
-        }
-        _ => return error(format!("no function named `{name}`")),
+    let Some(f) = lookup(name) else {
+        return Err(Fault::Error(
+            format!("no function named `{name}`"),
+            Some(span.clone()),
+        ));
     };
+    let call = Call {
+        name: f.name,
+        args,
+        span,
+    };
+    let out = (f.body)(&call)?;
     Ok(out.into_iter().map(QueryResult::Resolved).collect())
+}
+
+/// `count(query)`: how many values the query resolved, at its first value.
+fn count<'a>(c: &Call<'_, 'a>) -> R<Vec<Node<'a>>> {
+    let n = c.nodes().count();
+    Ok(vec![make(
+        LitKind::Int(i64::try_from(n).unwrap_or(i64::MAX)),
+        &c.first_place(),
+    )])
+}
+
+/// `json_parse(query)`: each string parsed as YAML or JSON.
+fn json_parse<'a>(c: &Call<'_, 'a>) -> R<Vec<Node<'a>>> {
+    let mut out = Vec::new();
+    for v in c.nodes() {
+        if let Some(s) = v.as_str() {
+            match crate::data::parse_test_yaml(v.span().file.clone(), s) {
+                // Each part where it was written, when the document knows (a
+                // Terraform heredoc's lines, the value a `jsonencode` encoded);
+                // else at the string.
+                Ok(Some(value)) => out.push(Node::OwnedDoc(Rc::new(match v.document() {
+                    Some(string) => string.place_decoded(value),
+                    None => value.respanned(v.span()),
+                }))),
+                Ok(None) => out.push(make(LitKind::Null, v.span())),
+                Err(e) => return error(format!("json_parse: {e}")),
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Argument `n` of `regex_replace`, which must be a string (`which` names it in messages).
+fn string_argument(c: &Call<'_, '_>, n: usize, which: &str) -> R<String> {
+    match c
+        .first(n)?
+        .node()
+        .and_then(|n| n.as_str().map(str::to_string))
+    {
+        Some(s) => Ok(s),
+        None => error(format!("{}: the {which} argument must be a string", c.name)),
+    }
+}
+
+/// `regex_replace(query, pattern, replacement)`: for each string, the expansions of
+/// `replacement` for each match.
+fn regex_replace<'a>(c: &Call<'_, 'a>) -> R<Vec<Node<'a>>> {
+    let pattern = string_argument(c, 1, "second")?;
+    let replacement = string_argument(c, 2, "third")?;
+    // Compiled once, at the first string (a pattern with no string to apply to is
+    // not compiled, so its errors do not show).
+    let mut compiled = None;
+    let mut out = Vec::new();
+    for v in c.nodes() {
+        let Some(s) = v.as_str() else { continue };
+        if compiled.is_none() {
+            compiled = Some(
+                crate::literal::compile_regex(&pattern)
+                    .map_err(|e| Fault::Error(format!("regex_replace: {e}"), None))?,
+            );
+        }
+        let Some(regex) = compiled.as_ref() else {
+            continue;
+        };
+        // cfn-guard keeps only the expansion of each match, not the text around it.
+        let mut replaced = String::new();
+        for captures in regex.captures_iter(s) {
+            let captures =
+                captures.map_err(|e| Fault::Error(format!("regex_replace: {e}"), None))?;
+            captures.expand(&replacement, &mut replaced);
+        }
+        out.push(make(LitKind::String(replaced), v.span()));
+    }
+    Ok(out)
+}
+
+/// Argument `n` of `substring`, an offset into the string (`which` names it in messages).
+fn offset_argument(c: &Call<'_, '_>, n: usize, which: &str) -> R<usize> {
+    let value = match c.first(n)?.node().map(Node::view) {
+        Some(View::Int(i)) => i,
+        Some(View::Float(f)) if f.is_finite() => f as i64,
+        _ => return error(format!("substring: the {which} argument must be a number")),
+    };
+    usize::try_from(value).or_else(|_| {
+        error(format!(
+            "substring: the {which} argument must be an offset into the string, which {value} is not"
+        ))
+    })
+}
+
+/// `substring(query, from, to)`: characters `from..to` of each string long enough.
+fn substring<'a>(c: &Call<'_, 'a>) -> R<Vec<Node<'a>>> {
+    let from = offset_argument(c, 1, "second")?;
+    let to = offset_argument(c, 2, "third")?;
+    let mut out = Vec::new();
+    for v in c.nodes() {
+        let Some(s) = v.as_str() else { continue };
+        let length = s.chars().count();
+        if !s.is_empty() && from < to && from <= length && to <= length {
+            let sub: String = s.chars().skip(from).take(to - from).collect();
+            out.push(make(LitKind::String(sub), v.span()));
+        }
+    }
+    Ok(out)
+}
+
+/// Each string of the first argument converted by `convert`.
+fn each_string<'a>(c: &Call<'_, 'a>, convert: impl Fn(&str) -> Option<String>) -> Vec<Node<'a>> {
+    c.nodes()
+        .filter_map(|v| Some(make(LitKind::String(convert(v.as_str()?)?), v.span())))
+        .collect()
+}
+
+/// `to_upper(query)`.
+fn to_upper<'a>(c: &Call<'_, 'a>) -> R<Vec<Node<'a>>> {
+    Ok(each_string(c, |s| Some(s.to_uppercase())))
+}
+
+/// `to_lower(query)`.
+fn to_lower<'a>(c: &Call<'_, 'a>) -> R<Vec<Node<'a>>> {
+    Ok(each_string(c, |s| Some(s.to_lowercase())))
+}
+
+/// `url_decode(query)`: each string percent-decoded.
+fn url_decode<'a>(c: &Call<'_, 'a>) -> R<Vec<Node<'a>>> {
+    Ok(each_string(c, percent_decode))
+}
+
+/// `join(query, delimiter)`: the strings joined, at the first one.
+fn join<'a>(c: &Call<'_, 'a>) -> R<Vec<Node<'a>>> {
+    let delimiter = match c.first(1)?.node().map(Node::view) {
+        Some(View::Str(s)) => s.to_string(),
+        Some(View::Char(ch)) => ch.to_string(),
+        _ => return error("join: the second argument must be a string or a character".into()),
+    };
+    let values = c.values();
+    let mut parts = Vec::with_capacity(values.len());
+    for v in values {
+        match v {
+            QueryResult::Resolved(n) | QueryResult::Literal(n) => match n.as_str() {
+                Some(s) => parts.push(s.to_string()),
+                None => {
+                    return unevaluatable(format!(
+                        "join: cannot join a {} ({})",
+                        n.type_name(),
+                        n.describe()
+                    ))
+                }
+            },
+            QueryResult::Unresolved(ur) => {
+                return unevaluatable(format!(
+                    "join: a value to join did not resolve ({})",
+                    ur.reason
+                ))
+            }
+        }
+    }
+    Ok(vec![make(
+        LitKind::String(parts.join(&delimiter)),
+        &c.first_place(),
+    )])
+}
+
+/// Each value of the first argument converted by `convert`, which skips a value of a kind
+/// it does not take (`Ok(None)`) and fails on one it cannot convert.
+fn each_converted<'a>(
+    c: &Call<'_, 'a>,
+    convert: impl Fn(View<'_>) -> R<Option<LitKind>>,
+) -> R<Vec<Node<'a>>> {
+    let mut out = Vec::new();
+    for v in c.nodes() {
+        if let Some(kind) = convert(v.view())? {
+            out.push(make(kind, v.span()));
+        }
+    }
+    Ok(out)
+}
+
+/// `parse_int(query)`.
+fn parse_int<'a>(c: &Call<'_, 'a>) -> R<Vec<Node<'a>>> {
+    each_converted(c, |view| {
+        Ok(Some(match view {
+            View::Str(s) => match s.parse::<i64>() {
+                Ok(i) => LitKind::Int(i),
+                Err(_) => {
+                    return unevaluatable(format!(
+                        "parse_int: cannot convert the string {s:?} into an integer"
+                    ))
+                }
+            },
+            View::Int(i) => LitKind::Int(i),
+            View::Char(ch) => match ch.to_digit(10) {
+                Some(d) => LitKind::Int(i64::from(d)),
+                None => {
+                    return unevaluatable(format!(
+                        "parse_int: cannot convert the character {ch:?} into an integer"
+                    ))
+                }
+            },
+            View::Float(f) => LitKind::Int(f as i64),
+            _ => return Ok(None),
+        }))
+    })
+}
+
+/// `parse_float(query)`.
+fn parse_float<'a>(c: &Call<'_, 'a>) -> R<Vec<Node<'a>>> {
+    each_converted(c, |view| {
+        Ok(Some(match view {
+            View::Str(s) => match s.parse::<f64>() {
+                Ok(f) => LitKind::Float(f),
+                Err(_) => {
+                    return unevaluatable(format!(
+                        "parse_float: cannot convert the string {s:?} into a float"
+                    ))
+                }
+            },
+            View::Int(i) => LitKind::Float(i as f64),
+            View::Float(f) => LitKind::Float(f),
+            View::Char(ch) => match ch.to_digit(10) {
+                Some(d) => LitKind::Float(f64::from(d)),
+                None => {
+                    return unevaluatable(format!(
+                        "parse_float: cannot convert the character {ch:?} into a float"
+                    ))
+                }
+            },
+            _ => return Ok(None),
+        }))
+    })
+}
+
+/// `parse_boolean(query)`.
+fn parse_boolean<'a>(c: &Call<'_, 'a>) -> R<Vec<Node<'a>>> {
+    each_converted(c, |view| {
+        Ok(Some(match view {
+            View::Bool(b) => LitKind::Bool(b),
+            View::Str(s) => match s.to_lowercase().as_str() {
+                "true" => LitKind::Bool(true),
+                "false" => LitKind::Bool(false),
+                _ => {
+                    return unevaluatable(format!(
+                        "parse_boolean: cannot convert the string {s:?} into a boolean"
+                    ))
+                }
+            },
+            _ => return Ok(None),
+        }))
+    })
+}
+
+/// `parse_string(query)`.
+fn parse_string<'a>(c: &Call<'_, 'a>) -> R<Vec<Node<'a>>> {
+    each_converted(c, |view| {
+        Ok(Some(LitKind::String(match view {
+            View::Int(i) => i.to_string(),
+            View::Float(f) => f.to_string(),
+            View::Bool(b) => b.to_string(),
+            View::Str(s) => s.to_string(),
+            View::Char(ch) => ch.to_string(),
+            _ => return Ok(None),
+        })))
+    })
+}
+
+/// `parse_char(query)`.
+fn parse_char<'a>(c: &Call<'_, 'a>) -> R<Vec<Node<'a>>> {
+    each_converted(c, |view| {
+        Ok(Some(match view {
+            View::Int(i) => match u32::try_from(i)
+                .ok()
+                .filter(|d| *d <= 9)
+                .and_then(|d| char::from_digit(d, 10))
+            {
+                Some(ch) => LitKind::Char(ch),
+                None => {
+                    return unevaluatable(format!(
+                        "parse_char: cannot convert the integer {i} into a character"
+                    ))
+                }
+            },
+            View::Str(s) => {
+                if s.len() > 1 {
+                    return unevaluatable(format!(
+                        "parse_char: cannot convert the string {s:?} into a character"
+                    ));
+                }
+                match s.chars().next() {
+                    Some(ch) => LitKind::Char(ch),
+                    None => return Ok(None),
+                }
+            }
+            View::Char(ch) => LitKind::String(ch.to_string()),
+            _ => return Ok(None),
+        }))
+    })
+}
+
+/// `parse_epoch(query)`: seconds since the epoch of each RFC 3339 time.
+fn parse_epoch<'a>(c: &Call<'_, 'a>) -> R<Vec<Node<'a>>> {
+    let mut out = Vec::new();
+    for v in c.nodes() {
+        let Some(s) = v.as_str() else { continue };
+        match parse_rfc3339(s) {
+            Some(epoch) => out.push(make(LitKind::Int(epoch), v.span())),
+            None => {
+                return unevaluatable(format!(
+                    "parse_epoch: {s:?} is not an RFC 3339 date and time"
+                ))
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// `now()`: seconds since the epoch, at the call.
+fn now<'a>(c: &Call<'_, 'a>) -> R<Vec<Node<'a>>> {
+    let seconds = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+    Ok(vec![make(LitKind::Int(seconds), c.span)])
 }
 
 /// Percent-decoding as the `urlencoding` crate does it: `%XX` becomes the byte, a malformed
 /// escape stays as written, `+` stays `+`; `None` when the bytes are not UTF-8.
-fn url_decode(s: &str) -> Option<String> {
+fn percent_decode(s: &str) -> Option<String> {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -514,6 +653,97 @@ fn parse_rfc3339(s: &str) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::BTreeSet;
+    use std::path::Path;
+
+    /// The functions `docs/rule-language.md` lists: the names in the first column of the
+    /// table under `## Functions`.
+    fn documented_by_stet() -> BTreeSet<String> {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/rule-language.md");
+        let text = std::fs::read_to_string(&path).expect("docs/rule-language.md");
+        let section = text
+            .split("\n## Functions\n")
+            .nth(1)
+            .and_then(|rest| rest.split("\n## ").next())
+            .expect("docs/rule-language.md has a `## Functions` section");
+        section
+            .lines()
+            .filter_map(|line| line.strip_prefix("| "))
+            .filter(|row| row.starts_with('`'))
+            .filter_map(|row| row.split(" |").next())
+            .flat_map(|cell| cell.split('`').skip(1).step_by(2))
+            .filter_map(|code| code.split('(').next())
+            .map(str::to_string)
+            .collect()
+    }
+
+    /// The functions cfn-guard 3.2.1 has: those its documentation describes (a `### name`
+    /// heading in `docs/FUNCTIONS.md`) and those its own function tests call (`= name(`;
+    /// `now` and `parse_epoch` are not documented). `None` where the shared copy is absent.
+    fn cfn_guards() -> Option<BTreeSet<String>> {
+        let base = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../../shared/conformance/cloudformation-guard");
+        let Ok(docs) = std::fs::read_to_string(base.join("docs/FUNCTIONS.md")) else {
+            eprintln!("skipped: {} is absent", base.display());
+            return None;
+        };
+        let mut names: BTreeSet<String> = docs
+            .lines()
+            .filter_map(|line| line.strip_prefix("### "))
+            .map(|name| name.trim().to_string())
+            .collect();
+        let tests = base.join("guard/resources/validate/functions/rules");
+        for entry in std::fs::read_dir(&tests).expect("cfn-guard's function tests") {
+            let text = std::fs::read_to_string(entry.expect("a directory entry").path())
+                .expect("a rule file");
+            for (at, _) in text.match_indices('(') {
+                let before = text.get(..at).unwrap_or_default();
+                let name_start = before
+                    .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                    .map_or(0, |i| i + 1);
+                let name = before.get(name_start..).unwrap_or_default();
+                if !name.is_empty()
+                    && before
+                        .get(..name_start)
+                        .unwrap_or_default()
+                        .trim_end()
+                        .ends_with('=')
+                {
+                    names.insert(name.to_string());
+                }
+            }
+        }
+        Some(names)
+    }
+
+    #[test]
+    fn table_docs_and_cfn_guard_list_the_same_functions() {
+        let table: BTreeSet<String> = names().into_iter().map(str::to_string).collect();
+        assert_eq!(table.len(), names().len(), "a name is in the table twice");
+        assert_eq!(
+            documented_by_stet(),
+            table,
+            "docs/rule-language.md's function table and the function table differ"
+        );
+        if let Some(theirs) = cfn_guards() {
+            assert_eq!(
+                theirs, table,
+                "cfn-guard's functions (documented or tested) and the function table differ"
+            );
+        }
+    }
+
+    #[test]
+    fn unknown_function_is_an_error_at_the_call() {
+        let span = Span::file_start("rules.guard".into());
+        match call("nope", &[], &span) {
+            Err(Fault::Error(message, Some(at))) => {
+                assert_eq!(message, "no function named `nope`");
+                assert_eq!(at, span);
+            }
+            _ => panic!("an unknown function is not a located error"),
+        }
+    }
 
     #[test]
     fn epoch_parsing() {
@@ -533,8 +763,8 @@ mod tests {
 
     #[test]
     fn url_decoding_keeps_plus_and_malformed_escapes() {
-        assert_eq!(url_decode("a%20b+c%2Fd").as_deref(), Some("a b+c/d"));
-        assert_eq!(url_decode("%zz%4").as_deref(), Some("%zz%4"));
-        assert_eq!(url_decode("%ff"), None);
+        assert_eq!(percent_decode("a%20b+c%2Fd").as_deref(), Some("a b+c/d"));
+        assert_eq!(percent_decode("%zz%4").as_deref(), Some("%zz%4"));
+        assert_eq!(percent_decode("%ff"), None);
     }
 }
