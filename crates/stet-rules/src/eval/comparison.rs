@@ -19,24 +19,16 @@ impl<'a> Evaluator<'a> {
         role: Role,
     ) -> R<Status> {
         let explain = role == Role::Assertion;
+        // An error on the right-hand side stops the evaluation whatever the clause's role.
         let checks = if a.op.is_unary() {
             self.unary(a, scope, role, explain)
         } else {
-            let rhs = match &a.rhs {
-                Some(LetValue::Literal(l)) => vec![QueryResult::Literal(Node::Lit(l))],
-                Some(LetValue::Query(q)) => self.query(&q.parts, scope)?,
-                Some(LetValue::Function(f)) => self.function(f, scope)?,
-                None => {
-                    return Err(Fault::Error(
-                        "a binary comparison without a right-hand side".into(),
-                        None,
-                    ))
-                }
-            };
+            let rhs = self.rhs(a, scope)?;
             self.binary(a, &rhs, scope, role, explain)
         };
         let checks = match checks {
             Ok(checks) => checks,
+            // An assertion that cannot be evaluated fails.
             Err(e) if e.is_unevaluatable() && role == Role::Assertion => {
                 if explain {
                     let message = self.render_message(a.message.as_deref(), scope);
@@ -59,42 +51,46 @@ impl<'a> Evaluator<'a> {
                 status
             }
             Checks::Values(values) => {
-                let passes = values.iter().filter(|c| c.status == Status::Pass).count();
-                let fails = values.iter().filter(|c| c.status == Status::Fail).count();
-                let skips = values.len() - passes - fails;
-                let status = if passes == 0 && fails == 0 && skips > 0 {
-                    Status::Skip
-                } else if a.query.match_all {
-                    if fails > 0 {
-                        Status::Fail
-                    } else {
-                        Status::Pass
-                    }
-                } else if passes > 0 {
-                    Status::Pass
-                } else {
-                    Status::Fail
-                };
+                let status = values_status(&values, a.query.match_all);
                 if status == Status::Fail && explain {
-                    let message = self.render_message(a.message.as_deref(), scope);
-                    let before = self.failures.borrow().len();
-                    for check in values.into_iter().filter(|c| c.status == Status::Fail) {
-                        self.record(a.span.clone(), check.at, check.explanation, message.clone());
-                        if let Some(failure) = self.failures.borrow_mut().last_mut() {
-                            failure.value = check.value;
-                        }
-                    }
-                    let within = self.scope_span(scope);
-                    let enclosing = self.enclosing_spans(scope);
-                    for failure in self.failures.borrow_mut().iter_mut().skip(before) {
-                        failure.within.clone_from(&within);
-                        failure.enclosing.clone_from(&enclosing);
-                    }
+                    self.record_failed_values(a, scope, values);
                 }
                 status
             }
         };
         Ok(status)
+    }
+
+    /// The values of a binary comparison's right-hand side.
+    fn rhs(&self, a: &'a AccessClause, scope: &Scope<'a, '_>) -> R<Vec<QueryResult<'a>>> {
+        match &a.rhs {
+            Some(LetValue::Literal(l)) => Ok(vec![QueryResult::Literal(Node::Lit(l))]),
+            Some(LetValue::Query(q)) => self.query(&q.parts, scope),
+            Some(LetValue::Function(f)) => self.function(f, scope),
+            None => Err(Fault::Error(
+                "a binary comparison without a right-hand side".into(),
+                None,
+            )),
+        }
+    }
+
+    /// Records each failing value of a failing clause, with the places of the values the
+    /// blocks around it were evaluated on.
+    fn record_failed_values(&self, a: &'a AccessClause, scope: &Scope<'a, '_>, values: Vec<Check>) {
+        let message = self.render_message(a.message.as_deref(), scope);
+        let before = self.failures.borrow().len();
+        for check in values.into_iter().filter(|c| c.status == Status::Fail) {
+            self.record(a.span.clone(), check.at, check.explanation, message.clone());
+            if let Some(failure) = self.failures.borrow_mut().last_mut() {
+                failure.value = check.value;
+            }
+        }
+        let within = self.scope_span(scope);
+        let enclosing = self.enclosing_spans(scope);
+        for failure in self.failures.borrow_mut().iter_mut().skip(before) {
+            failure.within.clone_from(&within);
+            failure.enclosing.clone_from(&enclosing);
+        }
     }
 
     /// A unary operator on each value (`EXISTS`, `EMPTY`, `IS_STRING`, …).
@@ -106,61 +102,17 @@ impl<'a> Evaluator<'a> {
         explain: bool,
     ) -> R<Checks> {
         let lhs = self.query(&a.query.parts, scope)?;
-        let inverse = a.negated;
-        let not = a.op_negated;
         let selection = matches!(
             a.query.parts.last(),
             Some(QueryPart::Filter(..) | QueryPart::KeyFilter(..))
         );
-        let lone_variable = a.query.lone_variable().is_some();
-        let text = || query_text(&a.query);
-        if (selection || lone_variable) && a.op == CmpOp::Empty {
-            if lhs.is_empty() {
-                let holds = not == inverse;
-                return Ok(Checks::Decided(
-                    if holds { Status::Pass } else { Status::Fail },
-                    format!("`{}` selected nothing", text()),
-                ));
-            }
-            let mut values = Vec::with_capacity(lhs.len());
-            for each in &lhs {
-                let empty = if lone_variable {
-                    element_empty(each)
-                } else {
-                    Ok(match each {
-                        QueryResult::Resolved(n) | QueryResult::Literal(n) => n.is_null(),
-                        QueryResult::Unresolved(_) => true,
-                    })
-                };
-                let empty = match empty {
-                    Ok(empty) => empty,
-                    Err(e) if role == Role::Assertion => {
-                        values.push(Check::fail(result_span(each), e).of(result_value(each)));
-                        continue;
-                    }
-                    Err(e) => return Err(Fault::Unevaluatable(e, None)),
-                };
-                let holds = (if not { !empty } else { empty }) != inverse;
-                values.push(Check {
-                    status: if holds { Status::Pass } else { Status::Fail },
-                    at: result_span(each),
-                    value: result_value(each),
-                    explanation: if holds || !explain {
-                        String::new()
-                    } else {
-                        format!(
-                            "`{}` is {}",
-                            text(),
-                            if empty { "empty" } else { "not empty" }
-                        )
-                    },
-                });
-            }
-            return Ok(Checks::Values(values));
+        if (selection || a.query.lone_variable().is_some()) && a.op == CmpOp::Empty {
+            return empty_selection(a, &lhs, role, explain);
         }
         if lhs.is_empty() {
             return Ok(Checks::Decided(Status::Skip, String::new()));
         }
+        let (inverse, not) = (a.negated, a.op_negated);
         let mut values = Vec::with_capacity(lhs.len());
         for each in &lhs {
             let result = match a.op {
@@ -170,23 +122,20 @@ impl<'a> Evaluator<'a> {
             };
             let result = match result {
                 Ok(r) => r,
-                Err(e) if role == Role::Assertion => {
-                    values.push(Check::fail(result_span(each), e).of(result_value(each)));
+                Err(e) => {
+                    values.push(cannot_ask(each, e, role)?);
                     continue;
                 }
-                Err(e) => return Err(Fault::Unevaluatable(e, None)),
             };
             let holds = (result != not) != inverse;
-            let explanation = if holds || !explain {
-                String::new()
-            } else {
+            values.push(verdict(each, holds, explain, || {
                 let shown = match each {
                     QueryResult::Resolved(n) | QueryResult::Literal(n) => n.describe(),
                     QueryResult::Unresolved(ur) => format!("missing ({})", ur.reason),
                 };
                 format!(
                     "`{}` {} {}: {}",
-                    text(),
+                    query_text(&a.query),
                     if not != inverse {
                         "must not be"
                     } else {
@@ -195,13 +144,7 @@ impl<'a> Evaluator<'a> {
                     op_word(a.op),
                     shown
                 )
-            };
-            values.push(Check {
-                status: if holds { Status::Pass } else { Status::Fail },
-                at: result_span(each),
-                value: result_value(each),
-                explanation,
-            });
+            }));
         }
         Ok(Checks::Values(values))
     }
@@ -244,102 +187,188 @@ impl<'a> Evaluator<'a> {
                 )),
                 Outcome::Results(results) => results,
             };
-        let describe = |l: &Node<'_>, r: &Node<'_>| {
-            format!(
-                "{} {} {} {}",
-                l.describe(),
-                if negated { "must not be" } else { "must be" },
-                op_word(a.op),
-                r.describe()
-            )
-        };
         let mut values = Vec::with_capacity(results.len());
-        let fail = |node: &Node<'_>, explanation: String| Check {
-            status: Status::Fail,
-            at: document_span(node),
-            value: node_value(node),
-            explanation,
-        };
         for result in results {
-            match result {
-                Compared::LhsUnresolved(ur) => values.push(fail(
-                    &ur.traversed_to,
-                    if explain {
-                        format!("`{}` is missing ({})", query_text(&a.query), ur.reason)
-                    } else {
-                        String::new()
-                    },
-                )),
-                Compared::RhsUnresolved(l) => values.push(fail(
-                    &l,
-                    if explain {
-                        format!(
-                            "{} could not be compared: the right-hand side did not resolve",
-                            l.describe()
-                        )
-                    } else {
-                        String::new()
-                    },
-                )),
-                Compared::NotComparable(l, r) => values.push(fail(
-                    &l,
-                    if explain {
-                        format!(
-                            "{} cannot be compared with {} ({} and {})",
-                            l.describe(),
-                            r.describe(),
-                            l.type_name(),
-                            r.type_name()
-                        )
-                    } else {
-                        String::new()
-                    },
-                )),
-                Compared::Success(Compare::QueryIn { lhs, .. }) => {
-                    for l in lhs {
-                        values.push(Check::pass(document_span(&l)));
-                    }
-                }
-                Compared::Success(
-                    Compare::Value(l, _) | Compare::ValueIn(l, _) | Compare::ListIn { lhs: l, .. },
-                ) => values.push(Check::pass(document_span(&l))),
-                Compared::Fail(Compare::QueryIn { diff, rhs, .. }) => {
-                    for l in diff {
-                        let explanation = if explain {
-                            format!(
-                                "{} {} [{}]",
-                                l.describe(),
-                                if negated {
-                                    "must not be in"
-                                } else {
-                                    "must be in"
-                                },
-                                rhs.iter()
-                                    .map(Node::describe)
-                                    .collect::<Vec<_>>()
-                                    .join(", ")
-                            )
-                        } else {
-                            String::new()
-                        };
-                        values.push(fail(&l, explanation));
-                    }
-                }
-                Compared::Fail(
-                    Compare::Value(l, r)
-                    | Compare::ValueIn(l, r)
-                    | Compare::ListIn { lhs: l, rhs: r, .. },
-                ) => {
-                    let explanation = if explain {
-                        describe(&l, &r)
-                    } else {
-                        String::new()
-                    };
-                    values.push(fail(&l, explanation));
-                }
-            }
+            compared_checks(result, a, negated, explain, &mut values);
         }
         Ok(Checks::Values(values))
+    }
+}
+
+/// `EMPTY` on a filter's selection or a lone variable: whether each value selected is
+/// empty (a selection of nothing is empty).
+fn empty_selection(
+    a: &AccessClause,
+    lhs: &[QueryResult<'_>],
+    role: Role,
+    explain: bool,
+) -> R<Checks> {
+    let (inverse, not) = (a.negated, a.op_negated);
+    if lhs.is_empty() {
+        let holds = not == inverse;
+        return Ok(Checks::Decided(
+            if holds { Status::Pass } else { Status::Fail },
+            format!("`{}` selected nothing", query_text(&a.query)),
+        ));
+    }
+    let lone_variable = a.query.lone_variable().is_some();
+    let mut values = Vec::with_capacity(lhs.len());
+    for each in lhs {
+        let empty = if lone_variable {
+            element_empty(each)
+        } else {
+            Ok(match each {
+                QueryResult::Resolved(n) | QueryResult::Literal(n) => n.is_null(),
+                QueryResult::Unresolved(_) => true,
+            })
+        };
+        let empty = match empty {
+            Ok(empty) => empty,
+            Err(e) => {
+                values.push(cannot_ask(each, e, role)?);
+                continue;
+            }
+        };
+        let holds = (if not { !empty } else { empty }) != inverse;
+        values.push(verdict(each, holds, explain, || {
+            format!(
+                "`{}` is {}",
+                query_text(&a.query),
+                if empty { "empty" } else { "not empty" }
+            )
+        }));
+    }
+    Ok(Checks::Values(values))
+}
+
+/// A value a unary operator cannot be asked of (`EMPTY` on a number): a failing check in an
+/// assertion; a gate cannot be evaluated.
+fn cannot_ask(each: &QueryResult<'_>, reason: String, role: Role) -> R<Check> {
+    if role == Role::Assertion {
+        Ok(Check::fail(result_span(each), reason).of(result_value(each)))
+    } else {
+        Err(Fault::Unevaluatable(reason, None))
+    }
+}
+
+/// The check of one value: passes when `holds`; the explanation is made only for a failure
+/// that is explained.
+fn verdict(
+    each: &QueryResult<'_>,
+    holds: bool,
+    explain: bool,
+    explanation: impl FnOnce() -> String,
+) -> Check {
+    Check {
+        status: if holds { Status::Pass } else { Status::Fail },
+        at: result_span(each),
+        value: result_value(each),
+        explanation: if holds || !explain {
+            String::new()
+        } else {
+            explanation()
+        },
+    }
+}
+
+/// A clause's status from its values' checks: SKIP when every value skipped; with `some`,
+/// PASS when one passed; else FAIL when one failed.
+fn values_status(values: &[Check], match_all: bool) -> Status {
+    let passes = values.iter().filter(|c| c.status == Status::Pass).count();
+    let fails = values.iter().filter(|c| c.status == Status::Fail).count();
+    let skips = values.len() - passes - fails;
+    if passes == 0 && fails == 0 && skips > 0 {
+        Status::Skip
+    } else if match_all {
+        if fails > 0 {
+            Status::Fail
+        } else {
+            Status::Pass
+        }
+    } else if passes > 0 {
+        Status::Pass
+    } else {
+        Status::Fail
+    }
+}
+
+/// The checks one comparison result makes: a pass or a failure for each value compared.
+fn compared_checks(
+    result: Compared<'_>,
+    a: &AccessClause,
+    negated: bool,
+    explain: bool,
+    values: &mut Vec<Check>,
+) {
+    let explained = |text: &dyn Fn() -> String| if explain { text() } else { String::new() };
+    let must = if negated { "must not be" } else { "must be" };
+    match result {
+        Compared::LhsUnresolved(ur) => values.push(failed(
+            &ur.traversed_to,
+            explained(&|| format!("`{}` is missing ({})", query_text(&a.query), ur.reason)),
+        )),
+        Compared::RhsUnresolved(l) => values.push(failed(
+            &l,
+            explained(&|| {
+                format!(
+                    "{} could not be compared: the right-hand side did not resolve",
+                    l.describe()
+                )
+            }),
+        )),
+        Compared::NotComparable(l, r) => values.push(failed(
+            &l,
+            explained(&|| {
+                format!(
+                    "{} cannot be compared with {} ({} and {})",
+                    l.describe(),
+                    r.describe(),
+                    l.type_name(),
+                    r.type_name()
+                )
+            }),
+        )),
+        Compared::Success(Compare::QueryIn { lhs, .. }) => {
+            for l in lhs {
+                values.push(Check::pass(document_span(&l)));
+            }
+        }
+        Compared::Success(
+            Compare::Value(l, _) | Compare::ValueIn(l, _) | Compare::ListIn { lhs: l, .. },
+        ) => values.push(Check::pass(document_span(&l))),
+        Compared::Fail(Compare::QueryIn { diff, rhs, .. }) => {
+            for l in diff {
+                let explanation = explained(&|| {
+                    format!(
+                        "{} {must} in [{}]",
+                        l.describe(),
+                        rhs.iter()
+                            .map(Node::describe)
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                });
+                values.push(failed(&l, explanation));
+            }
+        }
+        Compared::Fail(
+            Compare::Value(l, r) | Compare::ValueIn(l, r) | Compare::ListIn { lhs: l, rhs: r, .. },
+        ) => {
+            let explanation = explained(&|| {
+                format!("{} {must} {} {}", l.describe(), op_word(a.op), r.describe())
+            });
+            values.push(failed(&l, explanation));
+        }
+    }
+}
+
+/// A failing check of document value `node`.
+fn failed(node: &Node<'_>, explanation: String) -> Check {
+    Check {
+        status: Status::Fail,
+        at: document_span(node),
+        value: node_value(node),
+        explanation,
     }
 }
 
