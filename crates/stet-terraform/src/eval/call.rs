@@ -27,6 +27,35 @@ impl<'s, 'a> Scope<'s, 'a> {
             return Ok(self.unknown_hcl(file, whole, Type::Dynamic));
         }
         let name = call.name.name.as_str();
+        self.check_template_call(name, &args, span)?;
+        // `try` and `can` look at errors, so their arguments are evaluated one at a time.
+        match name {
+            "try" => return self.call_try(file, whole, &args, span),
+            "can" => return self.call_can(file, &args, span),
+            _ => {}
+        }
+        let Some(values) = self.arguments(file, &args, call.args.expand_final(), span)? else {
+            return Ok(self.unknown_hcl(file, whole, Type::Dynamic));
+        };
+        if let Some(sole) = sole_unknown_coalesce(name, &values) {
+            return Ok(sole);
+        }
+        let out = crate::functions::call(self, name, values, span)?;
+        if let (Kind::Unknown(_, None), "jsonencode") = (&out.kind, name) {
+            return Ok(self.partly_unknown_json(file, whole, &args, out));
+        }
+        Ok(out)
+    }
+
+    /// What Terraform refuses in a call inside a template a template function renders
+    /// (`templatefile`, `templatestring`), and a `templatestring` of anything but a
+    /// reference.
+    fn check_template_call(
+        &self,
+        name: &str,
+        args: &[&Expression],
+        span: &Span,
+    ) -> Result<(), Fail> {
         if let Some(outer) = self.in_template {
             let fs = matches!(
                 name,
@@ -68,66 +97,77 @@ impl<'s, 'a> Scope<'s, 'a> {
                 }
             }
         }
-        // `try` and `can` look at errors, so their arguments are evaluated one at a time.
-        match name {
-            "try" => return self.call_try(file, whole, &args, span),
-            "can" => {
-                let [arg] = args.as_slice() else {
-                    return Err(arity(span, name, 1, args.len()));
-                };
-                return Ok(match self.hcl(file, arg) {
-                    Ok(v) if v.is_wholly_known() => Val::bool(true, span.clone()),
-                    Ok(_) => Val::unknown(Type::Bool, span.clone()),
-                    Err(f) if f.static_check => return Err(f),
-                    Err(_) => Val::bool(false, span.clone()),
-                });
-            }
-            _ => {}
-        }
+        Ok(())
+    }
+
+    /// `can(expr)`: whether `expr` evaluates without error (unknown while it is unknown);
+    /// Terraform's static checks are not caught.
+    fn call_can(&self, file: &FileText, args: &[&Expression], span: &Span) -> Eval {
+        let [arg] = args else {
+            return Err(arity(span, "can", 1, args.len()));
+        };
+        Ok(match self.hcl(file, arg) {
+            Ok(v) if v.is_wholly_known() => Val::bool(true, span.clone()),
+            Ok(_) => Val::unknown(Type::Bool, span.clone()),
+            Err(f) if f.static_check => return Err(f),
+            Err(_) => Val::bool(false, span.clone()),
+        })
+    }
+
+    /// The arguments' values, the last one's elements in its place when it is expanded
+    /// (`f(xs...)`); `None` when the expanded argument is unknown (so is the call).
+    fn arguments(
+        &self,
+        file: &FileText,
+        args: &[&Expression],
+        expand_final: bool,
+        span: &Span,
+    ) -> Result<Option<Vec<Val>>, Fail> {
         let mut values = Vec::with_capacity(args.len());
-        for arg in &args {
+        for arg in args {
             values.push(self.hcl(file, arg)?);
         }
-        if call.args.expand_final() {
-            match values.pop() {
-                Some(last) if last.is_null() => {
-                    return Err(Fail::new(
-                        span,
-                        "Invalid expanding argument value",
-                        "The expanding argument (indicated by ...) must not be null.",
-                    ))
+        if !expand_final {
+            return Ok(Some(values));
+        }
+        match values.pop() {
+            Some(last) if last.is_null() => Err(Fail::new(
+                span,
+                "Invalid expanding argument value",
+                "The expanding argument (indicated by ...) must not be null.",
+            )),
+            Some(last) if !last.is_known() => Ok(None),
+            Some(last) => match last.elements() {
+                Some(items) => {
+                    values.extend(items.iter().cloned());
+                    Ok(Some(values))
                 }
-                Some(last) if !last.is_known() => {
-                    return Ok(self.unknown_hcl(file, whole, Type::Dynamic))
-                }
-                Some(last) => match last.elements() {
-                    Some(items) => values.extend(items.iter().cloned()),
-                    None => {
-                        return Err(Fail::new(
-                            span,
-                            "Invalid expanding argument value",
-                            "The expanding argument (indicated by ...) must be of a tuple, list, or set type.",
-                        ))
-                    }
-                },
-                None => {}
-            }
+                None => Err(Fail::new(
+                    span,
+                    "Invalid expanding argument value",
+                    "The expanding argument (indicated by ...) must be of a tuple, list, or set type.",
+                )),
+            },
+            None => Ok(Some(values)),
         }
-        if let Some(sole) = sole_unknown_coalesce(name, &values) {
-            return Ok(sole);
-        }
-        let out = crate::functions::call(self, name, values, span)?;
-        if let (Kind::Unknown(_, None), "jsonencode") = (&out.kind, name) {
-            // `jsonencode` of a value with unknown parts: the text is the JSON with each
-            // unknown part written as its `${...}` text, so rules can still read it.
-            if let Ok(arg) = self.hcl(file, args.first().copied().unwrap_or(whole)) {
-                let mut info = (*self.expr_info(file, whole)).clone();
-                info.text = crate::functions::json_encode_partial(&arg);
-                let val = Val::new(Kind::Unknown(Type::String, Some(Rc::new(info))), out.span);
-                return Ok(val.encoding_of(&arg));
-            }
-        }
-        Ok(out)
+    }
+
+    /// `jsonencode` of a value with unknown parts: the text is the JSON with each unknown
+    /// part written as its `${...}` text, so rules can still read it.
+    fn partly_unknown_json(
+        &self,
+        file: &FileText,
+        whole: &Expression,
+        args: &[&Expression],
+        out: Val,
+    ) -> Val {
+        let Ok(arg) = self.hcl(file, args.first().copied().unwrap_or(whole)) else {
+            return out;
+        };
+        let mut info = (*self.expr_info(file, whole)).clone();
+        info.text = crate::functions::json_encode_partial(&arg);
+        let val = Val::new(Kind::Unknown(Type::String, Some(Rc::new(info))), out.span);
+        val.encoding_of(&arg)
     }
 
     fn call_try(

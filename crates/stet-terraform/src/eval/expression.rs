@@ -7,7 +7,9 @@ use super::{ops, Eval, Fail, Scope};
 use crate::cty::{convert, Entry, Kind, Number, Type, Val};
 use crate::source::FileText;
 use crate::syntax::ExprRef;
-use hcl_edit::expr::{Expression, ObjectKey, TraversalOperator, UnaryOperator};
+use hcl_edit::expr::{
+    BinaryOp, Expression, Object, ObjectKey, TraversalOperator, UnaryOp, UnaryOperator,
+};
 use hcl_edit::Span as _;
 use std::rc::Rc;
 use stet_graph::{Span, Value};
@@ -82,121 +84,129 @@ impl<'s, 'a> Scope<'s, 'a> {
         if !self.ctx.step(&span) {
             return Ok(self.unknown_hcl(file, e, Type::Dynamic));
         }
-        let val = match e {
-            Expression::Null(_) => Val::null(Type::Dynamic, span),
-            Expression::Bool(b) => Val::bool(*b.value(), span),
-            Expression::Number(n) => {
-                let text = file.slice(span.start.offset, span.end.offset);
-                match Number::parse(text.trim()) {
-                    Some(n) => Val::number(n, span),
-                    None => Val::number(
-                        Number::from_f64(n.value().as_f64().unwrap_or(0.0))
-                            .unwrap_or_else(|| Number::from_i64(0)),
-                        span,
-                    ),
-                }
-            }
-            Expression::String(s) => Val::string(s.value().to_string(), span),
-            Expression::Array(items) => Val::tuple(
+        match e {
+            Expression::Null(_) => Ok(Val::null(Type::Dynamic, span)),
+            Expression::Bool(b) => Ok(Val::bool(*b.value(), span)),
+            Expression::Number(n) => Ok(number(file, n.value().as_f64(), span)),
+            Expression::String(s) => Ok(Val::string(s.value().to_string(), span)),
+            Expression::Array(items) => Ok(Val::tuple(
                 items
                     .iter()
                     .map(|i| self.hcl(file, i))
                     .collect::<Result<_, _>>()?,
                 span,
-            ),
-            Expression::Object(object) => {
-                let mut entries: Vec<Entry> = Vec::new();
-                let mut unknown_key = false;
-                for (key, value) in object.iter() {
-                    let (name, key_span) = match key {
-                        ObjectKey::Ident(ident) => (
-                            ident.as_str().to_string(),
-                            file.span_of(ident.span(), &span),
-                        ),
-                        ObjectKey::Expression(k) => {
-                            let key_value = self.hcl(file, k)?;
-                            let key_span = self.span(file, k);
-                            if key_value.is_null() {
-                                return Err(Fail::new(
-                                    &key_span,
-                                    "Null value as key",
-                                    "Can't use a null value as a key.",
-                                ));
-                            }
-                            if !key_value.is_known() {
-                                unknown_key = true;
-                                continue;
-                            }
-                            match convert(key_value, &Type::String) {
-                                Ok(v) => (v.as_str().unwrap_or_default().to_string(), key_span),
-                                Err(m) => {
-                                    return Err(Fail::new(
-                                        &key_span,
-                                        "Incorrect key type",
-                                        format!("Can't use this value as a key: {m}."),
-                                    ))
-                                }
-                            }
-                        }
-                    };
-                    let value = self.hcl(file, value.expr())?;
-                    // A key given twice: the last one wins (hclsyntax ObjectConsExpr).
-                    entries.retain(|e| e.key != name);
-                    entries.push(Entry {
-                        key: name,
-                        key_span,
-                        value,
-                    });
-                }
-                if unknown_key {
-                    return Ok(self.unknown_hcl(file, e, Type::Dynamic));
-                }
-                Val::object(entries, span)
-            }
+            )),
+            Expression::Object(object) => self.object(file, e, object, span),
             Expression::StringTemplate(t) => {
                 let out = self.template(file, t, &span, false, true)?;
-                return Ok(self.named_template(file, e, t, out, &span));
+                Ok(self.named_template(file, e, t, out, &span))
             }
             Expression::HeredocTemplate(h) => {
                 let out = self.template(file, &h.template, &span, true, false)?;
-                return Ok(self.named_template(file, e, &h.template, out, &span));
+                Ok(self.named_template(file, e, &h.template, out, &span))
             }
-            Expression::Parenthesis(p) => return self.hcl(file, p.inner()),
-            Expression::Variable(v) => {
-                return match self.bound(v.as_str()) {
-                    Some(value) => Ok(value),
-                    None => self.traversal(file, e, e, &[]),
-                }
-            }
-            Expression::Conditional(c) => return self.conditional(file, e, c, &span),
-            Expression::FuncCall(call) => {
-                let out = self.call(file, e, call, &span)?;
-                return Ok(self.named(file, e, out));
-            }
+            Expression::Parenthesis(p) => self.hcl(file, p.inner()),
+            Expression::Variable(v) => match self.bound(v.as_str()) {
+                Some(value) => Ok(value),
+                None => self.traversal(file, e, e, &[]),
+            },
+            Expression::Conditional(c) => self.conditional(file, e, c, &span),
+            Expression::FuncCall(call) => self
+                .call(file, e, call, &span)
+                .map(|out| self.named(file, e, out)),
             Expression::Traversal(t) => {
                 let ops: Vec<&TraversalOperator> = t.operators.iter().map(|o| o.value()).collect();
-                return self.traversal(file, e, &t.expr, &ops);
+                self.traversal(file, e, &t.expr, &ops)
             }
-            Expression::UnaryOp(op) => {
-                let value = self.hcl(file, &op.expr)?;
-                let out = match op.operator.value() {
-                    UnaryOperator::Not => ops::not(value, &span)?,
-                    UnaryOperator::Neg => ops::negate(value, &span)?,
-                };
-                return Ok(self.named(file, e, out));
+            Expression::UnaryOp(op) => self
+                .unary(file, op, &span)
+                .map(|out| self.named(file, e, out)),
+            Expression::BinaryOp(op) => self
+                .binary(file, op, &span)
+                .map(|out| self.named(file, e, out)),
+            Expression::ForExpr(f) => self
+                .for_expr(file, f, &span)
+                .map(|out| self.named(file, e, out)),
+        }
+    }
+
+    /// An object constructor: keys that are expressions evaluated and converted to strings
+    /// (an unknown key makes the whole object unknown), the last of a repeated key kept.
+    fn object(&self, file: &FileText, e: &Expression, object: &Object, span: Span) -> Eval {
+        let mut entries: Vec<Entry> = Vec::new();
+        let mut unknown_key = false;
+        for (key, value) in object.iter() {
+            let Some((name, key_span)) = self.object_key(file, key, &span)? else {
+                unknown_key = true;
+                continue;
+            };
+            let value = self.hcl(file, value.expr())?;
+            // A key given twice: the last one wins (hclsyntax ObjectConsExpr).
+            entries.retain(|e| e.key != name);
+            entries.push(Entry {
+                key: name,
+                key_span,
+                value,
+            });
+        }
+        if unknown_key {
+            return Ok(self.unknown_hcl(file, e, Type::Dynamic));
+        }
+        Ok(Val::object(entries, span))
+    }
+
+    /// An object key and its place; `None` when it is an expression whose value is unknown.
+    fn object_key(
+        &self,
+        file: &FileText,
+        key: &ObjectKey,
+        span: &Span,
+    ) -> Result<Option<(String, Span)>, Fail> {
+        let k = match key {
+            ObjectKey::Ident(ident) => {
+                return Ok(Some((
+                    ident.as_str().to_string(),
+                    file.span_of(ident.span(), span),
+                )))
             }
-            Expression::BinaryOp(op) => {
-                let lhs = self.hcl(file, &op.lhs_expr)?;
-                let rhs = self.hcl(file, &op.rhs_expr)?;
-                let out = ops::binary(*op.operator.value(), lhs, rhs, &span)?;
-                return Ok(self.named(file, e, out));
-            }
-            Expression::ForExpr(f) => {
-                let out = self.for_expr(file, f, &span)?;
-                return Ok(self.named(file, e, out));
-            }
+            ObjectKey::Expression(k) => k,
         };
-        Ok(val)
+        let key_value = self.hcl(file, k)?;
+        let key_span = self.span(file, k);
+        if key_value.is_null() {
+            return Err(Fail::new(
+                &key_span,
+                "Null value as key",
+                "Can't use a null value as a key.",
+            ));
+        }
+        if !key_value.is_known() {
+            return Ok(None);
+        }
+        match convert(key_value, &Type::String) {
+            Ok(v) => Ok(Some((v.as_str().unwrap_or_default().to_string(), key_span))),
+            Err(m) => Err(Fail::new(
+                &key_span,
+                "Incorrect key type",
+                format!("Can't use this value as a key: {m}."),
+            )),
+        }
+    }
+
+    /// `!x` and `-x`.
+    fn unary(&self, file: &FileText, op: &UnaryOp, span: &Span) -> Eval {
+        let value = self.hcl(file, &op.expr)?;
+        match op.operator.value() {
+            UnaryOperator::Not => ops::not(value, span),
+            UnaryOperator::Neg => ops::negate(value, span),
+        }
+    }
+
+    /// `a op b`: both operands evaluated, then the operator applied.
+    fn binary(&self, file: &FileText, op: &BinaryOp, span: &Span) -> Eval {
+        let lhs = self.hcl(file, &op.lhs_expr)?;
+        let rhs = self.hcl(file, &op.rhs_expr)?;
+        ops::binary(*op.operator.value(), lhs, rhs, span)
     }
 
     /// An unknown template's value keeps its known parts in the text rules see.
@@ -221,6 +231,19 @@ impl<'s, 'a> Scope<'s, 'a> {
         let mut val = Val::new(Kind::Unknown(Type::String, Some(Rc::new(info))), out.span);
         val.text_origin = origin;
         val.marked(out.sensitive)
+    }
+}
+
+/// A number literal, read from its text with cty's precision (hcl-edit's `f64` only when
+/// the text does not parse).
+fn number(file: &FileText, written: Option<f64>, span: Span) -> Val {
+    let text = file.slice(span.start.offset, span.end.offset);
+    match Number::parse(text.trim()) {
+        Some(n) => Val::number(n, span),
+        None => Val::number(
+            Number::from_f64(written.unwrap_or(0.0)).unwrap_or_else(|| Number::from_i64(0)),
+            span,
+        ),
     }
 }
 
