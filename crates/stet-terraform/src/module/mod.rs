@@ -95,11 +95,7 @@ impl Namespace for NoNames {
 /// assert_eq!(web1.attributes.get("tags").unwrap().to_json(), serde_json::json!({"Name": "web-1"}));
 /// ```
 pub fn load_module(files: &dyn FileSource, dir: &Path, options: &LoadOptions) -> Module {
-    // `.` normalises to the empty path, which names no folder to read.
-    let root = match normalize(dir) {
-        root if root.as_os_str().is_empty() => PathBuf::from("."),
-        root => root,
-    };
+    let root = root_dir(dir);
     let ctx = Ctx::new(
         &options.limits,
         files,
@@ -108,13 +104,9 @@ pub fn load_module(files: &dyn FileSource, dir: &Path, options: &LoadOptions) ->
     );
     let file_arena = Arena::new();
     let body_arena = Arena::new();
-    let mut errors = Vec::new();
-    let manifest = match remote::Manifest::read(&ctx, &root) {
-        Ok(m) => m,
-        Err(e) => {
-            errors.push(e);
-            None
-        }
+    let (manifest, manifest_error) = match remote::Manifest::read(&ctx, &root) {
+        Ok(m) => (m, None),
+        Err(e) => (None, Some(e)),
     };
     let has_manifest = manifest.is_some();
     let world = World::new(
@@ -129,51 +121,33 @@ pub fn load_module(files: &dyn FileSource, dir: &Path, options: &LoadOptions) ->
     let mut loader = Loader {
         world: &world,
         graph: Graph::new(display, Format::Terraform),
-        errors,
+        errors: manifest_error.into_iter().collect(),
         remote_calls: Vec::new(),
     };
-    let parsed_files = match world.root(&root) {
-        Ok(id) => {
-            loader.tfvars(&root);
-            let def = world.instance(id).def.clone();
-            loader.errors.extend(def.structure_errors.iter().cloned());
-            loader.settings(id);
-            loader.walk(id);
-            def.parsed_files
-        }
-        Err(e) => {
-            loader.errors.push(e);
-            0
-        }
-    };
+    let parsed_files = loader.read_root(&root);
     if !has_manifest {
-        if let Some(first) = loader.remote_calls.first() {
-            loader.errors.push(Error::RemoteModulesNotRead {
-                span: first.clone(),
-                count: loader.remote_calls.len(),
-            });
-        }
+        loader.note_remote_calls_not_read();
     }
-    let Loader {
-        mut graph, errors, ..
-    } = loader;
-    let mut all_errors = world.file_errors.take();
-    all_errors.extend(errors);
-    all_errors.extend(ctx.diagnostics.take());
-    graph.files = world.sources.take();
-    graph.edges = edges::edges(&graph.resources);
-    // Every instance of a module walks the same locals.
-    graph.settings.local_values.sort();
-    graph.settings.local_values.dedup();
+    let (graph, errors) = loader.finish();
     let outside_files = *world.outside_files.borrow();
     Module {
         graph,
         parsed_files,
         outside_files,
-        errors: all_errors,
+        errors,
     }
 }
 
+/// The folder `dir` names, normalised (`.` normalises to the empty path, which names no
+/// folder to read).
+fn root_dir(dir: &Path) -> PathBuf {
+    match normalize(dir) {
+        root if root.as_os_str().is_empty() => PathBuf::from("."),
+        root => root,
+    }
+}
+
+/// What a load gathers: the graph, and the errors met outside evaluation.
 struct Loader<'w, 'a> {
     world: &'w World<'a>,
     graph: Graph,
@@ -183,6 +157,56 @@ struct Loader<'w, 'a> {
 }
 
 impl<'w, 'a> Loader<'w, 'a> {
+    /// Reads the root module in `root`: its `.tfvars` files, settings and blocks, and the
+    /// modules it calls; how many of its own configuration files parsed.
+    fn read_root(&mut self, root: &Path) -> usize {
+        match self.world.root(root) {
+            Ok(id) => {
+                self.tfvars(root);
+                let def = self.world.instance(id).def.clone();
+                self.errors.extend(def.structure_errors.iter().cloned());
+                self.settings(id);
+                self.walk(id);
+                def.parsed_files
+            }
+            Err(e) => {
+                self.errors.push(e);
+                0
+            }
+        }
+    }
+
+    /// One warning for the registry and git module calls that were not read (no
+    /// `modules.json` says where `terraform init` put them), at the first.
+    fn note_remote_calls_not_read(&mut self) {
+        if let Some(first) = self.remote_calls.first() {
+            self.errors.push(Error::RemoteModulesNotRead {
+                span: first.clone(),
+                count: self.remote_calls.len(),
+            });
+        }
+    }
+
+    /// The finished graph — its files, edges and local values — and every error, in the
+    /// order met: reading files, loading, evaluating.
+    fn finish(self) -> (Graph, Vec<Error>) {
+        let Loader {
+            world,
+            mut graph,
+            errors,
+            ..
+        } = self;
+        let mut all_errors = world.file_errors.take();
+        all_errors.extend(errors);
+        all_errors.extend(world.ctx.diagnostics.take());
+        graph.files = world.sources.take();
+        graph.edges = edges::edges(&graph.resources);
+        // Every instance of a module walks the same locals.
+        graph.settings.local_values.sort();
+        graph.settings.local_values.dedup();
+        (graph, all_errors)
+    }
+
     fn scope<'n>(&self, names: &'n world::Names<'w, 'a>) -> Scope<'n, 'a>
     where
         'w: 'n,
