@@ -19,6 +19,8 @@ impl<'s, 'a> Scope<'s, 'a> {
         ops: &[&TraversalOperator],
     ) -> Eval {
         let span = self.span(file, whole);
+        // A value read through a variable is placed where it is read, its definition kept.
+        let mut variable = false;
         let (current, next) = match root {
             Expression::Variable(v) => {
                 let name = v.as_str();
@@ -39,7 +41,10 @@ impl<'s, 'a> Scope<'s, 'a> {
                         }
                         Some(Lookup::Fail(f)) => return Err(f),
                         None => match self.names.lookup(name, &attrs, &span) {
-                            Lookup::Found(v, used) => (v, used),
+                            Lookup::Found(v, used) => {
+                                variable = name == "var";
+                                (v, used)
+                            }
                             Lookup::Unknown => {
                                 return Ok(self.unknown_hcl(file, whole, Type::Dynamic))
                             }
@@ -51,6 +56,7 @@ impl<'s, 'a> Scope<'s, 'a> {
             other => (self.hcl(file, other)?, 0),
         };
         let out = self.apply_ops(file, current, ops.get(next..).unwrap_or(&[]), &span)?;
+        let out = if variable { out.read_at(&span) } else { out };
         Ok(self.named(file, whole, out))
     }
 
