@@ -262,11 +262,14 @@ impl Differ<'_> {
             .into_iter()
             .map(|(scope, d)| {
                 let fact = self.kb.classify(&subject, scope, &d);
+                // Where the changed value is written: for a value read through a
+                // variable, its definition (the default or argument that changed), not
+                // the reference.
                 let span = d
                     .after
                     .as_ref()
                     .or(d.before.as_ref())
-                    .map(|v| v.span.clone())
+                    .map(|v| v.written_at().clone())
                     .unwrap_or_else(|| new.span.clone());
                 AttributeChange {
                     path: display_path(&d.path),

@@ -18,6 +18,11 @@ pub struct Value {
     /// heredoc's lines, the value a `jsonencode` call encodes), so that a value decoded
     /// from the text can point at its parts ([`Value::place_decoded`]).
     pub text_origin: Option<Box<TextOrigin>>,
+    /// For a value read through a reference to where it was defined (a Terraform `var.x`):
+    /// the place it was written — the variable's default, a `.tfvars` entry, a module
+    /// call's argument — while `span` is where the reference is. `None` for a value written
+    /// where it is.
+    pub defined_at: Option<Box<Span>>,
 }
 
 /// The shapes a [`Value`] can take.
@@ -245,7 +250,14 @@ impl Value {
             kind,
             span,
             text_origin: None,
+            defined_at: None,
         }
+    }
+
+    /// Where the value was written: its definition when it was read through a variable
+    /// ([`Value::defined_at`]), else where it is.
+    pub fn written_at(&self) -> &Span {
+        self.defined_at.as_deref().unwrap_or(&self.span)
     }
 
     /// A string value.

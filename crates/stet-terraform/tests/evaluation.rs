@@ -259,3 +259,103 @@ resource "aws_iam_policy" "p" {
         })
     );
 }
+
+/// `(line, column)` of where a span starts.
+fn at(span: &stet_graph::Span) -> (u32, u32) {
+    (span.start.line, span.start.column)
+}
+
+/// A value read through a variable is placed where the variable is used, the place it was
+/// written (a default, a `.tfvars` entry, a module call's argument) kept as its definition
+/// (issue #17, item 9).
+#[test]
+fn variable_read_in_a_resource() {
+    let mut memory = MemoryFiles::default();
+    memory.insert(
+        "repo/m/main.tf",
+        concat!(
+            "variable \"name\" {\n",          // 1
+            "  default = \"web\"\n",          // 2
+            "}\n",                            // 3
+            "variable \"tags\" {\n",          // 4
+            "  default = { team = \"a\" }\n", // 5
+            "}\n",                            // 6
+            "variable \"size\" {}\n",         // 7
+            "resource \"t\" \"r\" {\n",       // 8
+            "  name  = var.name\n",           // 9
+            "  label = \"${var.name}\"\n",    // 10
+            "  team  = var.tags[\"team\"]\n", // 11
+            "  tags  = var.tags\n",           // 12
+            "  upper = upper(var.name)\n",    // 13
+            "  size  = var.size\n",           // 14
+            "}\n",
+        )
+        .as_bytes()
+        .to_vec(),
+    );
+    memory.insert("repo/m/terraform.tfvars", b"size = 3\n".to_vec());
+    let m = load_module(&memory, "repo/m".as_ref(), &LoadOptions::default());
+    let r = m.graph.resource("t.r").expect("t.r");
+    let place = |name: &str| {
+        let value = r.attributes.get(name).expect(name);
+        (at(&value.span), value.defined_at.as_deref().map(at))
+    };
+    // Where it is used, and where the default is.
+    assert_eq!(place("name"), ((9, 11), Some((2, 13))));
+    assert_eq!(place("label"), ((10, 14), Some((2, 13))));
+    // An element reached through the variable: its own place in the default.
+    assert_eq!(place("team"), ((11, 11), Some((5, 22))));
+    // A map keeps its entries where they are written.
+    assert_eq!(place("tags"), ((12, 11), Some((5, 13))));
+    let tags = r.attributes.get("tags").and_then(|t| t.get("team"));
+    assert_eq!(tags.map(|t| at(&t.span)), Some((5, 22)));
+    // A value a function computed is the call's.
+    assert_eq!(place("upper"), ((13, 11), None));
+    // A `.tfvars` entry.
+    let size = r.attributes.get("size").expect("size");
+    assert_eq!(at(&size.span), (14, 11));
+    assert_eq!(
+        size.defined_at.as_deref().map(|s| (&*s.file, at(s))),
+        Some(("repo/m/terraform.tfvars", (1, 8)))
+    );
+}
+
+/// A module's variable given a caller's variable: placed where the module uses it, defined
+/// where the caller's value is written (issue #17, item 9).
+#[test]
+fn variable_passed_to_a_module() {
+    let mut memory = MemoryFiles::default();
+    memory.insert(
+        "repo/m/main.tf",
+        concat!(
+            "variable \"name\" {\n",  // 1
+            "  default = \"web\"\n",  // 2
+            "}\n",                    // 3
+            "module \"app\" {\n",     // 4
+            "  source = \"./app\"\n", // 5
+            "  name   = var.name\n",  // 6
+            "}\n",                    // 7
+        )
+        .as_bytes()
+        .to_vec(),
+    );
+    memory.insert(
+        "repo/m/app/main.tf",
+        b"variable \"name\" {}\nresource \"t\" \"r\" {\n  name = var.name\n}\n".to_vec(),
+    );
+    let m = load_module(&memory, "repo/m".as_ref(), &LoadOptions::default());
+    let r = m.graph.resource("module.app.t.r").expect("module.app.t.r");
+    let name = r.attributes.get("name").expect("name");
+    assert_eq!(
+        (&*name.span.file, at(&name.span)),
+        ("repo/m/app/main.tf", (3, 10))
+    );
+    assert_eq!(
+        name.defined_at.as_deref().map(|s| (&*s.file, at(s))),
+        Some(("repo/m/main.tf", (2, 13)))
+    );
+    assert_eq!(
+        name.written_at(),
+        name.defined_at.as_deref().expect("a definition")
+    );
+}

@@ -443,7 +443,8 @@ fn knock_on_changes(
                 fact.reason
             ),
             docs: fact.docs,
-            span: value.span.clone(),
+            // Where the reference is written (a module's caller, for a variable).
+            span: value.written_at().clone(),
             caused_by: Some(cause),
         });
     }

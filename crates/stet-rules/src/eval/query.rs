@@ -1,12 +1,12 @@
-//! Running a query over a value, resolving variables and calling functions, as cfn-guard
-//! 3.2.1 does: a query's parts applied left to right, each turning every value reached into
-//! zero or more values or an unresolved result (a missing key, an index out of range, a
-//! `*` on an empty list); a missing key tried again in other spellings (camelCase,
-//! PascalCase, snake_case, …) with the spelling that matched kept for the rest of the query;
-//! filters evaluated as gates on each value; `[ name | … ]` and `[name]` capturing the keys
-//! they pass into `%name`.
+//! Running a query over a value, as cfn-guard 3.2.1 does: a query's parts applied left to
+//! right, each turning every value reached into zero or more values or an unresolved result
+//! (a missing key, an index out of range, a `*` on an empty list); a missing key tried
+//! again in other spellings (camelCase, PascalCase, snake_case, …) with the spelling that
+//! matched kept for the rest of the query; filters evaluated as gates on each value;
+//! `[ name | … ]` and `[name]` capturing the keys they pass into `%name`. Where a variable
+//! gets its values is `variables`'.
 
-use super::{Evaluator, Fault, Lets, Role, Scope, R};
+use super::{Evaluator, Fault, Role, Scope, R};
 use crate::ast::*;
 use crate::case::Converter;
 use crate::value::*;
@@ -38,121 +38,6 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    /// The values of `%name` in `scope`.
-    pub(super) fn variable(&self, name: &str, scope: &Scope<'a, '_>) -> R<Vec<QueryResult<'a>>> {
-        match scope {
-            Scope::Root => self.root_variable(name),
-            Scope::Block {
-                root,
-                lets,
-                resolved,
-                parent,
-            } => {
-                if let Some((key, lit)) = lets.literals.get_key_value(name) {
-                    let _ = key;
-                    return Ok(vec![QueryResult::Literal(Node::Lit(lit))]);
-                }
-                if let Some(values) = resolved.borrow().get(name) {
-                    return Ok(values.clone());
-                }
-                if let Some((key, f)) = lets.functions.get_key_value(name) {
-                    let values = self.guarded(key, || self.function(f, scope))?;
-                    resolved.borrow_mut().insert(key, values.clone());
-                    return Ok(values);
-                }
-                if let Some((key, q)) = lets.queries.get_key_value(name) {
-                    let values = self.guarded(key, || {
-                        self.retrieve(0, &q.parts, root.clone(), scope, None)
-                    })?;
-                    let values = keep_resolved(values, q.match_all);
-                    resolved.borrow_mut().insert(key, values.clone());
-                    return Ok(values);
-                }
-                self.variable(name, parent)
-            }
-            Scope::Value { parent, .. } => self.variable(name, parent),
-            Scope::Params { values, parent } => match values.get(name) {
-                Some(v) => Ok(v.clone()),
-                None => self.variable(name, parent),
-            },
-        }
-    }
-
-    fn root_variable(&self, name: &str) -> R<Vec<QueryResult<'a>>> {
-        let Lets {
-            literals,
-            queries,
-            functions,
-        } = &self.root_lets;
-        if let Some(lit) = literals.get(name) {
-            return Ok(vec![QueryResult::Literal(Node::Lit(lit))]);
-        }
-        if let Some(values) = self.root_resolved.borrow().get(name) {
-            return Ok(values.clone());
-        }
-        if let Some((key, f)) = functions.get_key_value(name) {
-            let values = self.guarded(key, || self.function(f, &Scope::Root))?;
-            self.root_resolved.borrow_mut().insert(key, values.clone());
-            return Ok(values);
-        }
-        if let Some((key, q)) = queries.get_key_value(name) {
-            let values = self.guarded(key, || {
-                self.retrieve(0, &q.parts, Node::Doc(self.document), &Scope::Root, None)
-            })?;
-            let values = keep_resolved(values, q.match_all);
-            self.root_resolved.borrow_mut().insert(key, values.clone());
-            return Ok(values);
-        }
-        Err(Fault::Error(
-            format!("variable `%{name}` is not defined"),
-            None,
-        ))
-    }
-
-    /// Evaluates a variable's definition, refusing one that refers to itself.
-    fn guarded(
-        &self,
-        name: &'a str,
-        evaluate: impl FnOnce() -> R<Vec<QueryResult<'a>>>,
-    ) -> R<Vec<QueryResult<'a>>> {
-        if self.resolving.borrow().contains(&name) {
-            return Err(Fault::Error(
-                format!("variable `%{name}` is defined in terms of itself"),
-                None,
-            ));
-        }
-        self.resolving.borrow_mut().push(name);
-        let result = evaluate();
-        self.resolving.borrow_mut().retain(|n| *n != name);
-        result
-    }
-
-    /// Adds `key` to the captured keys of `%name` (they collect at the document's scope).
-    fn capture(&self, name: &'a str, key: Node<'a>) {
-        self.root_resolved
-            .borrow_mut()
-            .entry(name)
-            .or_default()
-            .push(QueryResult::Resolved(key));
-    }
-
-    /// Calls a function on its arguments' values.
-    pub(super) fn function(
-        &self,
-        f: &'a FunctionCall,
-        scope: &Scope<'a, '_>,
-    ) -> R<Vec<QueryResult<'a>>> {
-        let mut args = Vec::with_capacity(f.args.len());
-        for arg in &f.args {
-            args.push(match arg {
-                LetValue::Literal(l) => vec![QueryResult::Literal(Node::Lit(l))],
-                LetValue::Query(q) => self.query(&q.parts, scope)?,
-                LetValue::Function(inner) => self.function(inner, scope)?,
-            });
-        }
-        crate::functions::call(&f.name, &args, &f.span)
-    }
-
     /// Applies `parts[index..]` to `current` (cfn-guard's `query_retrieval_with_converter`).
     pub(super) fn retrieve(
         &self,
@@ -171,120 +56,21 @@ impl<'a> Evaluator<'a> {
                 return self.starting_at_variable(name, parts, scope, converter);
             }
         }
-        let unresolved = |reason: String| {
-            Ok(vec![QueryResult::Unresolved(Unresolved {
-                traversed_to: current.clone(),
-                reason,
-            })])
+        let at = Step {
+            index,
+            parts,
+            scope,
+            converter,
         };
         match part {
-            QueryPart::This => self.retrieve(index + 1, parts, current.clone(), scope, converter),
-            QueryPart::Key(key) => {
-                if let Ok(i) = key.parse::<i64>() {
-                    return match current.elements() {
-                        Some(items) => {
-                            match index_offset(i, items.len()).and_then(|o| items.get(o)) {
-                                Some(item) => {
-                                    self.retrieve(index + 1, parts, item.clone(), scope, converter)
-                                }
-                                None => unresolved(format!("index {i} is out of range")),
-                            }
-                        }
-                        None => unresolved(format!(
-                            "index {i} on a {} that is not a list",
-                            current.type_name()
-                        )),
-                    };
-                }
-                if !current.is_map() {
-                    return unresolved(format!(
-                        "key `{key}` on a {} that is not a map",
-                        current.type_name()
-                    ));
-                }
-                if let Some(name) = part.variable() {
-                    return self.keys_from_variable(index, name, parts, current, scope, converter);
-                }
-                if let Some(child) = current.get(key) {
-                    return self.retrieve(index + 1, parts, child, scope, converter);
-                }
-                match converter {
-                    Some(convert) => {
-                        if let Some(child) = current.get(&convert(key)) {
-                            return self.retrieve(index + 1, parts, child, scope, Some(convert));
-                        }
-                    }
-                    None => {
-                        for convert in crate::case::CONVERTERS {
-                            if let Some(child) = current.get(&convert(key)) {
-                                return self.retrieve(
-                                    index + 1,
-                                    parts,
-                                    child,
-                                    scope,
-                                    Some(*convert),
-                                );
-                            }
-                        }
-                    }
-                }
-                unresolved(format!("no key `{key}`"))
-            }
-            QueryPart::Index(i) => match current.elements() {
-                Some(items) => match index_offset(*i, items.len()).and_then(|o| items.get(o)) {
-                    Some(item) => self.retrieve(index + 1, parts, item.clone(), scope, converter),
-                    None => unresolved(format!("index {i} is out of range")),
-                },
-                None => unresolved(format!(
-                    "index {i} on a {} that is not a list",
-                    current.type_name()
-                )),
+            QueryPart::This => self.retrieve(index + 1, parts, current, scope, converter),
+            QueryPart::Key(key) => match key.parse::<i64>() {
+                Ok(i) => self.element(&at, i, current),
+                Err(_) => self.key(&at, part, key, current),
             },
-            QueryPart::AllIndices(name) => {
-                if let Some(items) = current.elements() {
-                    return self.each(index, parts, &current, items, scope, converter);
-                }
-                match (current.entries(), name) {
-                    (Some(_), None) => {
-                        self.retrieve(index + 1, parts, current.clone(), scope, converter)
-                    }
-                    (Some(entries), Some(name)) => self.each_entry(
-                        index,
-                        parts,
-                        &current,
-                        entries,
-                        scope,
-                        converter,
-                        |e, key, _| {
-                            e.capture(name, key);
-                            Ok(true)
-                        },
-                    ),
-                    (None, _) => self.retrieve(index + 1, parts, current.clone(), scope, converter),
-                }
-            }
-            QueryPart::AllValues(name) => {
-                if let Some(items) = current.elements() {
-                    return self.each(index, parts, &current, items, scope, converter);
-                }
-                match current.entries() {
-                    Some(entries) => self.each_entry(
-                        index,
-                        parts,
-                        &current,
-                        entries,
-                        scope,
-                        converter,
-                        |e, key, _| {
-                            if let Some(name) = name {
-                                e.capture(name, key);
-                            }
-                            Ok(true)
-                        },
-                    ),
-                    None => self.retrieve(index + 1, parts, current.clone(), scope, converter),
-                }
-            }
+            QueryPart::Index(i) => self.element(&at, *i, current),
+            QueryPart::AllIndices(name) => self.all_indices(&at, name.as_deref(), current),
+            QueryPart::AllValues(name) => self.all_values(&at, name.as_deref(), current),
             QueryPart::Filter(name, conjunctions) => self.filter(
                 index,
                 parts,
@@ -294,34 +80,159 @@ impl<'a> Evaluator<'a> {
                 scope,
                 converter,
             ),
-            QueryPart::KeyFilter(_, filter) => {
-                let Some(entries) = current.entries() else {
-                    return unresolved(format!(
-                        "`keys` filter on a {} that is not a map",
-                        current.type_name()
-                    ));
-                };
-                let rhs = match filter.value.as_ref() {
-                    LetValue::Query(q) => {
-                        self.retrieve(0, &q.parts, current.clone(), scope, converter)?
-                    }
-                    LetValue::Literal(l) => vec![QueryResult::Literal(Node::Lit(l))],
-                    LetValue::Function(f) => self.function(f, scope)?,
-                };
-                let op = match filter.op {
-                    KeyOp::Eq if rhs.len() > 1 => KeyOp::In,
-                    KeyOp::NotEq if rhs.len() > 1 => KeyOp::NotIn,
-                    op => op,
-                };
-                let mut out = Vec::new();
-                for (key, value) in entries {
-                    if key_passes(&key, &rhs, op) {
-                        out.extend(self.retrieve(index + 1, parts, value, scope, converter)?);
-                    }
-                }
-                Ok(out)
+            QueryPart::KeyFilter(_, filter) => self.key_filter(&at, filter, current),
+        }
+    }
+
+    /// Element `i` of a list (a negative index counts from the end), then the rest of the
+    /// query from it.
+    fn element(&self, at: &Step<'a, '_, '_>, i: i64, current: Node<'a>) -> R<Vec<QueryResult<'a>>> {
+        match current.elements() {
+            Some(items) => match index_offset(i, items.len()).and_then(|o| items.get(o)) {
+                Some(item) => at.next(self, item.clone()),
+                None => unresolved(current, format!("index {i} is out of range")),
+            },
+            None => {
+                let reason = format!("index {i} on a {} that is not a list", current.type_name());
+                unresolved(current, reason)
             }
         }
+    }
+
+    /// Key `key` of a map (`part`, a `%name` naming keys, or in another spelling), then the
+    /// rest of the query from its value.
+    fn key(
+        &self,
+        at: &Step<'a, '_, '_>,
+        part: &QueryPart,
+        key: &str,
+        current: Node<'a>,
+    ) -> R<Vec<QueryResult<'a>>> {
+        if !current.is_map() {
+            let reason = format!("key `{key}` on a {} that is not a map", current.type_name());
+            return unresolved(current, reason);
+        }
+        if let Some(name) = part.variable() {
+            return self.keys_from_variable(
+                at.index,
+                name,
+                at.parts,
+                current,
+                at.scope,
+                at.converter,
+            );
+        }
+        if let Some(child) = current.get(key) {
+            return at.next(self, child);
+        }
+        match at.converter {
+            Some(convert) => {
+                if let Some(child) = current.get(&convert(key)) {
+                    return at.converted(convert).next(self, child);
+                }
+            }
+            None => {
+                for convert in crate::case::CONVERTERS {
+                    if let Some(child) = current.get(&convert(key)) {
+                        return at.converted(*convert).next(self, child);
+                    }
+                }
+            }
+        }
+        unresolved(current, format!("no key `{key}`"))
+    }
+
+    /// `[*]` (or `[*name]`, capturing a map's keys): each element of a list; a map or any
+    /// other value passes as it is.
+    fn all_indices(
+        &self,
+        at: &Step<'a, '_, '_>,
+        name: Option<&'a str>,
+        current: Node<'a>,
+    ) -> R<Vec<QueryResult<'a>>> {
+        if let Some(items) = current.elements() {
+            return self.each(at.index, at.parts, &current, items, at.scope, at.converter);
+        }
+        match (current.entries(), name) {
+            (Some(entries), Some(name)) => self.each_entry(
+                at.index,
+                at.parts,
+                &current,
+                entries,
+                at.scope,
+                at.converter,
+                |e, key, _| {
+                    e.capture(name, key);
+                    Ok(true)
+                },
+            ),
+            _ => at.next(self, current),
+        }
+    }
+
+    /// `.*` (or `[ name ]`, capturing the keys): each element of a list or each value of a
+    /// map; any other value passes as it is.
+    fn all_values(
+        &self,
+        at: &Step<'a, '_, '_>,
+        name: Option<&'a str>,
+        current: Node<'a>,
+    ) -> R<Vec<QueryResult<'a>>> {
+        if let Some(items) = current.elements() {
+            return self.each(at.index, at.parts, &current, items, at.scope, at.converter);
+        }
+        match current.entries() {
+            Some(entries) => self.each_entry(
+                at.index,
+                at.parts,
+                &current,
+                entries,
+                at.scope,
+                at.converter,
+                |e, key, _| {
+                    if let Some(name) = name {
+                        e.capture(name, key);
+                    }
+                    Ok(true)
+                },
+            ),
+            None => at.next(self, current),
+        }
+    }
+
+    /// `[ keys op value ]`: the values of a map's entries whose keys pass.
+    fn key_filter(
+        &self,
+        at: &Step<'a, '_, '_>,
+        filter: &'a KeyFilter,
+        current: Node<'a>,
+    ) -> R<Vec<QueryResult<'a>>> {
+        let Some(entries) = current.entries() else {
+            let reason = format!(
+                "`keys` filter on a {} that is not a map",
+                current.type_name()
+            );
+            return unresolved(current, reason);
+        };
+        let rhs = match filter.value.as_ref() {
+            LetValue::Query(q) => {
+                self.retrieve(0, &q.parts, current.clone(), at.scope, at.converter)?
+            }
+            LetValue::Literal(l) => vec![QueryResult::Literal(Node::Lit(l))],
+            LetValue::Function(f) => self.function(f, at.scope)?,
+        };
+        let op = match filter.op {
+            KeyOp::Eq if rhs.len() > 1 => KeyOp::In,
+            KeyOp::NotEq if rhs.len() > 1 => KeyOp::NotIn,
+            op => op,
+        };
+        let mut out = Vec::new();
+        for (key, value) in entries {
+            if key_passes(&key, &rhs, op) {
+                out.extend(at.next(self, value)?);
+            }
+        }
+        Ok(out)
     }
 
     /// A query that starts with `%name`: the rest of it from each of the variable's values.
@@ -571,16 +482,42 @@ impl<'a> Evaluator<'a> {
     }
 }
 
-/// Keeps only the resolved values of a `some` query.
-fn keep_resolved(values: Vec<QueryResult<'_>>, match_all: bool) -> Vec<QueryResult<'_>> {
-    if match_all {
-        values
-    } else {
-        values
-            .into_iter()
-            .filter(|v| matches!(v, QueryResult::Resolved(_)))
-            .collect()
+/// Where a query is: the part being applied, in the scope and with the key spelling it
+/// runs in.
+struct Step<'a, 'p, 's> {
+    index: usize,
+    parts: &'a [QueryPart],
+    scope: &'s Scope<'a, 'p>,
+    converter: Option<Converter>,
+}
+
+impl<'a> Step<'a, '_, '_> {
+    /// The rest of the query (after this part) from `value`.
+    fn next(&self, e: &Evaluator<'a>, value: Node<'a>) -> R<Vec<QueryResult<'a>>> {
+        e.retrieve(
+            self.index + 1,
+            self.parts,
+            value,
+            self.scope,
+            self.converter,
+        )
     }
+
+    /// The same step with keys spelled by `convert` from here on.
+    fn converted(&self, convert: Converter) -> Self {
+        Step {
+            converter: Some(convert),
+            ..*self
+        }
+    }
+}
+
+/// An unresolved result: the query stopped at `current` for `reason`.
+fn unresolved(current: Node<'_>, reason: String) -> R<Vec<QueryResult<'_>>> {
+    Ok(vec![QueryResult::Unresolved(Unresolved {
+        traversed_to: current,
+        reason,
+    })])
 }
 
 fn not_a_key(name: &str, value: &Node<'_>) -> Fault {

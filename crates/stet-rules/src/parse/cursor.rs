@@ -138,7 +138,7 @@ impl<'t> Cursor<'t> {
         let message = match arity {
             None => format!(
                 "unknown function `{name}` (known: {})",
-                crate::functions::NAMES.join(", ")
+                crate::functions::names().join(", ")
             ),
             Some((takes, passed)) => format!(
                 "`{name}` takes {takes} argument{}, this call passes {passed}",

@@ -29,6 +29,9 @@ pub(crate) struct Val {
     /// For a string: where its text came from, when more is known than its span (a
     /// heredoc's lines, the value `jsonencode` encoded).
     pub text_origin: Option<Rc<TextOrigin>>,
+    /// For a value read through a variable, where it was written (see
+    /// [`Value::defined_at`]); `span` is then where the variable is used.
+    pub defined_at: Option<Rc<Span>>,
 }
 
 /// An attribute of an object or an element of a map, with the span of its key.
@@ -67,6 +70,7 @@ impl Val {
             span,
             sensitive: false,
             text_origin: None,
+            defined_at: None,
         }
     }
 
@@ -166,6 +170,17 @@ impl Val {
         ) {
             self.text_origin = Some(Rc::new(TextOrigin::Encoding(source.clone().into_graph())));
         }
+        self
+    }
+
+    /// This value as read through a variable used at `span`: placed there, with the place it
+    /// was written as its definition (kept when it already has one: a module's variable
+    /// given a caller's variable is defined where the caller's value was written).
+    pub fn read_at(mut self, span: &Span) -> Val {
+        if self.defined_at.is_none() {
+            self.defined_at = Some(Rc::new(self.span.clone()));
+        }
+        self.span = span.clone();
         self
     }
 
@@ -387,6 +402,7 @@ impl Val {
     pub fn into_graph(self) -> Value {
         let span = self.span;
         let text_origin = self.text_origin.map(|o| Box::new(Rc::unwrap_or_clone(o)));
+        let defined_at = self.defined_at.map(|s| Box::new(Rc::unwrap_or_clone(s)));
         let kind = match self.kind {
             Kind::Unknown(_, expr) => match expr {
                 Some(expr) => ValueKind::Expr(Box::new(Rc::unwrap_or_clone(expr))),
@@ -414,6 +430,7 @@ impl Val {
         };
         Value {
             text_origin,
+            defined_at,
             ..Value::new(kind, span)
         }
     }
@@ -446,6 +463,7 @@ impl Val {
         };
         Val {
             text_origin: value.text_origin.as_deref().cloned().map(Rc::new),
+            defined_at: value.defined_at.as_deref().cloned().map(Rc::new),
             ..Val::new(kind, value.span.clone())
         }
     }

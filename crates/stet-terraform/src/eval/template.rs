@@ -9,7 +9,8 @@ use super::text_pieces::Pieces;
 use super::{iteration, Eval, Fail, Scope};
 use crate::cty::{convert, Kind, Type, Val};
 use crate::source::FileText;
-use hcl_edit::template::{Directive, Element, Template};
+use hcl_edit::expr::Expression;
+use hcl_edit::template::{Directive, Element, ForDirective, IfDirective, Template};
 use hcl_edit::Span as _;
 use std::rc::Rc;
 use stet_graph::{Span, TextOrigin};
@@ -91,201 +92,268 @@ impl Scope<'_, '_> {
         sensitive: &mut bool,
         pieces: &mut Pieces,
     ) -> Result<Rendered, Fail> {
-        let mut out = String::new();
-        let mut known = true;
-        let mut strip_next = strip_first;
+        let mut text = Text {
+            out: String::new(),
+            known: true,
+            strip_next: strip_first,
+        };
         for element in t.iter() {
-            match element {
+            let step = match element {
                 Element::Literal(literal) => {
-                    let text: &str = literal.value();
-                    let text = if strip_next { text.trim_start() } else { text };
-                    strip_next = false;
-                    pieces.literal(file, out.len(), text, literal.span(), span);
-                    out.push_str(text);
+                    let s: &str = literal.value();
+                    let s = if text.strip_next { s.trim_start() } else { s };
+                    text.strip_next = false;
+                    pieces.literal(file, text.out.len(), s, literal.span(), span);
+                    text.out.push_str(s);
+                    Step::Checked
                 }
                 Element::Interpolation(interpolation) => {
-                    if interpolation.strip.strip_start() {
-                        out.truncate(out.trim_end().len());
-                        pieces.cut(out.len());
-                    }
-                    pieces.other(out.len(), file.span_of(element.span(), span));
-                    strip_next = interpolation.strip.strip_end();
-                    let value = self.hcl(file, &interpolation.expr)?;
-                    *sensitive |= value.sensitive;
-                    let vspan = self.span(file, &interpolation.expr);
-                    if value.is_null() {
-                        return Err(Fail::new(
-                            &vspan,
-                            "Invalid template interpolation value",
-                            "The expression result is null. Cannot include a null value in a string template.",
-                        ));
-                    }
-                    if !value.is_known() {
-                        known = false;
-                        let source = self.span(file, &interpolation.expr);
-                        out.push_str("${");
-                        out.push_str(file.slice(source.start.offset, source.end.offset));
-                        out.push('}');
-                        continue;
-                    }
-                    match convert(value, &Type::String) {
-                        Ok(Val {
-                            kind: Kind::String(s),
-                            ..
-                        }) => out.push_str(&s),
-                        Ok(_) => known = false,
-                        Err(m) => {
-                            return Err(Fail::new(
-                                &vspan,
-                                "Invalid template interpolation value",
-                                format!(
-                                    "Cannot include the given value in a string template: {m}."
-                                ),
-                            ))
-                        }
-                    }
+                    text.strip_end(interpolation.strip.strip_start(), pieces);
+                    pieces.other(text.out.len(), file.span_of(element.span(), span));
+                    text.strip_next = interpolation.strip.strip_end();
+                    self.interpolation(file, &interpolation.expr, sensitive, &mut text)?
                 }
                 Element::Directive(directive) => match directive.as_ref() {
                     Directive::If(d) => {
-                        if d.if_expr.strip.strip_start() {
-                            out.truncate(out.trim_end().len());
-                            pieces.cut(out.len());
-                        }
-                        pieces.other(out.len(), file.span_of(element.span(), span));
-                        let cond = self.hcl(file, &d.if_expr.cond_expr)?;
-                        *sensitive |= cond.sensitive;
-                        let cond_span = self.span(file, &d.if_expr.cond_expr);
-                        if cond.is_null() {
-                            return Err(Fail::new(
-                                &cond_span,
-                                "Invalid template if directive",
-                                "The condition value is null. Conditions must either be true or false.",
-                            ));
-                        }
-                        if !cond.is_known() {
-                            known = false;
-                            out.push_str("%{if ...}");
-                            strip_next = d.endif_expr.strip.strip_end();
-                            continue;
-                        }
-                        let cond = convert(cond, &Type::Bool).map_err(|m| {
-                            Fail::new(
-                                &cond_span,
-                                "Invalid template if directive",
-                                format!("The condition value is invalid: {m}."),
-                            )
-                        })?;
-                        let (branch, strip_start, strip_end) = if cond.as_bool() == Some(true) {
-                            (
-                                Some(&d.if_expr.template),
-                                d.if_expr.strip.strip_end(),
-                                d.else_expr
-                                    .as_ref()
-                                    .map_or(d.endif_expr.strip.strip_start(), |e| {
-                                        e.strip.strip_start()
-                                    }),
-                            )
-                        } else {
-                            (
-                                d.else_expr.as_ref().map(|e| &e.template),
-                                d.else_expr.as_ref().is_some_and(|e| e.strip.strip_end()),
-                                d.endif_expr.strip.strip_start(),
-                            )
-                        };
-                        if let Some(branch) = branch {
-                            let (mut text, ok) = match self.render(
-                                file,
-                                branch,
-                                span,
-                                strip_start,
-                                sensitive,
-                                &mut Pieces::new(false),
-                            )? {
-                                Rendered::Text(s) => (s, true),
-                                Rendered::Unknown(s) => (s, false),
-                            };
-                            known &= ok;
-                            if strip_end {
-                                text.truncate(text.trim_end().len());
-                            }
-                            out.push_str(&text);
-                        }
-                        strip_next = d.endif_expr.strip.strip_end();
+                        text.strip_end(d.if_expr.strip.strip_start(), pieces);
+                        pieces.other(text.out.len(), file.span_of(element.span(), span));
+                        self.if_directive(file, d, span, sensitive, &mut text)?
                     }
                     Directive::For(d) => {
-                        if d.for_expr.strip.strip_start() {
-                            out.truncate(out.trim_end().len());
-                            pieces.cut(out.len());
-                        }
-                        pieces.other(out.len(), file.span_of(element.span(), span));
-                        let coll = self.hcl(file, &d.for_expr.collection_expr)?;
-                        *sensitive |= coll.sensitive;
-                        let coll_span = self.span(file, &d.for_expr.collection_expr);
-                        if coll.is_null() {
-                            return Err(Fail::new(
-                                &coll_span,
-                                "Invalid template for directive",
-                                "Cannot iterate over a null value.",
-                            ));
-                        }
-                        if !coll.is_known() || coll.ty() == Type::Dynamic {
-                            known = false;
-                            out.push_str("%{for ...}");
-                            strip_next = d.endfor_expr.strip.strip_end();
-                            continue;
-                        }
-                        let Some(items) = iteration(&coll) else {
-                            return Err(Fail::new(
-                                &coll_span,
-                                "Invalid template for directive",
-                                format!(
-                                    "Cannot iterate over a value of type {}.",
-                                    coll.ty().friendly_name()
-                                ),
-                            ));
-                        };
-                        for (key, value) in items {
-                            if !self.ctx.step(span) {
-                                known = false;
-                                break;
-                            }
-                            let mut scope = self.clone();
-                            if let Some(k) = &d.for_expr.key_var {
-                                scope = scope.with(k.as_str(), key);
-                            }
-                            scope = scope.with(d.for_expr.value_var.as_str(), value);
-                            let (mut text, ok) = match scope.render(
-                                file,
-                                &d.for_expr.template,
-                                span,
-                                d.for_expr.strip.strip_end(),
-                                sensitive,
-                                &mut Pieces::new(false),
-                            )? {
-                                Rendered::Text(s) => (s, true),
-                                Rendered::Unknown(s) => (s, false),
-                            };
-                            known &= ok;
-                            if d.endfor_expr.strip.strip_start() {
-                                text.truncate(text.trim_end().len());
-                            }
-                            out.push_str(&text);
-                            if self.ctx.too_long(&out, span) {
-                                return Ok(Rendered::Unknown(out));
-                            }
-                        }
-                        strip_next = d.endfor_expr.strip.strip_end();
+                        text.strip_end(d.for_expr.strip.strip_start(), pieces);
+                        pieces.other(text.out.len(), file.span_of(element.span(), span));
+                        self.for_directive(file, d, span, sensitive, &mut text)?
                     }
                 },
-            }
-            if self.ctx.too_long(&out, span) {
-                return Ok(Rendered::Unknown(out));
+            };
+            match step {
+                // A part left unknown is not measured (as before it was written back).
+                Step::Unchecked => {}
+                Step::TooLong => return Ok(Rendered::Unknown(text.out)),
+                Step::Checked => {
+                    if self.ctx.too_long(&text.out, span) {
+                        return Ok(Rendered::Unknown(text.out));
+                    }
+                }
             }
         }
-        Ok(if known {
-            Rendered::Text(out)
+        Ok(if text.known {
+            Rendered::Text(text.out)
         } else {
-            Rendered::Unknown(out)
+            Rendered::Unknown(text.out)
         })
     }
+
+    /// `${expr}`: its value converted to a string (written back as `${...}` when unknown).
+    fn interpolation(
+        &self,
+        file: &FileText,
+        expr: &Expression,
+        sensitive: &mut bool,
+        text: &mut Text,
+    ) -> Result<Step, Fail> {
+        let value = self.hcl(file, expr)?;
+        *sensitive |= value.sensitive;
+        let vspan = self.span(file, expr);
+        if value.is_null() {
+            return Err(Fail::new(
+                &vspan,
+                "Invalid template interpolation value",
+                "The expression result is null. Cannot include a null value in a string template.",
+            ));
+        }
+        if !value.is_known() {
+            text.unknown(&format!(
+                "${{{}}}",
+                file.slice(vspan.start.offset, vspan.end.offset)
+            ));
+            return Ok(Step::Unchecked);
+        }
+        match convert(value, &Type::String) {
+            Ok(Val {
+                kind: Kind::String(s),
+                ..
+            }) => text.out.push_str(&s),
+            Ok(_) => text.known = false,
+            Err(m) => {
+                return Err(Fail::new(
+                    &vspan,
+                    "Invalid template interpolation value",
+                    format!("Cannot include the given value in a string template: {m}."),
+                ))
+            }
+        }
+        Ok(Step::Checked)
+    }
+
+    /// `%{if cond}…%{else}…%{endif}`: the branch the condition takes, rendered.
+    fn if_directive(
+        &self,
+        file: &FileText,
+        d: &IfDirective,
+        span: &Span,
+        sensitive: &mut bool,
+        text: &mut Text,
+    ) -> Result<Step, Fail> {
+        let cond = self.hcl(file, &d.if_expr.cond_expr)?;
+        *sensitive |= cond.sensitive;
+        let cond_span = self.span(file, &d.if_expr.cond_expr);
+        if cond.is_null() {
+            return Err(Fail::new(
+                &cond_span,
+                "Invalid template if directive",
+                "The condition value is null. Conditions must either be true or false.",
+            ));
+        }
+        if !cond.is_known() {
+            text.unknown("%{if ...}");
+            text.strip_next = d.endif_expr.strip.strip_end();
+            return Ok(Step::Unchecked);
+        }
+        let cond = convert(cond, &Type::Bool).map_err(|m| {
+            Fail::new(
+                &cond_span,
+                "Invalid template if directive",
+                format!("The condition value is invalid: {m}."),
+            )
+        })?;
+        let (branch, strip_start, strip_end) = if cond.as_bool() == Some(true) {
+            (
+                Some(&d.if_expr.template),
+                d.if_expr.strip.strip_end(),
+                d.else_expr
+                    .as_ref()
+                    .map_or(d.endif_expr.strip.strip_start(), |e| e.strip.strip_start()),
+            )
+        } else {
+            (
+                d.else_expr.as_ref().map(|e| &e.template),
+                d.else_expr.as_ref().is_some_and(|e| e.strip.strip_end()),
+                d.endif_expr.strip.strip_start(),
+            )
+        };
+        if let Some(branch) = branch {
+            let rendered = self.render(
+                file,
+                branch,
+                span,
+                strip_start,
+                sensitive,
+                &mut Pieces::new(false),
+            )?;
+            text.append(rendered, strip_end);
+        }
+        text.strip_next = d.endif_expr.strip.strip_end();
+        Ok(Step::Checked)
+    }
+
+    /// `%{for k, v in coll}…%{endfor}`: the body rendered for each element.
+    fn for_directive(
+        &self,
+        file: &FileText,
+        d: &ForDirective,
+        span: &Span,
+        sensitive: &mut bool,
+        text: &mut Text,
+    ) -> Result<Step, Fail> {
+        let coll = self.hcl(file, &d.for_expr.collection_expr)?;
+        *sensitive |= coll.sensitive;
+        let coll_span = self.span(file, &d.for_expr.collection_expr);
+        if coll.is_null() {
+            return Err(Fail::new(
+                &coll_span,
+                "Invalid template for directive",
+                "Cannot iterate over a null value.",
+            ));
+        }
+        if !coll.is_known() || coll.ty() == Type::Dynamic {
+            text.unknown("%{for ...}");
+            text.strip_next = d.endfor_expr.strip.strip_end();
+            return Ok(Step::Unchecked);
+        }
+        let Some(items) = iteration(&coll) else {
+            return Err(Fail::new(
+                &coll_span,
+                "Invalid template for directive",
+                format!(
+                    "Cannot iterate over a value of type {}.",
+                    coll.ty().friendly_name()
+                ),
+            ));
+        };
+        for (key, value) in items {
+            if !self.ctx.step(span) {
+                text.known = false;
+                break;
+            }
+            let mut scope = self.clone();
+            if let Some(k) = &d.for_expr.key_var {
+                scope = scope.with(k.as_str(), key);
+            }
+            scope = scope.with(d.for_expr.value_var.as_str(), value);
+            let rendered = scope.render(
+                file,
+                &d.for_expr.template,
+                span,
+                d.for_expr.strip.strip_end(),
+                sensitive,
+                &mut Pieces::new(false),
+            )?;
+            text.append(rendered, d.endfor_expr.strip.strip_start());
+            if self.ctx.too_long(&text.out, span) {
+                return Ok(Step::TooLong);
+            }
+        }
+        text.strip_next = d.endfor_expr.strip.strip_end();
+        Ok(Step::Checked)
+    }
+}
+
+/// A template's text as it is rendered.
+struct Text {
+    out: String,
+    /// Every part so far was known.
+    known: bool,
+    /// The next literal starts after a strip marker (`~}`): its leading white space goes.
+    strip_next: bool,
+}
+
+impl Text {
+    /// Before a strip marker (`{~`): the white space that ends the text goes, with the
+    /// pieces noted for it.
+    fn strip_end(&mut self, strip: bool, pieces: &mut Pieces) {
+        if strip {
+            self.out.truncate(self.out.trim_end().len());
+            pieces.cut(self.out.len());
+        }
+    }
+
+    /// A part that is not known, written as `written`.
+    fn unknown(&mut self, written: &str) {
+        self.known = false;
+        self.out.push_str(written);
+    }
+
+    /// A nested template's text (a directive's body), trimmed at its end when `strip`.
+    fn append(&mut self, rendered: Rendered, strip: bool) {
+        let (mut nested, known) = match rendered {
+            Rendered::Text(s) => (s, true),
+            Rendered::Unknown(s) => (s, false),
+        };
+        self.known &= known;
+        if strip {
+            nested.truncate(nested.trim_end().len());
+        }
+        self.out.push_str(&nested);
+    }
+}
+
+/// What to do after an element.
+enum Step {
+    /// Check the text's length.
+    Checked,
+    /// Go on without checking (a part left unknown).
+    Unchecked,
+    /// The text is over the length limit: it is unknown.
+    TooLong,
 }
