@@ -248,8 +248,10 @@ impl Value {
     /// ```
     /// use stet_graph::{Span, Value};
     /// let mut value = Value::string("x", Span::file_start("/tmp/copy/a.yaml".into()));
+    /// value.defined_at = Some(Box::new(Span::file_start("/tmp/copy/b.tfvars".into())));
     /// value.rename_files(&mut |p| p.replace("/tmp/copy/", "").into());
     /// assert_eq!(&*value.span.file, "a.yaml");
+    /// assert_eq!(value.written_at().file.as_ref(), "b.tfvars"); // where it was written, too
     /// ```
     pub fn rename_files(&mut self, rename: &mut dyn FnMut(&str) -> Arc<str>) {
         rename_value(self, &mut |old: &mut Arc<str>| *old = rename(old));
@@ -258,6 +260,9 @@ impl Value {
 
 fn rename_value(value: &mut Value, rename: &mut dyn FnMut(&mut Arc<str>)) {
     rename(&mut value.span.file);
+    if let Some(defined) = value.defined_at.as_deref_mut() {
+        rename(&mut defined.file);
+    }
     match value.text_origin.as_deref_mut() {
         Some(crate::TextOrigin::Written(pieces)) => {
             pieces.iter_mut().for_each(|p| rename(&mut p.span.file));

@@ -509,6 +509,18 @@ fn check_subject(subject: &Subject<'_>, rules: &[RuleSet]) -> (Vec<Finding>, Vec
                     span = within;
                     (resource, resource_type) = (at, at_type);
                 }
+                // A value read through a Terraform variable is at the reference; where its
+                // value is written (a default, a `.tfvars` entry, a module argument) is the
+                // related place.
+                if related.is_empty() {
+                    let defined = failure
+                        .value
+                        .and_then(|id| value_with_id(document, id))
+                        .and_then(|v| v.defined_at.as_deref());
+                    if let Some(defined) = defined {
+                        related.push(Related::new(defined.clone(), "the value comes from here"));
+                    }
+                }
                 // A change rule that fails on the resource as a whole (its `Replacement`,
                 // `CreateBeforeDestroy`, `Name`) points at the attribute that decides it, the
                 // line a reviewer must change; the block stays as the related place.
@@ -800,6 +812,18 @@ fn resource_holding(document: &Value, id: usize) -> Option<(String, String)> {
                 .unwrap_or_default();
             (e.key.clone(), ty.to_string())
         })
+}
+
+/// The value of the rule document whose identity is `id`.
+fn value_with_id(value: &Value, id: usize) -> Option<&Value> {
+    if std::ptr::from_ref(value) as usize == id {
+        return Some(value);
+    }
+    match &value.kind {
+        stet_graph::ValueKind::List(items) => items.iter().find_map(|v| value_with_id(v, id)),
+        stet_graph::ValueKind::Map(map) => map.iter().find_map(|e| value_with_id(&e.value, id)),
+        _ => None,
+    }
 }
 
 /// Whether `value` is, or holds, the value whose identity is `id`.

@@ -326,3 +326,47 @@ module "bottlerocket" {
         "{f:#?}"
     );
 }
+
+#[test]
+fn an_image_read_from_a_variable_is_reported_where_it_is_read() {
+    // Issue #17 item 9: the value of `var.image` is placed at the reference; the default that
+    // wrote it is the related place, as a `.tfvars` entry would be.
+    let found = findings(
+        "variable",
+        &[
+            (
+                "main.tf",
+                r#"variable "image" {
+  default = "nginx:latest"
+}
+
+resource "aws_lambda_function" "api" {
+  function_name = "api"
+  role          = "arn:aws:iam::123456789012:role/api"
+  package_type  = "Image"
+  image_uri     = var.image
+}
+"#,
+            ),
+            ("prod.auto.tfvars", "image = \"acme/api:latest\"\n"),
+        ],
+    );
+    let pin004: Vec<&Finding> = found.iter().filter(|f| f.rule == "PIN004").collect();
+    assert_eq!(pin004.len(), 1, "{found:#?}");
+    let f = pin004[0];
+    assert_eq!(f.resource, "aws_lambda_function.api");
+    assert!(f.message.contains("acme/api:latest"), "{}", f.message);
+    assert_eq!((f.span.start.line, f.span.start.column), (9, 19));
+    let related: Vec<(&str, u32, u32)> = f
+        .related
+        .iter()
+        .map(|r| {
+            (
+                r.span.file.rsplit('/').next().unwrap_or_default(),
+                r.span.start.line,
+                r.span.start.column,
+            )
+        })
+        .collect();
+    assert_eq!(related, [("prod.auto.tfvars", 1, 9)]);
+}
