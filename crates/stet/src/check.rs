@@ -422,6 +422,19 @@ fn check_subject(subject: &Subject<'_>, rules: &[RuleSet]) -> (Vec<Finding>, Vec
                     .clone()
                     .filter(|s| !s.file.is_empty())
                     .unwrap_or_else(|| fallback.clone());
+                // A value a module's caller wrote (an argument of its `module` block) is
+                // reported where the caller wrote it — the line the caller's author changes,
+                // one finding per call — with the reference inside the module as the related
+                // place.
+                let mut read_at = None;
+                if let Some(argument) = failure
+                    .value
+                    .and_then(|id| value_with_id(document, id))
+                    .and_then(|v| v.defined_at.as_deref())
+                    .filter(|defined| is_module_argument(subject.graph, changes, defined))
+                {
+                    read_at = Some(std::mem::replace(&mut span, argument.clone()));
+                }
                 // A failure with nothing of its own to point at (a missing section) is
                 // reported at the value its block was judging, else, in a Terraform module,
                 // at the module's first block — never at 1:1 of whichever file came first. It
@@ -512,7 +525,9 @@ fn check_subject(subject: &Subject<'_>, rules: &[RuleSet]) -> (Vec<Finding>, Vec
                 // A value read through a Terraform variable is at the reference; where its
                 // value is written (a default, a `.tfvars` entry, a module argument) is the
                 // related place.
-                if related.is_empty() {
+                if let Some(reference) = read_at.take() {
+                    related.push(Related::new(reference, "the module reads it here"));
+                } else if related.is_empty() {
                     let defined = failure
                         .value
                         .and_then(|id| value_with_id(document, id))
@@ -812,6 +827,11 @@ fn resource_holding(document: &Value, id: usize) -> Option<(String, String)> {
                 .unwrap_or_default();
             (e.key.clone(), ty.to_string())
         })
+}
+
+/// Whether `span` is inside a `module` block of `graph` (an argument its caller wrote).
+fn is_module_argument(graph: Option<&Graph>, changes: &[&Change], span: &Span) -> bool {
+    graph.is_some() && owner(graph, changes, span).1 == "module"
 }
 
 /// The value of the rule document whose identity is `id`.

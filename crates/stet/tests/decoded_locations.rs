@@ -370,3 +370,56 @@ resource "aws_lambda_function" "api" {
         .collect();
     assert_eq!(related, [("prod.auto.tfvars", 1, 9)]);
 }
+
+#[test]
+fn a_value_a_caller_passes_to_a_module_is_reported_at_the_callers_argument() {
+    // The line the caller's author changes, one finding per call; the reference inside the
+    // module is the related place.
+    let found = findings(
+        "module-argument",
+        &[
+            (
+                "main.tf",
+                r#"module "db" {
+  source              = "./modules/db"
+  skip_final_snapshot = true
+}
+"#,
+            ),
+            (
+                "modules/db/main.tf",
+                r#"variable "skip_final_snapshot" {
+  default = false
+}
+
+resource "aws_db_instance" "this" {
+  engine              = "postgres"
+  instance_class      = "db.t3.micro"
+  skip_final_snapshot = var.skip_final_snapshot
+}
+"#,
+            ),
+        ],
+    );
+    let mut7: Vec<&Finding> = found.iter().filter(|f| f.rule == "MUT007").collect();
+    assert_eq!(mut7.len(), 1, "{found:#?}");
+    let f = mut7[0];
+    assert!(
+        f.span.file.ends_with("/main.tf") && !f.span.file.contains("modules"),
+        "{f:?}"
+    );
+    assert_eq!((f.span.start.line, f.span.start.column), (3, 25));
+    assert_eq!(f.resource, "module.db");
+    let related: Vec<(bool, u32, u32)> = f
+        .related
+        .iter()
+        .map(|r| {
+            (
+                r.span.file.contains("modules/db"),
+                r.span.start.line,
+                r.span.start.column,
+            )
+        })
+        .collect();
+    assert_eq!(related, [(true, 8, 25)]);
+}
