@@ -179,8 +179,17 @@ impl Locator<'_> {
     }
 }
 
-/// `decoded` with the spans of the matching parts of `source`, the value it is the encoding
-/// of; a part that does not match sits at `whole`.
+impl Value {
+    /// This value with the place `source` was defined, when `source` was read through a
+    /// variable (see [`Value::defined_at`]).
+    fn defined_as(mut self, source: &Value) -> Value {
+        self.defined_at.clone_from(&source.defined_at);
+        self
+    }
+}
+
+/// `decoded` with the spans (and definitions) of the matching parts of `source`, the value it
+/// is the encoding of; a part that does not match sits at `whole`.
 fn transfer(decoded: Value, source: &Value, whole: &Span) -> Value {
     let Value { kind, .. } = decoded;
     match (kind, &source.kind) {
@@ -190,7 +199,7 @@ fn transfer(decoded: Value, source: &Value, whole: &Span) -> Value {
                 .zip(from)
                 .map(|(item, from)| transfer(item, from, whole))
                 .collect();
-            Value::new(ValueKind::List(items), source.span.clone())
+            Value::new(ValueKind::List(items), source.span.clone()).defined_as(source)
         }
         (ValueKind::Map(map), ValueKind::Map(from)) => {
             let map = map
@@ -209,7 +218,7 @@ fn transfer(decoded: Value, source: &Value, whole: &Span) -> Value {
                     e
                 })
                 .collect();
-            Value::new(ValueKind::Map(map), source.span.clone())
+            Value::new(ValueKind::Map(map), source.span.clone()).defined_as(source)
         }
         (kind, _) => {
             let value = Value::new(kind, whole.clone());
@@ -224,6 +233,7 @@ fn transfer(decoded: Value, source: &Value, whole: &Span) -> Value {
                     span: source.span.clone(),
                     ..value
                 }
+                .defined_as(source)
             } else {
                 value.respanned(whole)
             }

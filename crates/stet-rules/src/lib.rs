@@ -99,6 +99,11 @@ pub struct Failure {
     /// `std::ptr::from_ref(value) as usize`), when it is one of the document's values: it tells
     /// apart values that share a span, such as one block in every instance of a module.
     pub value: Option<usize>,
+    /// Where the failing value was written when it was read through a variable (a Terraform
+    /// variable's default, a `.tfvars` entry, the argument a module's caller passes):
+    /// [`stet_graph::Value::defined_at`], kept also for a value that is not one of the
+    /// document's own (a part of a string `json_parse` read).
+    pub defined_at: Option<Span>,
     /// What was compared and how it failed.
     pub explanation: String,
     /// The clause's `<< message >>`.

@@ -428,9 +428,8 @@ fn check_subject(subject: &Subject<'_>, rules: &[RuleSet]) -> (Vec<Finding>, Vec
                 // place.
                 let mut read_at = None;
                 if let Some(argument) = failure
-                    .value
-                    .and_then(|id| value_with_id(document, id))
-                    .and_then(|v| v.defined_at.as_deref())
+                    .defined_at
+                    .as_ref()
                     .filter(|defined| is_module_argument(subject.graph, changes, defined))
                 {
                     read_at = Some(std::mem::replace(&mut span, argument.clone()));
@@ -528,11 +527,7 @@ fn check_subject(subject: &Subject<'_>, rules: &[RuleSet]) -> (Vec<Finding>, Vec
                 if let Some(reference) = read_at.take() {
                     related.push(Related::new(reference, "the module reads it here"));
                 } else if related.is_empty() {
-                    let defined = failure
-                        .value
-                        .and_then(|id| value_with_id(document, id))
-                        .and_then(|v| v.defined_at.as_deref());
-                    if let Some(defined) = defined {
+                    if let Some(defined) = &failure.defined_at {
                         related.push(Related::new(defined.clone(), "the value comes from here"));
                     }
                 }
@@ -832,18 +827,6 @@ fn resource_holding(document: &Value, id: usize) -> Option<(String, String)> {
 /// Whether `span` is inside a `module` block of `graph` (an argument its caller wrote).
 fn is_module_argument(graph: Option<&Graph>, changes: &[&Change], span: &Span) -> bool {
     graph.is_some() && owner(graph, changes, span).1 == "module"
-}
-
-/// The value of the rule document whose identity is `id`.
-fn value_with_id(value: &Value, id: usize) -> Option<&Value> {
-    if std::ptr::from_ref(value) as usize == id {
-        return Some(value);
-    }
-    match &value.kind {
-        stet_graph::ValueKind::List(items) => items.iter().find_map(|v| value_with_id(v, id)),
-        stet_graph::ValueKind::Map(map) => map.iter().find_map(|e| value_with_id(&e.value, id)),
-        _ => None,
-    }
 }
 
 /// Whether `value` is, or holds, the value whose identity is `id`.

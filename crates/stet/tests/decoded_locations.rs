@@ -423,3 +423,85 @@ resource "aws_db_instance" "this" {
         .collect();
     assert_eq!(related, [(true, 8, 25)]);
 }
+
+#[test]
+fn an_image_a_caller_passes_inside_an_encoded_map_is_reported_at_the_callers_line() {
+    // terraform-aws-ecs's shape: the caller gives a map of container definitions; the service
+    // module hands each to a container-definition module, which filters out nulls; the task
+    // definition `jsonencode`s the results. The image is the caller's line to change.
+    let found = findings(
+        "encoded-module-argument",
+        &[
+            (
+                "main.tf",
+                r#"module "svc" {
+  source = "./svc"
+  container_definitions = {
+    app = {
+      image = "nginx:latest"
+    }
+  }
+}
+"#,
+            ),
+            (
+                "svc/main.tf",
+                r#"variable "container_definitions" {
+  type = any
+}
+
+module "cd" {
+  source   = "../cd"
+  for_each = { for k, v in var.container_definitions : k => v }
+  image    = each.value.image
+}
+
+resource "aws_ecs_task_definition" "this" {
+  family                = "x"
+  container_definitions = jsonencode([for k, v in module.cd : v.container_definition])
+}
+"#,
+            ),
+            (
+                "cd/main.tf",
+                r#"variable "image" {
+  type = string
+}
+
+locals {
+  definition = {
+    image = var.image
+    name  = null
+  }
+  container_definition = { for k, v in local.definition : k => v if v != null }
+}
+
+output "container_definition" {
+  value = local.container_definition
+}
+"#,
+            ),
+        ],
+    );
+    let pin4: Vec<&Finding> = found.iter().filter(|f| f.rule == "PIN004").collect();
+    assert_eq!(pin4.len(), 1, "{found:#?}");
+    let f = pin4[0];
+    assert!(
+        f.span.file.ends_with("/main.tf") && !f.span.file.contains("svc/"),
+        "{f:?}"
+    );
+    assert_eq!((f.span.start.line, f.span.start.column), (5, 15));
+    assert_eq!(f.resource, "module.svc");
+    let related: Vec<(bool, u32, u32)> = f
+        .related
+        .iter()
+        .map(|r| {
+            (
+                r.span.file.ends_with("cd/main.tf"),
+                r.span.start.line,
+                r.span.start.column,
+            )
+        })
+        .collect();
+    assert_eq!(related, [(true, 7, 13)]);
+}

@@ -83,6 +83,7 @@ impl<'a> Evaluator<'a> {
             self.record(a.span.clone(), check.at, check.explanation, message.clone());
             if let Some(failure) = self.failures.borrow_mut().last_mut() {
                 failure.value = check.value;
+                failure.defined_at = check.defined_at;
             }
         }
         let within = self.scope_span(scope);
@@ -245,7 +246,7 @@ fn empty_selection(
 /// assertion; a gate cannot be evaluated.
 fn cannot_ask(each: &QueryResult<'_>, reason: String, role: Role) -> R<Check> {
     if role == Role::Assertion {
-        Ok(Check::fail(result_span(each), reason).of(result_value(each)))
+        Ok(Check::fail(result_span(each), reason).of(each))
     } else {
         Err(Fault::Unevaluatable(reason, None))
     }
@@ -263,6 +264,7 @@ fn verdict(
         status: if holds { Status::Pass } else { Status::Fail },
         at: result_span(each),
         value: result_value(each),
+        defined_at: result_defined_at(each),
         explanation: if holds || !explain {
             String::new()
         } else {
@@ -368,6 +370,7 @@ fn failed(node: &Node<'_>, explanation: String) -> Check {
         status: Status::Fail,
         at: document_span(node),
         value: node_value(node),
+        defined_at: node_defined_at(node),
         explanation,
     }
 }
@@ -386,18 +389,25 @@ struct Check {
     at: Option<Span>,
     /// The identity of the value checked (see [`Failure::value`]).
     value: Option<usize>,
+    /// Where the value checked was defined (see [`Failure::defined_at`]).
+    defined_at: Option<Span>,
     explanation: String,
 }
 
 impl Check {
-    /// The same check, of the document value `value`.
-    fn of(self, value: Option<usize>) -> Check {
-        Check { value, ..self }
+    /// The same check, of the document value `each`.
+    fn of(self, each: &QueryResult<'_>) -> Check {
+        Check {
+            value: result_value(each),
+            defined_at: result_defined_at(each),
+            ..self
+        }
     }
 
     fn pass(at: Option<Span>) -> Check {
         Check {
             value: None,
+            defined_at: None,
             status: Status::Pass,
             at,
             explanation: String::new(),
@@ -407,6 +417,7 @@ impl Check {
     fn fail(at: Option<Span>, explanation: String) -> Check {
         Check {
             value: None,
+            defined_at: None,
             status: Status::Fail,
             at,
             explanation,
@@ -476,6 +487,18 @@ fn result_value(result: &QueryResult<'_>) -> Option<usize> {
     match result {
         QueryResult::Resolved(n) | QueryResult::Literal(n) => node_value(n),
         QueryResult::Unresolved(ur) => node_value(&ur.traversed_to),
+    }
+}
+
+/// Where a document value read through a variable was defined (see [`Failure::defined_at`]).
+fn node_defined_at(node: &Node<'_>) -> Option<Span> {
+    node.document()?.defined_at.as_deref().cloned()
+}
+
+fn result_defined_at(result: &QueryResult<'_>) -> Option<Span> {
+    match result {
+        QueryResult::Resolved(n) | QueryResult::Literal(n) => node_defined_at(n),
+        QueryResult::Unresolved(ur) => node_defined_at(&ur.traversed_to),
     }
 }
 

@@ -673,6 +673,7 @@ impl<'a> Evaluator<'a> {
             within: None,
             enclosing: Vec::new(),
             value: None,
+            defined_at: None,
             explanation,
             message,
         });
