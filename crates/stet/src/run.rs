@@ -190,9 +190,14 @@ fn named(mut loaded: Loaded, names: &DisplayPaths) -> Loaded {
 }
 
 /// Runs `work` on a pool of `jobs` threads (default: rayon's global pool, one per core), so
-/// that `--jobs` bounds loading and rule evaluation alike.
+/// that `--jobs` bounds loading and rule evaluation alike; on the pool this thread belongs
+/// to when it has that many threads already (the `stet` command sets rayon's global pool up
+/// so, with its main thread in it).
 fn with_jobs<T: Send>(jobs: Option<usize>, work: impl FnOnce() -> T + Send) -> T {
-    match jobs.and_then(|n| rayon::ThreadPoolBuilder::new().num_threads(n).build().ok()) {
+    let in_pool_of =
+        |n: usize| rayon::current_thread_index().is_some() && rayon::current_num_threads() == n;
+    let other_size = jobs.filter(|&n| !in_pool_of(n));
+    match other_size.and_then(|n| rayon::ThreadPoolBuilder::new().num_threads(n).build().ok()) {
         Some(pool) => pool.install(work),
         None => work(),
     }
