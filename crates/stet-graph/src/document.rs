@@ -156,6 +156,9 @@ pub fn render_document(graph: &Graph) -> Value {
                 );
             }
         }
+        // What is missing from the entries is missing from the `required_providers` block:
+        // the map stands where that block is written.
+        let span = settings.required_providers_block.clone().unwrap_or(span);
         terraform.insert(
             "RequiredProviders",
             span.clone(),

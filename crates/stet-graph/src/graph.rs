@@ -84,6 +84,9 @@ pub struct Settings {
     pub required_version: Vec<Value>,
     /// Terraform `required_providers` entries, from every `terraform` block.
     pub required_providers: Vec<ProviderRequirement>,
+    /// The first Terraform `required_providers` block, where a finding about a provider
+    /// missing from it points.
+    pub required_providers_block: Option<Span>,
     /// Terraform `backend` (a map with `Type` and the block's arguments).
     pub backend: Option<Value>,
     /// Terraform `cloud` block.
@@ -209,6 +212,13 @@ impl Graph {
             .chain(self.template.iter_mut())
         {
             rename_value(value, renamer);
+        }
+        for span in settings
+            .terraform_block
+            .iter_mut()
+            .chain(settings.required_providers_block.iter_mut())
+        {
+            renamer(&mut span.file);
         }
         for requirement in &mut settings.required_providers {
             renamer(&mut requirement.span.file);

@@ -72,6 +72,9 @@ fn terraform_block(scope: &Scope<'_, '_>, block: &BlockRef<'_>, settings: &mut S
         settings.required_version.push(scope.eval(attr.expr));
     }
     for requirements in block.body.blocks_named("required_providers", 0) {
+        if settings.required_providers_block.is_none() {
+            settings.required_providers_block = Some(requirements.span.clone());
+        }
         for attr in requirements.body.attributes(&[]) {
             let value = scope.eval(attr.expr);
             let (source, version) = match &value.kind {
